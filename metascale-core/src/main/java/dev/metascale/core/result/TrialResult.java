@@ -1,0 +1,111 @@
+package dev.metascale.core.result;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.metascale.core.spec.TrialSpec;
+
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * One line of {@code results.jsonl}: the outcome of one trial. The format is documented in
+ * {@code docs/results-schema.md}; {@link #SCHEMA} versions it.
+ *
+ * @param schema     always {@link #SCHEMA}
+ * @param trialId    {@link TrialSpec#id()}
+ * @param configId   {@link TrialSpec#configId()}: shared by the seeds of one configuration
+ * @param status     {@code ok} or {@code failed}
+ * @param error      why it failed; null when ok
+ * @param spec       the resolved trial spec
+ * @param dataset    identity of the data actually used: name, version, content hash, sizes
+ * @param env        hardware, software and settings of the worker
+ * @param metrics    measured values, names as in the schema; a missing name was not measured
+ * @param samples    raw samples behind the distributions (per-iteration times, per-episode scores)
+ * @param startedAt  ISO-8601 instant the worker was started
+ * @param finishedAt ISO-8601 instant the record was made
+ * @param wallTimeS  seconds from worker start to the record, start-up included
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"schema", "trial_id", "config_id", "status", "error", "spec", "dataset", "env", "metrics", "samples",
+        "started_at", "finished_at", "wall_time_s"})
+public record TrialResult(
+        String schema,
+        String trialId,
+        String configId,
+        String status,
+        ErrorInfo error,
+        TrialSpec spec,
+        ObjectNode dataset,
+        ObjectNode env,
+        ObjectNode metrics,
+        ObjectNode samples,
+        String startedAt,
+        String finishedAt,
+        double wallTimeS) {
+
+    public static final String SCHEMA = "metascale.trial/1";
+    public static final String OK = "ok";
+    public static final String FAILED = "failed";
+
+    public static TrialResult ok(TrialSpec spec, ObjectNode dataset, ObjectNode env, ObjectNode metrics, ObjectNode samples,
+                                 String startedAt, String finishedAt, double wallTimeS) {
+        return new TrialResult(SCHEMA, spec.id(), spec.configId(), OK, null, spec, dataset, env, metrics, samples,
+                startedAt, finishedAt, wallTimeS);
+    }
+
+    public static TrialResult failed(TrialSpec spec, ErrorInfo error, ObjectNode env, String startedAt, String finishedAt,
+                                     double wallTimeS) {
+        return new TrialResult(SCHEMA, spec.id(), spec.configId(), FAILED, error, spec, null, env, null, null,
+                startedAt, finishedAt, wallTimeS);
+    }
+
+    @JsonIgnore
+    public boolean isOk() {
+        return OK.equals(status);
+    }
+
+    /** A scalar metric such as {@code train_time_s}, or for a distribution its mean. */
+    public OptionalDouble metric(String name) {
+        if (metrics == null || !metrics.has(name)) {
+            return OptionalDouble.empty();
+        }
+        JsonNode node = metrics.get(name);
+        if (node.isNumber()) {
+            return OptionalDouble.of(node.asDouble());
+        }
+        if (node.isObject() && node.has("mean")) {
+            return OptionalDouble.of(node.get("mean").asDouble());
+        }
+        return OptionalDouble.empty();
+    }
+
+    /** A distribution metric ({@code {mean, std, ci95, n, ...}}) such as {@code accuracy}. */
+    public Optional<JsonNode> distribution(String name) {
+        if (metrics == null || !metrics.has(name) || !metrics.get(name).isObject()) {
+            return Optional.empty();
+        }
+        return Optional.of(metrics.get(name));
+    }
+
+    public String toJsonLine() {
+        try {
+            return Json.MAPPER.writeValueAsString(this);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise trial result " + trialId, e);
+        }
+    }
+
+    public static TrialResult fromJsonLine(String line) {
+        try {
+            return Json.MAPPER.readValue(line, TrialResult.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("not a trial record: " + e.getOriginalMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.metascale.core.spec;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The names a suite may use (a contract: other people's suites rely on them), each with whether
+ * this version implements it. A name that is known but not yet available is rejected at validation
+ * with that reason instead of failing inside a worker.
+ */
+public final class Catalog {
+
+    /** One named component. */
+    public record Entry(String name, boolean available, String description) {
+    }
+
+    public static final List<Entry> DATASETS = List.of(
+            new Entry("glyphs", true, "Omniglot-style: letters of the Noto fonts rendered 28x28, alphabet = script, class = letter, seeded augmentation"),
+            new Entry("synthetic", true, "generated 28x28 class prototypes with noise; built in, for tests and smoke runs"),
+            new Entry("fashion-mnist", false, "Fashion-MNIST (IDX); 10 classes"),
+            new Entry("mnist", false, "MNIST (IDX); 10 classes"),
+            new Entry("wordnet", false, "WordNet glosses classified by hypernym"),
+            new Entry("udhr", false, "UDHR translations: one language-modelling task per language"),
+            new Entry("image-folder", false, "your images: one sub-folder per class"),
+            new Entry("text-table", false, "your texts: CSV or JSONL with text and label columns"));
+
+    public static final List<Entry> SAMPLERS = List.of(
+            new Entry("fixed", true, "N-way K-shot with Q queries per class"),
+            new Entry("meta-dataset", false, "Meta-Dataset variable-way variable-shot"),
+            new Entry("imbalanced", false, "FLEX-style 1-5 shots per class"));
+
+    public static final List<Entry> MODELS = List.of(
+            new Entry("conv4", true, "4 x [conv3x3(channels) + batch-norm + ReLU + max-pool 2], the standard few-shot backbone"),
+            new Entry("mlp", true, "fully connected layers of the widths in hidden, ReLU"),
+            new Entry("resnet12", false, "ResNet-12 few-shot backbone"),
+            new Entry("vit", false, "ViT-style Transformer encoder, size presets"),
+            new Entry("minilm", false, "pretrained all-MiniLM-L6-v2 BERT encoder"),
+            new Entry("char-lm", false, "causal character-level Transformer LM"));
+
+    public static final List<Entry> ALGORITHMS = List.of(
+            new Entry("maml", true, "MAML, second order (Finn et al. 2017)"),
+            new Entry("fomaml", true, "first-order MAML (Finn et al. 2017, sec. 5.2)"),
+            new Entry("protonet", true, "Prototypical Networks (Snell et al. 2017)"),
+            new Entry("finetune", true, "baseline: conventional training on the meta-train classes, then a new head fine-tuned per episode"),
+            new Entry("reptile", false, "Reptile (Nichol et al. 2018)"),
+            new Entry("imaml", false, "implicit MAML (Rajeswaran et al. 2019)"),
+            new Entry("anil", false, "ANIL (Raghu et al. 2020)"),
+            new Entry("linear-probe", false, "baseline: linear probe of the frozen base model"),
+            new Entry("lora", false, "baseline: LoRA trained conventionally"),
+            new Entry("adapter", false, "baseline: bottleneck adapters trained conventionally"));
+
+    public static final List<Entry> PRECISIONS = List.of(
+            new Entry("fp32", true, "float32 throughout"),
+            new Entry("bf16", false, "bfloat16 autocast"),
+            new Entry("fp16", false, "float16 with dynamic loss scaling (CUDA only)"));
+
+    private Catalog() {
+    }
+
+    public static Optional<Entry> find(List<Entry> entries, String name) {
+        return entries.stream().filter(e -> e.name().equals(name)).findFirst();
+    }
+}

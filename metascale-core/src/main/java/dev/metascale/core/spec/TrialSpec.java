@@ -1,0 +1,91 @@
+package dev.metascale.core.spec;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.metascale.core.result.Json;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * One fully resolved trial: a single configuration of the suite's grid with one seed. Every value
+ * is concrete (defaults applied), so the record alone reproduces the trial.
+ *
+ * @param suite      name of the suite the trial came from (not part of the identity)
+ * @param dataset    data set name, see {@link Catalog#DATASETS}
+ * @param sampler    episode sampler
+ * @param model      backbone
+ * @param algorithm  meta-learner or baseline with its inner- and outer-loop hyperparameters
+ * @param train      meta-training length
+ * @param eval       test-episode pool
+ * @param techniques scaling techniques
+ * @param seed       seed of initialisation and training-episode sampling
+ * @param timeoutS   wall-clock limit of the worker process (not part of the identity)
+ * @param fault      fault injected into the worker to test the harness: none, throw, exit, hang, oom
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonPropertyOrder({"suite", "dataset", "sampler", "model", "algorithm", "train", "eval", "techniques", "seed", "timeout_s", "fault"})
+public record TrialSpec(
+        String suite,
+        String dataset,
+        SamplerSpec sampler,
+        ModelSpec model,
+        AlgorithmSpec algorithm,
+        TrainSpec train,
+        EvalSpec eval,
+        TechniqueSpec techniques,
+        long seed,
+        int timeoutS,
+        String fault) {
+
+    /**
+     * Stable identity: the first 16 hex digits of SHA-256 over the canonical JSON of everything
+     * that can change a measurement (the suite name and the timeout are left out).
+     */
+    @JsonIgnore
+    public String id() {
+        ObjectNode canonical = Json.canonical(Json.MAPPER.valueToTree(this));
+        canonical.remove("suite");
+        canonical.remove("timeout_s");
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(Json.MAPPER.writeValueAsString(canonical).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException | com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot hash trial spec", e);
+        }
+    }
+
+    /** Identity of the configuration without the seed: trials that differ only by seed share it. */
+    @JsonIgnore
+    public String configId() {
+        return withSeed(0).id();
+    }
+
+    /** A short human label such as {@code maml conv4 5w1s}. */
+    @JsonIgnore
+    public String label() {
+        return algorithm.name() + " " + model.label() + " " + sampler.ways() + "w" + sampler.shots() + "s";
+    }
+
+    public TrialSpec withSeed(long newSeed) {
+        return new TrialSpec(suite, dataset, sampler, model, algorithm, train, eval, techniques, newSeed, timeoutS, fault);
+    }
+
+    public ObjectNode toJson() {
+        return Json.MAPPER.valueToTree(this);
+    }
+
+    public static TrialSpec fromJson(com.fasterxml.jackson.databind.JsonNode node) {
+        try {
+            return Json.MAPPER.treeToValue(node, TrialSpec.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("not a trial spec: " + e.getOriginalMessage(), e);
+        }
+    }
+}
