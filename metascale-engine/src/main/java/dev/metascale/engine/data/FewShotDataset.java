@@ -1,0 +1,40 @@
+package dev.metascale.engine.data;
+
+import java.util.List;
+
+/**
+ * A few-shot image data set: classes in three disjoint splits, each class with a fixed number of
+ * examples. Examples are single-channel images of {@link #height()} x {@link #width()} floats in
+ * [0, 1], row-major. Implementations are deterministic: the same construction arguments give the
+ * same classes, splits and pixels, whatever order they are asked for in.
+ */
+public interface FewShotDataset {
+
+    /** The suite name of the data set, e.g. {@code glyphs}. */
+    String name();
+
+    /** Version of the generation/loading procedure; changes whenever pixels could change. */
+    String version();
+
+    /** Content hash (hex SHA-256) of everything that determines the pixels and the splits. */
+    String hash();
+
+    int height();
+
+    int width();
+
+    /** Names of the classes of a split, e.g. {@code Armenian/U+0531}. Index = class index. */
+    List<String> classNames(Split split);
+
+    /** The unit the classes were split by, for each class of the split (e.g. the script); may equal the class name. */
+    List<String> groupNames(Split split);
+
+    /** Examples of class {@code classIndex} of {@code split}. */
+    int examplesPerClass(Split split, int classIndex);
+
+    /**
+     * All examples of one class, {@code [examples][height * width]}. May render or load lazily;
+     * must be thread-safe and return the same values on every call.
+     */
+    float[][] examples(Split split, int classIndex);
+}
