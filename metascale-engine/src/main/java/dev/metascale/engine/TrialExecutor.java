@@ -1,21 +1,194 @@
 package dev.metascale.engine;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.metascale.core.env.Environment;
+import dev.metascale.core.result.Json;
 import dev.metascale.core.result.TrialResult;
+import dev.metascale.core.spec.SamplerSpec;
 import dev.metascale.core.spec.TrialSpec;
+import dev.metascale.core.stats.Statistics;
+import dev.metascale.engine.data.Datasets;
+import dev.metascale.engine.data.EpisodeIndex;
+import dev.metascale.engine.data.FewShotDataset;
+import dev.metascale.engine.data.FixedEpisodeSampler;
+import dev.metascale.engine.data.Split;
+import dev.metascale.engine.eval.ClassificationScores;
+import dev.metascale.engine.learn.Episode;
+import dev.metascale.engine.learn.EpisodeLoader;
+import dev.metascale.engine.learn.Learners;
+import dev.metascale.engine.learn.MetaLearner;
+import dev.metascale.engine.model.Model;
+import dev.metascale.engine.model.Models;
+import dev.metascale.engine.probe.IterationTimer;
+import dev.metascale.engine.probe.ProcessMemory;
+import dev.metascale.engine.torch.TorchRuntime;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.global.torch;
+
+import java.lang.management.ManagementFactory;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
  * Runs one trial inside a worker process: builds the data set, model and learner, meta-trains with
  * the probes on, evaluates on the shared test episodes and returns the record.
+ *
+ * <p>Phases: set-up (data set, model, learner), data preparation (every class the trial's episodes
+ * touch is materialised before the clock starts), meta-training (each iteration in its own pointer
+ * scope: the episode tensors are built from memory and the meta-step runs; the first
+ * {@code train.warmup} iterations are not timed), evaluation (each test episode in its own scope).
+ * The peak resident set is reset before meta-training and before evaluation, so each phase reports
+ * its own peak.
  */
 public final class TrialExecutor {
+    /** Data sets are split with a fixed seed so that every trial of every suite sees the same split. */
+    public static final long SPLIT_SEED = 0;
+
     private TrialExecutor() {
     }
 
     /**
-     * @param threads libtorch intra-op threads
+     * @param threads      libtorch intra-op threads
      * @param startedAtIso when the worker process started (ISO-8601)
      */
     public static TrialResult execute(TrialSpec spec, int threads, String startedAtIso) {
-        throw new UnsupportedOperationException("TODO: engine");
+        return execute(spec, threads, startedAtIso, line -> System.out.println(line));
+    }
+
+    public static TrialResult execute(TrialSpec spec, int threads, String startedAtIso, Consumer<String> log) {
+        TorchRuntime.configure(threads);
+        SamplerSpec s = spec.sampler();
+        FewShotDataset dataset = Datasets.open(spec.dataset(), SPLIT_SEED);
+        Model model = Models.create(spec.model(), dataset.height(), dataset.width());
+        int trainClasses = dataset.classNames(Split.TRAIN).size();
+        MetaLearner learner = Learners.create(spec.algorithm(), model, s.ways(), trainClasses, spec.seed(), torch.ScalarType.Float);
+        FixedEpisodeSampler trainSampler = new FixedEpisodeSampler(dataset, Split.TRAIN, s.ways(), s.shots(), s.query());
+        FixedEpisodeSampler testSampler = new FixedEpisodeSampler(dataset, Split.TEST, s.ways(), s.shots(), s.query());
+        EpisodeLoader loader = new EpisodeLoader(dataset);
+
+        int iterations = spec.train().iterations();
+        int metaBatch = spec.algorithm().metaBatch();
+        List<EpisodeIndex> trainEpisodes = new ArrayList<>(iterations * metaBatch);
+        for (long i = 0; i < (long) iterations * metaBatch; i++) {
+            trainEpisodes.add(trainSampler.episode(spec.seed(), i));
+        }
+        List<EpisodeIndex> testEpisodes = new ArrayList<>(spec.eval().episodes());
+        for (long i = 0; i < spec.eval().episodes(); i++) {
+            testEpisodes.add(testSampler.episode(spec.eval().seed(), i));
+        }
+        long prepStart = System.nanoTime();
+        materialise(dataset, trainEpisodes);
+        materialise(dataset, testEpisodes);
+        double dataPrepS = (System.nanoTime() - prepStart) / 1e9;
+        log.accept(String.format("data: %s, %d train classes, prepared in %.1f s", dataset.name(), trainClasses, dataPrepS));
+
+        // Meta-training.
+        ProcessMemory.resetPeak();
+        IterationTimer timer = new IterationTimer(iterations, spec.train().warmup());
+        double[] losses = new double[iterations];
+        long samplesPerTask = (long) s.ways() * (s.shots() + s.query());
+        for (int it = 0; it < iterations; it++) {
+            try (PointerScope scope = new PointerScope()) {
+                timer.begin();
+                List<Episode> tasks = new ArrayList<>(metaBatch);
+                for (int t = 0; t < metaBatch; t++) {
+                    tasks.add(loader.load(trainEpisodes.get(it * metaBatch + t)));
+                }
+                losses[it] = learner.metaStep(tasks);
+                timer.end();
+            }
+            if (!Double.isFinite(losses[it])) {
+                throw new IllegalStateException("meta-training diverged at iteration " + it + " (loss " + losses[it]
+                        + "): lower algorithm.outer_lr or algorithm.inner_lr");
+            }
+            if ((it + 1) % Math.max(1, iterations / 10) == 0 || it + 1 == iterations) {
+                log.accept(String.format("iter %d/%d loss %.4f", it + 1, iterations, losses[it]));
+            }
+        }
+        OptionalLong peakTrain = ProcessMemory.peakRssBytes();
+
+        // Evaluation on the shared test episodes.
+        ProcessMemory.resetPeak();
+        long evalStart = System.nanoTime();
+        double[] accuracy = new double[testEpisodes.size()];
+        double[] f1 = new double[testEpisodes.size()];
+        for (int e = 0; e < testEpisodes.size(); e++) {
+            try (PointerScope scope = new PointerScope()) {
+                Episode episode = loader.load(testEpisodes.get(e));
+                long[] predicted = learner.adaptAndPredict(episode);
+                long[] truth = dev.metascale.engine.torch.ArrayTensors.toLongs(episode.queryY());
+                accuracy[e] = ClassificationScores.accuracy(predicted, truth);
+                f1[e] = ClassificationScores.macroF1(predicted, truth, episode.ways());
+            }
+        }
+        double evalS = (System.nanoTime() - evalStart) / 1e9;
+        OptionalLong peakEval = ProcessMemory.peakRssBytes();
+
+        double[] iterTimes = timer.samples();
+        double timedS = 0;
+        for (double t : iterTimes) {
+            timedS += t;
+        }
+        ObjectNode metrics = Json.MAPPER.createObjectNode();
+        metrics.set("accuracy", Json.MAPPER.valueToTree(Statistics.summary(accuracy)));
+        metrics.set("f1_macro", Json.MAPPER.valueToTree(Statistics.summary(f1)));
+        if (iterTimes.length > 0) {
+            metrics.set("iter_time_s", Json.MAPPER.valueToTree(Statistics.distribution(iterTimes)));
+            metrics.put("throughput_tasks_per_s", iterTimes.length * (double) metaBatch / timedS);
+            metrics.put("throughput_samples_per_s", iterTimes.length * (double) metaBatch * samplesPerTask / timedS);
+        }
+        metrics.put("train_time_s", timer.totalSeconds());
+        metrics.put("eval_time_s", evalS);
+        metrics.put("data_prep_time_s", dataPrepS);
+        peakTrain.ifPresent(v -> metrics.put("peak_rss_bytes", v));
+        peakEval.ifPresent(v -> metrics.put("peak_rss_eval_bytes", v));
+        metrics.put("param_count", learner.parameters().count());
+        metrics.put("final_train_loss", losses[iterations - 1]);
+
+        ObjectNode samples = Json.MAPPER.createObjectNode();
+        samples.set("iter_time_s", array(iterTimes));
+        samples.set("train_loss", array(losses));
+        samples.set("episode_accuracy", array(accuracy));
+
+        ObjectNode data = Json.MAPPER.createObjectNode();
+        data.put("name", dataset.name());
+        data.put("version", dataset.version());
+        data.put("hash", dataset.hash());
+        ObjectNode classes = data.putObject("classes");
+        for (Split split : Split.values()) {
+            classes.put(split.name().toLowerCase(), dataset.classNames(split).size());
+        }
+        data.put("split_seed", SPLIT_SEED);
+
+        ObjectNode env = Environment.capture();
+        TorchRuntime.describe(env);
+        env.put("model", model.name());
+        double wall = (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1e3;
+        return TrialResult.ok(spec, data, env, metrics, samples, startedAtIso, Instant.now().toString(), wall);
+    }
+
+    /** Renders or loads every class the episodes touch, in parallel, before any clock starts. */
+    private static void materialise(FewShotDataset dataset, List<EpisodeIndex> episodes) {
+        Set<Long> keys = new TreeSet<>();
+        for (EpisodeIndex e : episodes) {
+            for (int c : e.classes()) {
+                keys.add(((long) e.split().ordinal() << 32) | c);
+            }
+        }
+        keys.parallelStream().forEach(k -> dataset.examples(Split.values()[(int) (k >>> 32)], (int) (long) k));
+    }
+
+    private static ArrayNode array(double[] values) {
+        ArrayNode out = Json.MAPPER.createArrayNode();
+        for (double v : values) {
+            out.add(v);
+        }
+        return out;
     }
 }

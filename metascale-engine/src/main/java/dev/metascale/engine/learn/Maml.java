@@ -1,0 +1,119 @@
+package dev.metascale.engine.learn;
+
+import dev.metascale.engine.model.Model;
+import dev.metascale.engine.torch.ParamSet;
+import org.bytedeco.pytorch.BoolOptional;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Model-Agnostic Meta-Learning, second order.
+ *
+ * <p>Finn, Abbeel and Levine, "Model-Agnostic Meta-Learning for Fast Adaptation of Deep Networks",
+ * ICML 2017, Algorithm 2. For each task T_i the inner loop takes {@code k} SGD steps on the support
+ * loss, starting from the meta-parameters (eq. 1):
+ * <pre>  θ'_i ← θ'_i − α ∇_{θ'_i} L^{support}_{T_i}(f_{θ'_i}),   θ'_i = θ at the start</pre>
+ * and the outer loop minimises the query loss of the adapted parameters (eq. 3–4):
+ * <pre>  θ ← Adam(θ, ∇_θ (1/B) Σ_i L^{query}_{T_i}(f_{θ'_i}))</pre>
+ * The meta-gradient flows back through every inner step: the inner gradients are taken with
+ * {@code create_graph = true}, so the update contains the Hessian-vector products of the support loss.
+ * Each task's query loss is back-propagated as soon as it is formed, so only one task's graph is alive
+ * at a time; the accumulated gradient is the same as that of the summed loss.
+ *
+ * <p>{@link FoMaml} is this algorithm with the inner gradients treated as constants.
+ */
+public class Maml implements MetaLearner {
+    private final Model model;
+    private final ParamSet params;
+    private final double innerLr;
+    private final int innerSteps;
+    private final int evalInnerSteps;
+    private final boolean firstOrder;
+    private final OuterOptimizer optimizer;
+
+    public Maml(Model model, ParamSet params, double innerLr, int innerSteps, int evalInnerSteps, double outerLr) {
+        this(model, params, innerLr, innerSteps, evalInnerSteps, outerLr, false);
+    }
+
+    Maml(Model model, ParamSet params, double innerLr, int innerSteps, int evalInnerSteps, double outerLr, boolean firstOrder) {
+        this.model = model;
+        this.params = params;
+        this.innerLr = innerLr;
+        this.innerSteps = innerSteps;
+        this.evalInnerSteps = evalInnerSteps;
+        this.firstOrder = firstOrder;
+        this.optimizer = new OuterOptimizer(params, outerLr);
+    }
+
+    /**
+     * The inner loop: {@code steps} SGD steps on the support loss from {@code start}.
+     *
+     * @param differentiable keep the graph of each step (second order) or treat the gradients as constants
+     */
+    public ParamSet adapt(ParamSet start, Episode task, int steps, boolean differentiable) {
+        ParamSet fast = start;
+        Scalar alpha = new Scalar(innerLr);
+        for (int s = 0; s < steps; s++) {
+            Tensor loss = Losses.crossEntropy(model.logits(fast, task.supportX()), task.supportY());
+            TensorVector grads = torch.grad(new TensorVector(loss), fast.vector(), new TensorVector(),
+                    new BoolOptional(differentiable), differentiable, false);
+            List<Tensor> next = new ArrayList<>(fast.size());
+            for (int i = 0; i < fast.size(); i++) {
+                Tensor g = new Tensor(grads.get(i));
+                next.add(fast.tensors().get(i).sub(g, alpha));
+            }
+            fast = new ParamSet(fast.names(), next);
+        }
+        return fast;
+    }
+
+    /** Query loss of the adapted parameters for one task: the term of the meta-objective. */
+    public Tensor taskMetaLoss(Episode task) {
+        ParamSet fast = adapt(params, task, innerSteps, !firstOrder);
+        return Losses.crossEntropy(model.logits(fast, task.queryX()), task.queryY());
+    }
+
+    /** Accumulates the meta-gradient of the batch into the parameters' {@code .grad()}; returns the mean loss. */
+    public double accumulateMetaGradient(List<Episode> tasks) {
+        double total = 0;
+        Scalar scale = new Scalar(1.0 / tasks.size());
+        for (Episode task : tasks) {
+            Tensor loss = taskMetaLoss(task).mul(scale);
+            loss.backward();
+            total += loss.item_double();
+        }
+        return total;
+    }
+
+    @Override
+    public double metaStep(List<Episode> tasks) {
+        optimizer.zeroGrad();
+        double loss = accumulateMetaGradient(tasks);
+        optimizer.step();
+        return loss;
+    }
+
+    @Override
+    public long[] adaptAndPredict(Episode episode) {
+        ParamSet fast = adapt(params, episode, evalInnerSteps, false);
+        try (NoGradGuard guard = new NoGradGuard()) {
+            return Losses.argmax(model.logits(fast, episode.queryX()));
+        }
+    }
+
+    @Override
+    public ParamSet parameters() {
+        return params;
+    }
+
+    /** Zeroes the accumulated gradients (for callers that inspect {@link #accumulateMetaGradient}). */
+    public void zeroGrad() {
+        optimizer.zeroGrad();
+    }
+}

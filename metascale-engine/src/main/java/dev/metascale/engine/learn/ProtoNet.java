@@ -1,0 +1,79 @@
+package dev.metascale.engine.learn;
+
+import dev.metascale.engine.model.Model;
+import dev.metascale.engine.torch.ParamSet;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+import java.util.List;
+
+/**
+ * Prototypical Networks.
+ *
+ * <p>Snell, Swersky and Zemel, "Prototypical Networks for Few-shot Learning", NeurIPS 2017. Each
+ * class's prototype is the mean embedding of its support examples (eq. 1),
+ * <pre>  c_k = (1/|S_k|) Σ_{x ∈ S_k} f_θ(x),</pre>
+ * and a query is classified by a softmax over negative squared Euclidean distances (eq. 2),
+ * <pre>  p(y = k | x) ∝ exp(−‖f_θ(x) − c_k‖²).</pre>
+ * Meta-training minimises the query cross-entropy with Adam; adaptation is the prototype
+ * computation alone (no gradient steps).
+ */
+public final class ProtoNet implements MetaLearner {
+    private final Model model;
+    private final ParamSet params;
+    private final OuterOptimizer optimizer;
+
+    public ProtoNet(Model model, ParamSet params, double outerLr) {
+        this.model = model;
+        this.params = params;
+        this.optimizer = new OuterOptimizer(params, outerLr);
+    }
+
+    /** Prototypes [ways, d]: the mean support embedding of each class (eq. 1). */
+    public static Tensor prototypes(Tensor supportFeatures, Tensor supportLabels, int ways) {
+        Tensor onehot = torch.one_hot(supportLabels, ways).to(supportFeatures.scalar_type());   // [n, ways]
+        Tensor counts = onehot.sum(0).unsqueeze(1);                                              // [ways, 1]
+        return onehot.t().matmul(supportFeatures).div(counts);                                   // [ways, d]
+    }
+
+    /** Logits [q, ways] = −‖f(x) − c_k‖² = −(‖f‖² − 2 f·c + ‖c‖²) (eq. 2). */
+    public static Tensor logits(Tensor queryFeatures, Tensor prototypes) {
+        Tensor q2 = queryFeatures.pow(new Scalar(2)).sum(new long[]{1}, true, new org.bytedeco.pytorch.ScalarTypeOptional()); // [q, 1]
+        Tensor c2 = prototypes.pow(new Scalar(2)).sum(new long[]{1}, false, new org.bytedeco.pytorch.ScalarTypeOptional()); // [ways]
+        Tensor cross = queryFeatures.matmul(prototypes.t());                                          // [q, ways]
+        return cross.mul(new Scalar(2)).sub(q2).sub(c2.unsqueeze(0));
+    }
+
+    private Tensor episodeLogits(Episode e) {
+        Tensor protos = prototypes(model.features(params, e.supportX()), e.supportY(), e.ways());
+        return logits(model.features(params, e.queryX()), protos);
+    }
+
+    @Override
+    public double metaStep(List<Episode> tasks) {
+        optimizer.zeroGrad();
+        double total = 0;
+        Scalar scale = new Scalar(1.0 / tasks.size());
+        for (Episode task : tasks) {
+            Tensor loss = Losses.crossEntropy(episodeLogits(task), task.queryY()).mul(scale);
+            loss.backward();
+            total += loss.item_double();
+        }
+        optimizer.step();
+        return total;
+    }
+
+    @Override
+    public long[] adaptAndPredict(Episode episode) {
+        try (NoGradGuard guard = new NoGradGuard()) {
+            return Losses.argmax(episodeLogits(episode));
+        }
+    }
+
+    @Override
+    public ParamSet parameters() {
+        return params;
+    }
+}

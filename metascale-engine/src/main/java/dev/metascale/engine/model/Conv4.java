@@ -1,0 +1,88 @@
+package dev.metascale.engine.model;
+
+import dev.metascale.engine.torch.ParamSet;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.global.torch;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The Conv-4 few-shot backbone (Vinyals et al. 2016; Finn et al. 2017, sec. 5.2): four blocks of
+ * [3×3 convolution with {@code channels} filters, batch normalisation, ReLU, 2×2 max-pooling].
+ * On 28×28 inputs the maps shrink 28 → 14 → 7 → 3 → 1, so the feature is {@code channels} wide.
+ * The convolution has no bias: batch-norm's shift makes it redundant.
+ *
+ * <p>Batch normalisation always uses the statistics of the batch at hand (no running averages), as
+ * in the reference MAML implementation; statistics of a query batch are therefore its own.
+ */
+public final class Conv4 implements Model {
+    private static final int BLOCKS = 4;
+    private static final long[] STRIDE = {1, 1};
+    private static final long[] PAD = {1, 1};
+    private static final long[] DILATION = {1, 1};
+    private static final long[] POOL = {2, 2};
+    private static final long[] NO_PAD = {0, 0};
+
+    private final int inChannels;
+    private final int channels;
+    private final int height;
+    private final int width;
+
+    public Conv4(int inChannels, int channels, int height, int width) {
+        this.inChannels = inChannels;
+        this.channels = channels;
+        this.height = height;
+        this.width = width;
+    }
+
+    @Override
+    public String name() {
+        return "conv4-" + channels;
+    }
+
+    @Override
+    public int featureDim() {
+        int h = height;
+        int w = width;
+        for (int i = 0; i < BLOCKS; i++) {
+            h /= 2;
+            w /= 2;
+        }
+        return channels * Math.max(h, 1) * Math.max(w, 1);
+    }
+
+    @Override
+    public ParamSet init(long seed, int outputs, torch.ScalarType dtype) {
+        torch.manual_seed(seed);
+        List<String> names = new ArrayList<>();
+        List<Tensor> tensors = new ArrayList<>();
+        int in = inChannels;
+        for (int b = 0; b < BLOCKS; b++) {
+            names.add("block" + b + ".conv.weight");
+            tensors.add(Init.leaf(Init.heNormal(new long[]{channels, in, 3, 3}, in * 9L, dtype)));
+            names.add("block" + b + ".bn.weight");
+            tensors.add(Init.leaf(Init.constant(new long[]{channels}, 1.0, dtype)));
+            names.add("block" + b + ".bn.bias");
+            tensors.add(Init.leaf(Init.constant(new long[]{channels}, 0.0, dtype)));
+            in = channels;
+        }
+        ParamSet body = new ParamSet(names, tensors);
+        return outputs > 0 ? body.with(LinearHead.create(featureDim(), outputs, dtype, false)) : body;
+    }
+
+    @Override
+    public Tensor features(ParamSet p, Tensor images) {
+        Tensor x = images;
+        TensorOptional none = new TensorOptional();
+        for (int b = 0; b < BLOCKS; b++) {
+            x = torch.conv2d(x, p.get("block" + b + ".conv.weight"), none, STRIDE, PAD, DILATION, 1);
+            x = torch.batch_norm(x, new TensorOptional(p.get("block" + b + ".bn.weight")),
+                    new TensorOptional(p.get("block" + b + ".bn.bias")), none, none, true, 0.1, 1e-5, true);
+            x = torch.relu(x);
+            x = torch.max_pool2d(x, POOL, POOL, NO_PAD, DILATION, false);
+        }
+        return x.reshape(x.size(0), -1);
+    }
+}

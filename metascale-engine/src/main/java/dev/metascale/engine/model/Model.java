@@ -1,0 +1,32 @@
+package dev.metascale.engine.model;
+
+import dev.metascale.engine.torch.ParamSet;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * A functional backbone: its weights are passed in with every call, so the same model runs on the
+ * meta-parameters and on any set of fast weights. An optional linear head ({@code head.weight}
+ * [outputs, featureDim], {@code head.bias} [outputs]) turns features into logits.
+ */
+public interface Model {
+
+    /** Name with size, e.g. {@code conv4-64}. */
+    String name();
+
+    int featureDim();
+
+    /**
+     * Fresh parameters: leaves that require grad, drawn from libtorch's generator seeded with
+     * {@code seed}. {@code outputs} > 0 adds a linear head with that many classes.
+     */
+    ParamSet init(long seed, int outputs, torch.ScalarType dtype);
+
+    /** Features [batch, featureDim] of images [batch, 1, height, width]. */
+    Tensor features(ParamSet params, Tensor images);
+
+    /** Logits [batch, outputs]: {@link #features} followed by the head. */
+    default Tensor logits(ParamSet params, Tensor images) {
+        return LinearHead.apply(params, features(params, images));
+    }
+}
