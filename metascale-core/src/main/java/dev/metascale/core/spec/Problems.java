@@ -23,10 +23,6 @@ final class Problems {
         return errors.isEmpty();
     }
 
-    int size() {
-        return errors.size();
-    }
-
     /** Throws when any problem was found, listing them in file order. */
     void throwIfAny() throws InvalidSuiteException {
         if (!errors.isEmpty()) {

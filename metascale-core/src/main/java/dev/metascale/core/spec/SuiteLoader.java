@@ -119,7 +119,9 @@ public final class SuiteLoader {
                 case "seeds" -> topLevelSeeds = entry;
                 case "defaults" -> readDefaults(entry);
                 case "sweep" -> readSweep(entry);
-                default -> problems.add(entry.keyAt(), entry.key(), Schema.unknownKey(entry.key(), TOP_LEVEL_KEYS));
+                default -> problems.add(entry.keyAt(), entry.key(), defaultsKeys().contains(entry.key())
+                        ? "'" + entry.key() + "' is not a top-level key; move it under defaults: (or sweep it under sweep:)"
+                        : Schema.unknownKey(entry.key(), TOP_LEVEL_KEYS));
             }
         }
         if (top.entry("name").isEmpty()) {

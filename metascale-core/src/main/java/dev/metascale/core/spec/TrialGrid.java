@@ -61,7 +61,7 @@ final class TrialGrid {
                             + " use checkpointing: false or world_size: 1"));
 
     /** Largest number of trials a suite may expand to. */
-    static final int MAX_TRIALS = 100_000;
+    static final int MAX_TRIALS = 10_000;
 
     private final String suite;
     private final int timeoutS;

@@ -55,7 +55,7 @@ final class YamlReader {
             problems.add(e.at, DOCUMENT, e.getMessage());
             return Optional.empty();
         } catch (StreamReadException e) {
-            problems.add(syntaxErrorPosition(e), DOCUMENT, "YAML syntax error: " + syntaxErrorReason(e));
+            problems.add(syntaxErrorPosition(e), DOCUMENT, syntaxErrorReason(e));
             return Optional.empty();
         } catch (IOException e) {
             throw new UncheckedIOException("reading YAML from a string failed", e);
@@ -122,10 +122,10 @@ final class YamlReader {
 
     private static String syntaxErrorReason(StreamReadException e) {
         if (e.getCause() instanceof MarkedYAMLException marked && marked.getProblem() != null) {
-            return marked.getContext() == null ? marked.getProblem() : marked.getProblem() + " (" + marked.getContext() + ")";
+            return "YAML syntax error: " + marked.getProblem() + (marked.getContext() == null ? "" : " (" + marked.getContext() + ")");
         }
         String message = e.getOriginalMessage();
-        return message == null ? "unreadable YAML" : message.lines().findFirst().orElse(message);
+        return "unreadable value: " + (message == null ? "unknown cause" : message.lines().findFirst().orElse(message));
     }
 
     /** A YAML feature the loader does not accept; stops reading. */

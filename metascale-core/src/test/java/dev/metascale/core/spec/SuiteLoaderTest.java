@@ -79,7 +79,7 @@ class SuiteLoaderTest {
         Suite suite = parse("""
                 name: tiny
                 defaults:
-                  algorithm: {name: maml, inner_lr: 0.4, inner_steps: 1, outer_lr: 0.001, meta_batch: 8}
+                  algorithm: {name: maml, inner_lr: 0.4, inner_steps: 1, outer_lr: 1e-3, meta_batch: 8}
                   model: {arch: mlp, hidden: [64]}
                 sweep:
                   algorithm: [{name: maml}, {name: finetune, inner_lr: 0.01, inner_steps: 50}]
@@ -281,6 +281,18 @@ class SuiteLoaderTest {
     void seedsInBothPlacesAreAnError() {
         assertEquals(List.of("s.yaml:2:1: seeds: seeds are also given in defaults (line 4); keep one of them"),
                 errors("name: x\nseeds: [0]\ndefaults:\n  seeds: [1]\n"));
+    }
+
+    @Test
+    void aProblemSharedByManyCombinationsIsReportedOnce() {
+        assertEquals(List.of("s.yaml:3:34: defaults.train.warmup: warmup (5) must be less than iterations (5); lower warmup or raise iterations"),
+                errors("name: x\ndefaults:\n  train: {iterations: 5, warmup: 5}\nsweep:\n  sampler.shots: [1, 2, 3]\n"));
+    }
+
+    @Test
+    void aDefaultsKeyWrittenAtTopLevelSaysWhereItBelongs() {
+        assertEquals(List.of("s.yaml:2:1: sampler: 'sampler' is not a top-level key; move it under defaults: (or sweep it under sweep:)"),
+                errors("name: x\nsampler: {ways: 5}\n"));
     }
 
     // ------------------------------------------------------------------ errors: the document
