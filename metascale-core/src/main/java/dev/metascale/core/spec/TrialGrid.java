@@ -1,0 +1,238 @@
+package dev.metascale.core.spec;
+
+import dev.metascale.core.spec.YamlNode.Position;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+/**
+ * Expands validated defaults and sweep axes into trials: the cartesian product of the axes in file
+ * order (last axis fastest), each combination applied over the defaults, checked against the
+ * {@link #RULES} that span several keys, resolved into a {@link TrialSpec}; seeds outermost.
+ */
+final class TrialGrid {
+
+    /**
+     * A value for one schema path and where it came from: {@code node} is null for a schema
+     * default, {@code key} the dotted key to report problems under, {@code swept} true when the
+     * value comes from the sweep.
+     */
+    record Setting(Object value, YamlNode node, String key, boolean swept) {
+        boolean valid() {
+            return value != Schema.INVALID;
+        }
+
+        String shown() {
+            return node == null ? String.valueOf(value) : node.render();
+        }
+    }
+
+    /** One value of a sweep axis: the paths it sets, and where it is written. */
+    record Choice(String label, Position at, String key, Map<String, Setting> settings) {
+    }
+
+    /** One sweep key with its values, in file order. */
+    record Axis(String key, Position keyAt, List<Choice> choices) {
+    }
+
+    /** A problem that spans several keys of one resolved configuration. */
+    private record Rule(List<String> paths, Predicate<Config> violated, Function<Config, String> reason) {
+    }
+
+    private static final List<Rule> RULES = List.of(
+            new Rule(List.of("train.warmup", "train.iterations"),
+                    c -> c.integer("train.warmup") >= c.integer("train.iterations"),
+                    c -> "warmup (" + c.integer("train.warmup") + ") must be less than iterations ("
+                            + c.integer("train.iterations") + "); lower warmup or raise iterations"),
+            new Rule(List.of("algorithm.inner_steps", "algorithm.name"),
+                    c -> c.integer("algorithm.inner_steps") < 1 && List.of("maml", "fomaml").contains(c.text("algorithm.name")),
+                    c -> c.text("algorithm.name") + " needs inner_steps >= 1 (it adapts in the inner loop), got "
+                            + c.integer("algorithm.inner_steps")),
+            new Rule(List.of("techniques.checkpointing", "techniques.world_size"),
+                    c -> c.integer("techniques.checkpointing") > 0 && c.integer("techniques.world_size") > 1,
+                    c -> "activation checkpointing together with world_size > 1 is not available in this version;"
+                            + " use checkpointing: false or world_size: 1"));
+
+    /** Largest number of trials a suite may expand to. */
+    static final int MAX_TRIALS = 10_000;
+
+    private final String suite;
+    private final int timeoutS;
+    private final Map<String, Setting> defaults;
+    private final Position defaultsAt;
+    private final List<Axis> axes;
+    private final Problems problems;
+
+    /**
+     * @param defaults   the settings of {@code defaults}, by schema path (unset paths take the
+     *                   schema default)
+     * @param defaultsAt where problems with no better place are reported
+     */
+    TrialGrid(String suite, int timeoutS, Map<String, Setting> defaults, Position defaultsAt, List<Axis> axes, Problems problems) {
+        this.suite = suite;
+        this.timeoutS = timeoutS;
+        this.defaults = defaults;
+        this.defaultsAt = defaultsAt;
+        this.axes = axes;
+        this.problems = problems;
+    }
+
+    /**
+     * The trials, seeds outermost; empty when a problem was found (reported to {@link Problems}).
+     */
+    List<TrialSpec> expand(List<Long> seeds, Position sweepAt) {
+        if (axes.stream().anyMatch(a -> a.choices().isEmpty())) {
+            return List.of();
+        }
+        long size = axes.stream().mapToLong(a -> a.choices().size()).reduce(1, (x, y) -> Math.min(x * y, Integer.MAX_VALUE));
+        if (size * seeds.size() > MAX_TRIALS) {
+            problems.add(sweepAt, "sweep", "the grid expands to " + size + " configurations x " + seeds.size()
+                    + " seeds, more than the limit of " + MAX_TRIALS + " trials; split the suite");
+            return List.of();
+        }
+        List<TrialSpec> grid = new ArrayList<>();
+        List<int[]> positions = new ArrayList<>();
+        int[] index = new int[axes.size()];
+        do {
+            Config config = configuration(index);
+            for (Rule rule : RULES) {
+                if (config.valid(rule.paths()) && rule.violated().test(config)) {
+                    report(config, rule);
+                }
+            }
+            if (config.valid(config.settings.keySet())) {
+                grid.add(config.toTrial(suite, timeoutS, seeds.get(0)));
+                positions.add(index.clone());
+            }
+        } while (advance(index));
+        if (!problems.isEmpty()) {
+            return List.of();
+        }
+        rejectDuplicates(grid, positions);
+        List<TrialSpec> trials = new ArrayList<>();
+        for (long seed : seeds) {
+            grid.forEach(trial -> trials.add(trial.withSeed(seed)));
+        }
+        return trials;
+    }
+
+    private Config configuration(int[] index) {
+        Map<String, Setting> settings = new LinkedHashMap<>();
+        for (Schema.Field field : Schema.FIELDS) {
+            if (field.defaultValue() != null) {
+                settings.put(field.path(), new Setting(field.defaultValue(), null, "defaults." + field.path(), false));
+            }
+        }
+        settings.putAll(defaults);
+        for (int a = 0; a < axes.size(); a++) {
+            settings.putAll(axes.get(a).choices().get(index[a]).settings());
+        }
+        settings.putIfAbsent("algorithm.eval_inner_steps", settings.get("algorithm.inner_steps"));
+        return new Config(settings);
+    }
+
+    /** Next combination, last axis fastest; false after the last one. */
+    private boolean advance(int[] index) {
+        for (int a = index.length - 1; a >= 0; a--) {
+            if (++index[a] < axes.get(a).choices().size()) {
+                return true;
+            }
+            index[a] = 0;
+        }
+        return false;
+    }
+
+    /**
+     * Reports at the first involved value that comes from the sweep, else at the first one written
+     * in {@code defaults}; names the combination when the sweep is involved.
+     */
+    private void report(Config config, Rule rule) {
+        List<Setting> involved = rule.paths().stream().map(config.settings::get).toList();
+        Setting blamed = involved.stream().filter(Setting::swept).findFirst()
+                .orElse(involved.stream().filter(s -> s.node() != null).findFirst().orElse(null));
+        String reason = rule.reason().apply(config);
+        if (involved.stream().anyMatch(Setting::swept)) {
+            reason += " (sweep combination: " + rule.paths().stream()
+                    .map(p -> p + "=" + config.settings.get(p).shown()).collect(Collectors.joining(", ")) + ")";
+        }
+        if (blamed == null) {
+            problems.add(defaultsAt, "defaults." + rule.paths().get(0), reason);
+        } else {
+            problems.add(blamed.node().at(), blamed.key(), reason);
+        }
+    }
+
+    private void rejectDuplicates(List<TrialSpec> grid, List<int[]> positions) {
+        Map<String, Integer> firstById = new HashMap<>();
+        for (int i = 0; i < grid.size(); i++) {
+            Integer first = firstById.putIfAbsent(grid.get(i).id(), i);
+            if (first == null) {
+                continue;
+            }
+            int[] earlier = positions.get(first);
+            int[] later = positions.get(i);
+            int axis = IntStream.range(0, later.length).filter(a -> later[a] != earlier[a]).findFirst().orElse(0);
+            Choice blamed = axes.get(axis).choices().get(later[axis]);
+            problems.add(blamed.at(), blamed.key(), "duplicate trial: sweep position " + describe(later)
+                    + " gives the same trial as " + describe(earlier) + "; remove one of them");
+        }
+    }
+
+    private String describe(int[] position) {
+        return IntStream.range(0, position.length).mapToObj(a -> axes.get(a).choices().get(position[a]).label())
+                .collect(Collectors.joining(", ", "(", ")"));
+    }
+
+    /** One resolved configuration: a setting for every schema path. */
+    private record Config(Map<String, Setting> settings) {
+        boolean valid(Iterable<String> paths) {
+            for (String path : paths) {
+                if (!settings.get(path).valid()) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        int integer(String path) {
+            return (Integer) settings.get(path).value();
+        }
+
+        long longValue(String path) {
+            return (Long) settings.get(path).value();
+        }
+
+        double real(String path) {
+            return (Double) settings.get(path).value();
+        }
+
+        String text(String path) {
+            return (String) settings.get(path).value();
+        }
+
+        @SuppressWarnings("unchecked")
+        List<Integer> integers(String path) {
+            return (List<Integer>) settings.get(path).value();
+        }
+
+        TrialSpec toTrial(String suite, int timeoutS, long seed) {
+            return new TrialSpec(suite,
+                    text("dataset"),
+                    new SamplerSpec(text("sampler.kind"), integer("sampler.ways"), integer("sampler.shots"), integer("sampler.query")),
+                    new ModelSpec(text("model.arch"), text("model.size"), integers("model.hidden"), integer("model.channels")),
+                    new AlgorithmSpec(text("algorithm.name"), real("algorithm.inner_lr"), integer("algorithm.inner_steps"),
+                            integer("algorithm.eval_inner_steps"), real("algorithm.outer_lr"), integer("algorithm.meta_batch")),
+                    new TrainSpec(integer("train.iterations"), integer("train.warmup")),
+                    new EvalSpec(integer("eval.episodes"), longValue("eval.seed")),
+                    new TechniqueSpec(text("techniques.precision"), integer("techniques.checkpointing"), integer("techniques.world_size")),
+                    seed, timeoutS, text("fault"));
+        }
+    }
+}
