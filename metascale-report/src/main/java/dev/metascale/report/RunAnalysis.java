@@ -68,6 +68,33 @@ public final class RunAnalysis {
         return frontiers.get(metric);
     }
 
+    /** Every configuration recorded (including those whose every trial failed), in order of first appearance. */
+    public List<ConfigurationSpec> specs() {
+        Map<String, TrialSpec> specs = new LinkedHashMap<>();
+        Map<String, java.util.TreeSet<Long>> seeds = new LinkedHashMap<>();
+        for (TrialResult r : records) {
+            specs.putIfAbsent(r.configId(), r.spec());
+            seeds.computeIfAbsent(r.configId(), k -> new java.util.TreeSet<>()).add(r.spec().seed());
+        }
+        List<ConfigurationSpec> out = new ArrayList<>();
+        specs.forEach((id, spec) -> out.add(new ConfigurationSpec(id, labels.get(id), spec, List.copyOf(seeds.get(id)))));
+        return List.copyOf(out);
+    }
+
+    /** First {@code started_at} and last {@code finished_at} of the records (ISO-8601 strings), when recorded. */
+    public Optional<String> firstStart() {
+        return records.stream().map(TrialResult::startedAt).filter(s -> s != null && !s.isEmpty()).min(String::compareTo);
+    }
+
+    /** The last {@code finished_at} of the records, when recorded. */
+    public Optional<String> lastFinish() {
+        return records.stream().map(TrialResult::finishedAt).filter(s -> s != null && !s.isEmpty()).max(String::compareTo);
+    }
+
+    public long okCount() {
+        return records.stream().filter(TrialResult::isOk).count();
+    }
+
     /** Suite names in order of appearance. */
     public List<String> suites() {
         Set<String> suites = new LinkedHashSet<>();
