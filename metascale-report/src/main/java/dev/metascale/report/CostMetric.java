@@ -7,7 +7,7 @@ import java.util.function.Function;
 
 /** A resource that accuracy is traded against: the x axis of a frontier chart. */
 public enum CostMetric {
-    PEAK_MEMORY("accuracy-vs-memory", "Accuracy vs peak memory", "peak memory (RSS during meta-training)", "memory", "MiB",
+    PEAK_MEMORY("accuracy-vs-memory", "Accuracy vs peak memory", "peak memory during meta-training, RSS", "memory", "MiB",
             ConfigurationSummary::peakRssMib, "peak_rss_bytes"),
     TRAINING_TIME("accuracy-vs-time", "Accuracy vs training time", "meta-training time", "training time", "s",
             ConfigurationSummary::trainTimeS, "train_time_s");

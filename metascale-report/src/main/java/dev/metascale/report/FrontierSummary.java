@@ -29,15 +29,16 @@ public final class FrontierSummary {
         }
         for (int i = 0; i < points.size(); i++) {
             ParetoPoint<ConfigurationSummary> p = points.get(i);
+            String at = " (" + accuracyText(p) + " at " + DisplayFormat.cost(p.cost(), metric) + ")";
             String role;
             if (i == 0) {
-                role = "least " + metric.shortName();
+                role = "least " + metric.shortName() + at;
             } else if (i == points.size() - 1) {
-                role = "highest accuracy";
+                role = "highest accuracy" + at;
             } else {
-                role = "best accuracy within " + DisplayFormat.cost(p.cost(), metric);
+                role = "best accuracy within " + DisplayFormat.cost(p.cost(), metric) + " (" + accuracyText(p) + ")";
             }
-            out.add(p.item().label() + ": " + role + " (" + accuracyText(p) + " at " + DisplayFormat.cost(p.cost(), metric) + ")");
+            out.add(p.item().label() + ": " + role);
         }
         return out;
     }

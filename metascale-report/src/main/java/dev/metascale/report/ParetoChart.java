@@ -52,7 +52,14 @@ public final class ParetoChart {
         YIntervalSeries dominated = new YIntervalSeries("dominated");
         XYSeries steps = new XYSeries("frontier", true, true);
         List<PointLabels.Label> labels = new ArrayList<>();
+        List<PointLabels.Segment> lines = new ArrayList<>();
+        ParetoPoint<ConfigurationSummary> previous = null;
         for (ParetoPoint<ConfigurationSummary> p : frontier.frontier()) {
+            if (previous != null) {
+                lines.add(new PointLabels.Segment(previous.cost(), previous.score() * 100, p.cost(), previous.score() * 100));
+                lines.add(new PointLabels.Segment(p.cost(), previous.score() * 100, p.cost(), p.score() * 100));
+            }
+            previous = p;
             add(onFrontier, p);
             steps.add(p.cost(), p.score() * 100);
             labels.add(new PointLabels.Label(p.cost(), p.score() * 100, p.item().label(), true));
@@ -60,6 +67,12 @@ public final class ParetoChart {
         for (ParetoPoint<ConfigurationSummary> p : frontier.dominated()) {
             add(dominated, p);
             labels.add(new PointLabels.Label(p.cost(), p.score() * 100, p.item().label(), false));
+        }
+        for (YIntervalSeries series : List.of(onFrontier, dominated)) {
+            for (int i = 0; i < series.getItemCount(); i++) {
+                lines.add(new PointLabels.Segment(series.getX(i).doubleValue(), series.getYLowValue(i),
+                        series.getX(i).doubleValue(), series.getYHighValue(i)));
+            }
         }
         YIntervalSeriesCollection points = new YIntervalSeriesCollection();
         points.addSeries(onFrontier);
@@ -80,7 +93,7 @@ public final class ParetoChart {
         plot.setDomainGridlineStroke(new BasicStroke(1f));
         plot.setRangeGridlineStroke(new BasicStroke(1f));
         plot.setAxisOffset(new RectangleInsets(4, 4, 4, 4));
-        plot.addAnnotation(new PointLabels(labels, "better: top-left", INK, MUTED));
+        plot.addAnnotation(new PointLabels(labels, lines, "better: top-left", INK, MUTED));
 
         JFreeChart chart = new JFreeChart(metric.title(), new Font(Font.SANS_SERIF, Font.BOLD, 15), plot, true);
         chart.setBackgroundPaint(Color.WHITE);
@@ -134,7 +147,7 @@ public final class ParetoChart {
 
     private static XYStepRenderer stepRenderer() {
         XYStepRenderer r = new XYStepRenderer();
-        r.setSeriesPaint(0, FRONTIER);
+        r.setSeriesPaint(0, new Color(37, 99, 235, 130));
         r.setSeriesStroke(0, new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
         r.setSeriesVisibleInLegend(0, false);
         r.setDefaultShapesVisible(false);

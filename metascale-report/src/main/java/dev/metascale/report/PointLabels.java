@@ -22,12 +22,15 @@ import java.util.List;
  * Draws the point labels of a chart and a corner note, placing each label greedily at the first
  * of several positions around its point that overlaps no label, no marker and stays inside the
  * plot; when none is free, at the position with the least overlap. Frontier labels are placed
- * first, so that they get the best spots. A label set away from its point gets a thin leader line.
+ * first, so that they get the best spots. Markers, the frontier's step line and the error bars
+ * are obstacles too. A label set away from its point gets a thin leader line.
  */
 final class PointLabels extends AbstractXYAnnotation {
     private static final long serialVersionUID = 1L;
     private static final double MARKER_RADIUS = 6;
     private static final double PAD = 2;
+    /** Half the thickness of the band around a drawn line that labels avoid. */
+    private static final double LINE_HALF_WIDTH = 3;
     /** Offsets in multiples of the gap, tried in order: right, left, above, below and diagonals, then farther out. */
     private static final double[][] DIRECTIONS = {
             {1, 0}, {-1, 0}, {0, -1}, {0, 1}, {1, -1}, {1, 1}, {-1, -1}, {-1, 1},
@@ -39,13 +42,19 @@ final class PointLabels extends AbstractXYAnnotation {
     record Label(double x, double y, String text, boolean primary) implements java.io.Serializable {
     }
 
+    /** A line already drawn (step line, error bar) that labels should not cover, in data coordinates. */
+    record Segment(double x1, double y1, double x2, double y2) implements java.io.Serializable {
+    }
+
     private final List<Label> labels;
+    private final List<Segment> segments;
     private final String cornerNote;
     private final Color primaryColor;
     private final Color secondaryColor;
 
-    PointLabels(List<Label> labels, String cornerNote, Color primaryColor, Color secondaryColor) {
+    PointLabels(List<Label> labels, List<Segment> segments, String cornerNote, Color primaryColor, Color secondaryColor) {
         this.labels = List.copyOf(labels);
+        this.segments = List.copyOf(segments);
         this.cornerNote = cornerNote;
         this.primaryColor = primaryColor;
         this.secondaryColor = secondaryColor;
@@ -63,6 +72,14 @@ final class PointLabels extends AbstractXYAnnotation {
             double py = rangeAxis.valueToJava2D(label.y(), dataArea, yEdge);
             anchors.add(new double[]{px, py});
             obstacles.add(new Rectangle2D.Double(px - MARKER_RADIUS, py - MARKER_RADIUS, 2 * MARKER_RADIUS, 2 * MARKER_RADIUS));
+        }
+        for (Segment seg : segments) {
+            double x1 = domainAxis.valueToJava2D(seg.x1(), dataArea, xEdge);
+            double y1 = rangeAxis.valueToJava2D(seg.y1(), dataArea, yEdge);
+            double x2 = domainAxis.valueToJava2D(seg.x2(), dataArea, xEdge);
+            double y2 = rangeAxis.valueToJava2D(seg.y2(), dataArea, yEdge);
+            obstacles.add(new Rectangle2D.Double(Math.min(x1, x2) - LINE_HALF_WIDTH, Math.min(y1, y2) - LINE_HALF_WIDTH,
+                    Math.abs(x2 - x1) + 2 * LINE_HALF_WIDTH, Math.abs(y2 - y1) + 2 * LINE_HALF_WIDTH));
         }
         if (cornerNote != null) {
             Font noteFont = new Font(Font.SANS_SERIF, Font.ITALIC, 11);
