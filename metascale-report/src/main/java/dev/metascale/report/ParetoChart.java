@@ -163,6 +163,10 @@ public final class ParetoChart {
             LogAxis log = new LogAxis(title + ", log scale");
             log.setNumberFormatOverride(new DecimalFormat("#,##0.###"));
             log.setSmallestValue(min / 10);
+            log.setAutoTickUnitSelection(false);
+            log.setTickUnit(new org.jfree.chart.axis.NumberTickUnit(1.0)); // whole decades (exponent units)
+            log.setMinorTickCount(9);
+            log.setMinorTickMarksVisible(true);
             axis = log;
         } else {
             NumberAxis linear = new NumberAxis(title);

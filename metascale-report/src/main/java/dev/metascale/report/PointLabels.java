@@ -88,6 +88,8 @@ final class PointLabels extends AbstractXYAnnotation {
             double y = dataArea.getMinY() + 6;
             Rectangle2D box = new Rectangle2D.Double(x - PAD, y - PAD, fm.stringWidth(cornerNote) + 2 * PAD, fm.getHeight() + 2 * PAD);
             obstacles.add(box);
+            g2.setPaint(new Color(255, 255, 255, 210));
+            g2.fill(box);
             g2.setFont(noteFont);
             g2.setPaint(new Color(100, 116, 139));
             g2.drawString(cornerNote, (float) x, (float) (y + fm.getAscent()));
