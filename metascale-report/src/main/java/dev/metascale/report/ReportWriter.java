@@ -1,15 +1,72 @@
 package dev.metascale.report;
 
-import java.io.IOException;
-import java.nio.file.Path;
+import dev.metascale.core.result.ResultStore;
+import dev.metascale.core.result.TrialResult;
 
-/** Writes {@code DIR/report/} (index.html, summary.md, results.csv, charts) from {@code DIR/results.jsonl}. */
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes {@code DIR/report/} from {@code DIR/results.jsonl}: {@code index.html} (self-contained),
+ * {@code summary.md}, {@code results.csv} and each frontier chart as {@code .svg} and {@code .png}.
+ */
 public final class ReportWriter {
+    /** Sub-directory of the run directory that receives the report. */
+    public static final String REPORT_DIR = "report";
+
     private ReportWriter() {
     }
 
-    /** @return the path of the written {@code index.html} */
+    /**
+     * @return the path of the written {@code index.html}
+     * @throws IOException when {@code results.jsonl} is missing or holds no readable record, or a file cannot be written
+     */
     public static Path write(Path runDir) throws IOException {
-        throw new UnsupportedOperationException("TODO: report");
+        return write(runDir, Instant.now());
+    }
+
+    /** As {@link #write(Path)}, stamping the report with {@code generatedAt}. */
+    public static Path write(Path runDir, Instant generatedAt) throws IOException {
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true");
+        }
+        ResultStore store = new ResultStore(runDir);
+        if (!store.exists()) {
+            throw new IOException("no results to report: " + store.file() + " does not exist; run `metascale run SUITE --out "
+                    + runDir + "` first");
+        }
+        List<TrialResult> records = store.readAll();
+        if (records.isEmpty()) {
+            throw new IOException("no results to report: " + store.file() + " holds no readable trial record; run `metascale run SUITE --out "
+                    + runDir + "` first");
+        }
+        RunAnalysis analysis = RunAnalysis.of(records);
+
+        Path out = runDir.resolve(REPORT_DIR);
+        Files.createDirectories(out);
+        Map<CostMetric, ChartImage> charts = new LinkedHashMap<>();
+        for (CostMetric metric : CostMetric.values()) {
+            ParetoFrontier<ConfigurationSummary> frontier = analysis.frontier(metric);
+            if (!frontier.isEmpty()) {
+                ChartImage chart = ChartImage.render(metric.fileStem(), ParetoChart.create(metric, frontier));
+                Files.writeString(out.resolve(chart.name() + ".svg"), chart.svgDocument(), StandardCharsets.UTF_8);
+                Files.write(out.resolve(chart.name() + ".png"), chart.png());
+                charts.put(metric, chart);
+            } else {
+                Files.deleteIfExists(out.resolve(metric.fileStem() + ".svg"));
+                Files.deleteIfExists(out.resolve(metric.fileStem() + ".png"));
+            }
+        }
+        Files.writeString(out.resolve("summary.md"), MarkdownSummary.render(analysis, charts, runDir, generatedAt), StandardCharsets.UTF_8);
+        Files.writeString(out.resolve("results.csv"), CsvExport.render(analysis), StandardCharsets.UTF_8);
+        Path index = out.resolve("index.html");
+        Files.writeString(index, HtmlReport.render(analysis, charts, runDir, generatedAt), StandardCharsets.UTF_8);
+        return index;
     }
 }

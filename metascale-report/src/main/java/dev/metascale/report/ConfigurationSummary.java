@@ -1,0 +1,121 @@
+package dev.metascale.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.metascale.core.result.TrialResult;
+import dev.metascale.core.spec.TrialSpec;
+import dev.metascale.core.stats.Statistics;
+import dev.metascale.core.stats.Summary;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.function.Function;
+
+/**
+ * One configuration (all seeds of one {@code config_id}) reduced to the numbers the report shows.
+ * Every cost metric is the mean over the seeds that measured it; a metric no seed measured is
+ * empty, never zero.
+ *
+ * @param configId            the shared {@code config_id}
+ * @param label               unique human label, e.g. {@code maml conv4 5w1s}
+ * @param spec                the spec of the first seed (identical to the others but for the seed)
+ * @param seeds               the seeds of the ok trials, in record order
+ * @param accuracy            accuracy with its interval; empty when no seed measured it
+ * @param iterTimeS           median time of one meta-iteration, s (mean over seeds of each trial's median)
+ * @param trainTimeS          total meta-training time, s
+ * @param throughputTasksPerS meta-training throughput, tasks/s
+ * @param peakRssBytes        peak resident set during meta-training, bytes
+ * @param paramCount          parameters of the model
+ */
+public record ConfigurationSummary(
+        String configId,
+        String label,
+        TrialSpec spec,
+        List<Long> seeds,
+        Optional<AccuracyEstimate> accuracy,
+        OptionalDouble iterTimeS,
+        OptionalDouble trainTimeS,
+        OptionalDouble throughputTasksPerS,
+        OptionalDouble peakRssBytes,
+        OptionalDouble paramCount) {
+
+    private static final double MIB = 1024.0 * 1024.0;
+
+    public ConfigurationSummary {
+        seeds = List.copyOf(seeds);
+    }
+
+    /**
+     * Aggregates the ok trials of one configuration.
+     *
+     * @param label  the unique label to show
+     * @param trials ok trials sharing one {@code config_id}; at least one
+     */
+    public static ConfigurationSummary of(String label, List<TrialResult> trials) {
+        if (trials.isEmpty()) {
+            throw new IllegalArgumentException("configuration " + label + " has no ok trial to aggregate");
+        }
+        TrialResult first = trials.get(0);
+        List<Long> seeds = trials.stream().map(t -> t.spec().seed()).toList();
+        return new ConfigurationSummary(first.configId(), label, first.spec(), seeds,
+                accuracy(trials),
+                meanOverSeeds(trials, t -> timingMedian(t, "iter_time_s")),
+                meanOverSeeds(trials, t -> t.metric("train_time_s")),
+                meanOverSeeds(trials, t -> t.metric("throughput_tasks_per_s")),
+                meanOverSeeds(trials, t -> t.metric("peak_rss_bytes")),
+                meanOverSeeds(trials, t -> t.metric("param_count")));
+    }
+
+    /** Peak resident memory in MiB (2^20 bytes). */
+    public OptionalDouble peakRssMib() {
+        return peakRssBytes.isPresent() ? OptionalDouble.of(peakRssBytes.getAsDouble() / MIB) : OptionalDouble.empty();
+    }
+
+    public int seedCount() {
+        return seeds.size();
+    }
+
+    /**
+     * With two or more seeds: the mean and Student-t CI of the per-seed mean accuracies. With one:
+     * that trial's mean and its own ci95 over test episodes.
+     */
+    static Optional<AccuracyEstimate> accuracy(List<TrialResult> trials) {
+        List<TrialResult> measured = trials.stream().filter(t -> t.metric("accuracy").isPresent()).toList();
+        if (measured.isEmpty()) {
+            return Optional.empty();
+        }
+        if (measured.size() == 1) {
+            TrialResult trial = measured.get(0);
+            Optional<JsonNode> distribution = trial.distribution("accuracy");
+            OptionalDouble ci = distribution.filter(d -> d.has("ci95") && d.get("ci95").isNumber())
+                    .map(d -> OptionalDouble.of(d.get("ci95").asDouble())).orElse(OptionalDouble.empty());
+            int episodes = distribution.filter(d -> d.has("n")).map(d -> d.get("n").asInt()).orElse(0);
+            return Optional.of(new AccuracyEstimate(trial.metric("accuracy").getAsDouble(), ci,
+                    AccuracyEstimate.CiBasis.EPISODES, episodes));
+        }
+        double[] seedMeans = measured.stream().mapToDouble(t -> t.metric("accuracy").getAsDouble()).toArray();
+        Summary summary = Statistics.summary(seedMeans);
+        return Optional.of(new AccuracyEstimate(summary.mean(), OptionalDouble.of(summary.ci95()),
+                AccuracyEstimate.CiBasis.SEEDS, summary.n()));
+    }
+
+    private static OptionalDouble timingMedian(TrialResult trial, String name) {
+        Optional<JsonNode> distribution = trial.distribution(name);
+        if (distribution.isPresent() && distribution.get().has("median")) {
+            return OptionalDouble.of(distribution.get().get("median").asDouble());
+        }
+        return trial.metric(name);
+    }
+
+    private static OptionalDouble meanOverSeeds(List<TrialResult> trials, Function<TrialResult, OptionalDouble> metric) {
+        List<Double> values = new ArrayList<>();
+        for (TrialResult trial : trials) {
+            metric.apply(trial).ifPresent(values::add);
+        }
+        if (values.isEmpty()) {
+            return OptionalDouble.empty();
+        }
+        return OptionalDouble.of(Statistics.mean(values.stream().mapToDouble(Double::doubleValue).toArray()));
+    }
+}

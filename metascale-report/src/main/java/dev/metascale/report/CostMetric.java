@@ -1,0 +1,78 @@
+package dev.metascale.report;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalDouble;
+import java.util.function.Function;
+
+/** A resource that accuracy is traded against: the x axis of a frontier chart. */
+public enum CostMetric {
+    PEAK_MEMORY("accuracy-vs-memory", "Accuracy vs peak memory", "peak memory during meta-training, RSS", "memory", "MiB",
+            ConfigurationSummary::peakRssMib, "peak_rss_bytes"),
+    TRAINING_TIME("accuracy-vs-time", "Accuracy vs training time", "meta-training time", "training time", "s",
+            ConfigurationSummary::trainTimeS, "train_time_s");
+
+    private final String fileStem;
+    private final String title;
+    private final String quantity;
+    private final String shortName;
+    private final String unit;
+    private final Function<ConfigurationSummary, OptionalDouble> value;
+    private final String metricName;
+
+    CostMetric(String fileStem, String title, String quantity, String shortName, String unit,
+               Function<ConfigurationSummary, OptionalDouble> value, String metricName) {
+        this.fileStem = fileStem;
+        this.title = title;
+        this.quantity = quantity;
+        this.shortName = shortName;
+        this.unit = unit;
+        this.value = value;
+        this.metricName = metricName;
+    }
+
+    /** File name without extension of the chart, e.g. {@code accuracy-vs-memory}. */
+    public String fileStem() {
+        return fileStem;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    /** What is measured, e.g. {@code peak memory (RSS during meta-training)}. */
+    public String quantity() {
+        return quantity;
+    }
+
+    /** The resource in two words or fewer, e.g. {@code memory}. */
+    public String shortName() {
+        return shortName;
+    }
+
+    public String unit() {
+        return unit;
+    }
+
+    /** The record metric behind it, e.g. {@code peak_rss_bytes}. */
+    public String metricName() {
+        return metricName;
+    }
+
+    /** This cost of a configuration in {@link #unit()}; empty when not measured. */
+    public OptionalDouble of(ConfigurationSummary configuration) {
+        return value.apply(configuration);
+    }
+
+    /** The frontier over the configurations that have both this cost and an accuracy. */
+    public ParetoFrontier<ConfigurationSummary> frontier(List<ConfigurationSummary> configurations) {
+        List<ParetoPoint<ConfigurationSummary>> points = new ArrayList<>();
+        for (ConfigurationSummary c : configurations) {
+            OptionalDouble cost = of(c);
+            if (cost.isPresent() && c.accuracy().isPresent() && Double.isFinite(cost.getAsDouble())) {
+                points.add(new ParetoPoint<>(c, cost.getAsDouble(), c.accuracy().get().mean()));
+            }
+        }
+        return ParetoFrontier.of(points);
+    }
+}

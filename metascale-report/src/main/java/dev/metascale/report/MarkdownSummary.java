@@ -1,0 +1,71 @@
+package dev.metascale.report;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+
+/** The report's frontier summary, results and failures as Markdown ({@code summary.md}). */
+public final class MarkdownSummary {
+    private MarkdownSummary() {
+    }
+
+    public static String render(RunAnalysis analysis, Map<CostMetric, ChartImage> charts, Path runDir, Instant generatedAt) {
+        StringBuilder m = new StringBuilder();
+        m.append("# metascale report: ").append(String.join(", ", analysis.suites())).append("\n\n");
+        m.append("_").append(analysis.records().size()).append(" trials (").append(analysis.okCount()).append(" ok, ")
+                .append(analysis.failures().size()).append(" failed), ").append(analysis.configurations().size())
+                .append(" configurations with results");
+        analysis.lastFinish().ifPresent(s -> m.append(", last trial finished ").append(s));
+        m.append(", generated ").append(generatedAt.truncatedTo(ChronoUnit.SECONDS)).append("._\n\n");
+
+        m.append("## Frontier summary\n\n");
+        for (CostMetric metric : CostMetric.values()) {
+            m.append("**").append(metric.title()).append("** (better: more accurate, less ").append(metric.shortName()).append(")\n\n");
+            for (String sentence : FrontierSummary.sentences(metric, analysis.frontier(metric))) {
+                m.append("- ").append(inline(sentence)).append('\n');
+            }
+            m.append('\n');
+        }
+        if (!charts.isEmpty()) {
+            m.append("## Charts\n\n");
+            for (ChartImage chart : charts.values()) {
+                m.append("![").append(chart.name()).append("](").append(chart.name()).append(".svg)\n\n");
+            }
+        }
+        m.append("## Results\n\n");
+        table(m, ReportTable.results(analysis));
+        m.append("\nAccuracy: mean over seeds of each trial's mean test-episode accuracy; interval as in \"CI basis\" "
+                + "(Student-t across seed means with ≥ 2 seeds, else the trial's CI over episodes). Costs: means over seeds. — = not measured.\n\n");
+        m.append("## Failed trials\n\n");
+        if (analysis.failures().isEmpty()) {
+            m.append("No trial failed.\n\n");
+        } else {
+            table(m, ReportTable.failures(analysis));
+            m.append('\n');
+        }
+        m.append("## Re-run\n\n```sh\n");
+        RerunCommand.commands(analysis.suites(), runDir).forEach(c -> m.append(c).append('\n'));
+        m.append("```\n\nHardware, software, hyperparameters and data-set identity: see index.html.\n");
+        return m.toString();
+    }
+
+    private static void table(StringBuilder m, ReportTable table) {
+        m.append('|');
+        table.header().forEach(h -> m.append(' ').append(inline(h)).append(" |"));
+        m.append("\n|");
+        table.numeric().forEach(n -> m.append(n ? "---:|" : "---|"));
+        m.append('\n');
+        for (List<String> row : table.rows()) {
+            m.append('|');
+            row.forEach(cell -> m.append(' ').append(inline(cell)).append(" |"));
+            m.append('\n');
+        }
+    }
+
+    /** One table-safe line: pipes escaped, line breaks flattened. */
+    private static String inline(String s) {
+        return s.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ");
+    }
+}

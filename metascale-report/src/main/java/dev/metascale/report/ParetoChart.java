@@ -1,0 +1,199 @@
+package dev.metascale.report;
+
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.ValueAxis;
+import org.jfree.chart.block.BlockBorder;
+import org.jfree.chart.plot.DatasetRenderingOrder;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYErrorRenderer;
+import org.jfree.chart.renderer.xy.XYStepRenderer;
+import org.jfree.chart.title.LegendTitle;
+import org.jfree.chart.title.TextTitle;
+import org.jfree.chart.ui.RectangleEdge;
+import org.jfree.chart.ui.RectangleInsets;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+import org.jfree.data.xy.YIntervalSeries;
+import org.jfree.data.xy.YIntervalSeriesCollection;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.geom.Ellipse2D;
+import java.text.DecimalFormat;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A frontier chart: accuracy (%, with 95 % CI error bars) against one cost. Frontier
+ * configurations are filled, labelled in bold and joined by a step line; dominated ones are faded.
+ */
+public final class ParetoChart {
+    static final Color FRONTIER = new Color(37, 99, 235);
+    static final Color DOMINATED = new Color(148, 163, 184, 170);
+    private static final Color INK = new Color(30, 41, 59);
+    private static final Color MUTED = new Color(100, 116, 139);
+    private static final Color GRID = new Color(226, 232, 240);
+    /** Above this max/min ratio of the costs, the cost axis is logarithmic. */
+    private static final double LOG_AXIS_RATIO = 30;
+
+    private ParetoChart() {
+    }
+
+    /** Builds the chart; {@code frontier} must have at least one point. */
+    public static JFreeChart create(CostMetric metric, ParetoFrontier<ConfigurationSummary> frontier) {
+        if (frontier.isEmpty()) {
+            throw new IllegalArgumentException("no point to chart for " + metric.title()
+                    + ": no configuration has both accuracy and " + metric.metricName());
+        }
+        YIntervalSeries onFrontier = new YIntervalSeries("on the Pareto frontier");
+        YIntervalSeries dominated = new YIntervalSeries("dominated");
+        XYSeries steps = new XYSeries("frontier", true, true);
+        List<PointLabels.Label> labels = new ArrayList<>();
+        List<PointLabels.Segment> lines = new ArrayList<>();
+        ParetoPoint<ConfigurationSummary> previous = null;
+        for (ParetoPoint<ConfigurationSummary> p : frontier.frontier()) {
+            if (previous != null) {
+                lines.add(new PointLabels.Segment(previous.cost(), previous.score() * 100, p.cost(), previous.score() * 100));
+                lines.add(new PointLabels.Segment(p.cost(), previous.score() * 100, p.cost(), p.score() * 100));
+            }
+            previous = p;
+            add(onFrontier, p);
+            steps.add(p.cost(), p.score() * 100);
+            labels.add(new PointLabels.Label(p.cost(), p.score() * 100, p.item().label(), true));
+        }
+        for (ParetoPoint<ConfigurationSummary> p : frontier.dominated()) {
+            add(dominated, p);
+            labels.add(new PointLabels.Label(p.cost(), p.score() * 100, p.item().label(), false));
+        }
+        for (YIntervalSeries series : List.of(onFrontier, dominated)) {
+            for (int i = 0; i < series.getItemCount(); i++) {
+                lines.add(new PointLabels.Segment(series.getX(i).doubleValue(), series.getYLowValue(i),
+                        series.getX(i).doubleValue(), series.getYHighValue(i)));
+            }
+        }
+        YIntervalSeriesCollection points = new YIntervalSeriesCollection();
+        points.addSeries(onFrontier);
+        points.addSeries(dominated);
+
+        XYPlot plot = new XYPlot();
+        plot.setDataset(0, points);
+        plot.setRenderer(0, pointRenderer());
+        plot.setDataset(1, new XYSeriesCollection(steps));
+        plot.setRenderer(1, stepRenderer());
+        plot.setDatasetRenderingOrder(DatasetRenderingOrder.REVERSE);
+        plot.setDomainAxis(costAxis(metric, frontier));
+        plot.setRangeAxis(accuracyAxis());
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setOutlineVisible(false);
+        plot.setDomainGridlinePaint(GRID);
+        plot.setRangeGridlinePaint(GRID);
+        plot.setDomainGridlineStroke(new BasicStroke(1f));
+        plot.setRangeGridlineStroke(new BasicStroke(1f));
+        plot.setAxisOffset(new RectangleInsets(4, 4, 4, 4));
+        plot.addAnnotation(new PointLabels(labels, lines, "better: top-left", INK, MUTED));
+
+        JFreeChart chart = new JFreeChart(metric.title(), new Font(Font.SANS_SERIF, Font.BOLD, 15), plot, true);
+        chart.setBackgroundPaint(Color.WHITE);
+        chart.getTitle().setPaint(INK);
+        chart.getTitle().setHorizontalAlignment(org.jfree.chart.ui.HorizontalAlignment.LEFT);
+        chart.getTitle().setMargin(4, 8, 0, 0);
+        TextTitle subtitle = new TextTitle("filled: on the Pareto frontier · faded: dominated · error bars: 95 % CI of accuracy",
+                new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        subtitle.setPaint(MUTED);
+        subtitle.setHorizontalAlignment(org.jfree.chart.ui.HorizontalAlignment.LEFT);
+        subtitle.setMargin(2, 8, 4, 0);
+        chart.addSubtitle(subtitle);
+        LegendTitle legend = chart.getLegend();
+        legend.setPosition(RectangleEdge.BOTTOM);
+        legend.setFrame(BlockBorder.NONE);
+        legend.setItemFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        legend.setItemPaint(INK);
+        chart.setPadding(new RectangleInsets(6, 6, 6, 14));
+        return chart;
+    }
+
+    private static void add(YIntervalSeries series, ParetoPoint<ConfigurationSummary> p) {
+        double ci = p.item().accuracy().flatMap(a -> a.ci95().isPresent()
+                ? java.util.Optional.of(a.ci95().getAsDouble()) : java.util.Optional.empty()).orElse(0.0);
+        double y = p.score() * 100;
+        series.add(p.cost(), y, y - ci * 100, y + ci * 100);
+    }
+
+    private static XYErrorRenderer pointRenderer() {
+        XYErrorRenderer r = new XYErrorRenderer();
+        r.setDrawXError(false);
+        r.setDrawYError(true);
+        r.setDefaultLinesVisible(false);
+        r.setDefaultShapesVisible(true);
+        r.setCapLength(6);
+        r.setErrorStroke(new BasicStroke(1.2f));
+        r.setUseFillPaint(true);
+        r.setUseOutlinePaint(true);
+        r.setDrawOutlines(true);
+        Ellipse2D.Double dot = new Ellipse2D.Double(-5, -5, 10, 10);
+        r.setSeriesShape(0, dot);
+        r.setSeriesShape(1, new Ellipse2D.Double(-4.5, -4.5, 9, 9));
+        r.setSeriesPaint(0, FRONTIER);
+        r.setSeriesFillPaint(0, FRONTIER);
+        r.setSeriesOutlinePaint(0, Color.WHITE);
+        r.setSeriesPaint(1, DOMINATED);
+        r.setSeriesFillPaint(1, new Color(226, 232, 240, 200));
+        r.setSeriesOutlinePaint(1, DOMINATED);
+        return r;
+    }
+
+    private static XYStepRenderer stepRenderer() {
+        XYStepRenderer r = new XYStepRenderer();
+        r.setSeriesPaint(0, new Color(37, 99, 235, 130));
+        r.setSeriesStroke(0, new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+        r.setSeriesVisibleInLegend(0, false);
+        r.setDefaultShapesVisible(false);
+        return r;
+    }
+
+    private static ValueAxis costAxis(CostMetric metric, ParetoFrontier<ConfigurationSummary> frontier) {
+        double min = frontier.all().stream().mapToDouble(ParetoPoint::cost).min().orElse(1);
+        double max = frontier.all().stream().mapToDouble(ParetoPoint::cost).max().orElse(1);
+        String title = metric.quantity() + " (" + metric.unit() + ")";
+        ValueAxis axis;
+        if (min > 0 && max / min > LOG_AXIS_RATIO) {
+            LogAxis log = new LogAxis(title + ", log scale");
+            log.setNumberFormatOverride(new DecimalFormat("#,##0.###"));
+            log.setSmallestValue(min / 10);
+            log.setAutoTickUnitSelection(false);
+            log.setTickUnit(new org.jfree.chart.axis.NumberTickUnit(1.0)); // whole decades (exponent units)
+            log.setMinorTickCount(9);
+            log.setMinorTickMarksVisible(true);
+            axis = log;
+        } else {
+            NumberAxis linear = new NumberAxis(title);
+            linear.setAutoRangeIncludesZero(false);
+            axis = linear;
+        }
+        axis.setLowerMargin(0.12);
+        axis.setUpperMargin(0.12);
+        style(axis);
+        return axis;
+    }
+
+    private static NumberAxis accuracyAxis() {
+        NumberAxis axis = new NumberAxis("accuracy (%)");
+        axis.setAutoRangeIncludesZero(false);
+        axis.setLowerMargin(0.12);
+        axis.setUpperMargin(0.15);
+        style(axis);
+        return axis;
+    }
+
+    private static void style(ValueAxis axis) {
+        axis.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        axis.setLabelPaint(INK);
+        axis.setTickLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        axis.setTickLabelPaint(MUTED);
+        axis.setAxisLinePaint(GRID);
+        axis.setTickMarkPaint(GRID);
+    }
+}

@@ -1,0 +1,66 @@
+package dev.metascale.report;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The Pareto frontier of points with a cost to minimise and a score to maximise. A point is on
+ * the frontier when no other point has cost &le; and score &ge; with at least one of them strict.
+ * Points with identical cost and score do not dominate each other, so duplicates of a frontier
+ * point are all on the frontier.
+ *
+ * @param <T> type of the items behind the points
+ */
+public final class ParetoFrontier<T> {
+    private static final Comparator<ParetoPoint<?>> BY_COST_THEN_SCORE_DESC =
+            Comparator.<ParetoPoint<?>>comparingDouble(ParetoPoint::cost)
+                    .thenComparing(Comparator.<ParetoPoint<?>>comparingDouble(ParetoPoint::score).reversed());
+
+    private final List<ParetoPoint<T>> frontier;
+    private final List<ParetoPoint<T>> dominated;
+
+    private ParetoFrontier(List<ParetoPoint<T>> frontier, List<ParetoPoint<T>> dominated) {
+        this.frontier = List.copyOf(frontier);
+        this.dominated = List.copyOf(dominated);
+    }
+
+    /** Splits {@code points} into the frontier and the dominated rest (O(n&sup2;), n is small). */
+    public static <T> ParetoFrontier<T> of(List<ParetoPoint<T>> points) {
+        List<ParetoPoint<T>> onFrontier = new ArrayList<>();
+        List<ParetoPoint<T>> dominatedPoints = new ArrayList<>();
+        for (ParetoPoint<T> candidate : points) {
+            boolean isDominated = points.stream().anyMatch(other -> other.dominates(candidate));
+            (isDominated ? dominatedPoints : onFrontier).add(candidate);
+        }
+        onFrontier.sort(BY_COST_THEN_SCORE_DESC);
+        dominatedPoints.sort(BY_COST_THEN_SCORE_DESC);
+        return new ParetoFrontier<>(onFrontier, dominatedPoints);
+    }
+
+    /** Frontier points, cheapest first (so score rises along the list). */
+    public List<ParetoPoint<T>> frontier() {
+        return frontier;
+    }
+
+    /** Points some other point dominates, cheapest first. */
+    public List<ParetoPoint<T>> dominated() {
+        return dominated;
+    }
+
+    /** Every point, frontier first. */
+    public List<ParetoPoint<T>> all() {
+        List<ParetoPoint<T>> all = new ArrayList<>(frontier);
+        all.addAll(dominated);
+        return all;
+    }
+
+    public boolean isEmpty() {
+        return frontier.isEmpty();
+    }
+
+    /** True when {@code item} is behind a frontier point. */
+    public boolean isOnFrontier(T item) {
+        return frontier.stream().anyMatch(p -> p.item().equals(item));
+    }
+}

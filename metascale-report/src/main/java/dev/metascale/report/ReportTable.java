@@ -1,0 +1,95 @@
+package dev.metascale.report;
+
+import dev.metascale.core.spec.TrialSpec;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * A table of display strings shared by the HTML and the Markdown report, so that both show the
+ * same numbers. Absent values are {@link DisplayFormat#ABSENT}.
+ *
+ * @param header  column titles
+ * @param numeric per column: right-aligned numbers
+ * @param rows    cells, one list per row
+ */
+record ReportTable(List<String> header, List<Boolean> numeric, List<List<String>> rows) {
+
+    /** One row per configuration: accuracy, costs, seeds, and on which frontiers it lies. */
+    static ReportTable results(RunAnalysis analysis) {
+        List<String> header = List.of("Configuration", "Accuracy (mean ± 95 % CI)", "CI basis", "Iteration time, median (s)",
+                "Training time (s)", "Throughput (tasks/s)", "Peak RSS (MiB)", "Parameters", "Seeds", "Pareto frontier");
+        List<Boolean> numeric = List.of(false, true, false, true, true, true, true, true, true, false);
+        List<List<String>> rows = new ArrayList<>();
+        for (ConfigurationSummary c : analysis.configurations()) {
+            rows.add(List.of(
+                    c.label(),
+                    DisplayFormat.accuracy(c.accuracy()),
+                    c.accuracy().map(AccuracyEstimate::basisDescription).orElse(DisplayFormat.ABSENT),
+                    DisplayFormat.number(c.iterTimeS()),
+                    DisplayFormat.number(c.trainTimeS()),
+                    DisplayFormat.number(c.throughputTasksPerS()),
+                    DisplayFormat.mib(c.peakRssBytes()),
+                    DisplayFormat.count(c.paramCount()),
+                    String.valueOf(c.seedCount()),
+                    frontiers(analysis, c)));
+        }
+        return new ReportTable(header, numeric, rows);
+    }
+
+    /** One row per failed record. */
+    static ReportTable failures(RunAnalysis analysis) {
+        List<String> header = List.of("Configuration", "Seed", "Error", "Message", "Re-run");
+        List<Boolean> numeric = List.of(false, true, false, false, false);
+        List<List<String>> rows = new ArrayList<>();
+        for (FailedTrial f : analysis.failures()) {
+            rows.add(List.of(f.label(), String.valueOf(f.seed()), f.kind(), f.message(), f.laterOk() ? "later ok" : "—"));
+        }
+        return new ReportTable(header, numeric, rows);
+    }
+
+    /** One row per configuration (also failed ones): every hyperparameter, compactly. */
+    static ReportTable hyperparameters(RunAnalysis analysis) {
+        List<String> header = List.of("Configuration", "Data set", "Sampler", "Model", "Algorithm", "Inner lr",
+                "Inner steps (train / eval)", "Outer lr (Adam)", "Meta-batch", "Iterations (warm-up)",
+                "Test episodes (seed)", "Precision", "Checkpointing", "World size", "Seeds");
+        List<Boolean> numeric = new ArrayList<>();
+        header.forEach(h -> numeric.add(false));
+        List<List<String>> rows = new ArrayList<>();
+        for (ConfigurationSpec c : analysis.specs()) {
+            TrialSpec s = c.spec();
+            rows.add(List.of(
+                    c.label(),
+                    s.dataset(),
+                    s.sampler().kind() + " " + s.sampler().ways() + "-way " + s.sampler().shots() + "-shot, " + s.sampler().query() + " query",
+                    s.model().label(),
+                    s.algorithm().name(),
+                    plain(s.algorithm().innerLr()),
+                    s.algorithm().innerSteps() + " / " + s.algorithm().evalInnerSteps(),
+                    plain(s.algorithm().outerLr()),
+                    String.valueOf(s.algorithm().metaBatch()),
+                    s.train().iterations() + " (" + s.train().warmup() + ")",
+                    s.eval().episodes() + " (" + s.eval().seed() + ")",
+                    s.techniques().precision(),
+                    s.techniques().checkpointing() == 0 ? "off" : s.techniques().checkpointing() + " segments",
+                    String.valueOf(s.techniques().worldSize()),
+                    c.seeds().stream().map(String::valueOf).collect(Collectors.joining(", "))));
+        }
+        return new ReportTable(header, List.copyOf(numeric), rows);
+    }
+
+    private static String frontiers(RunAnalysis analysis, ConfigurationSummary c) {
+        List<String> on = new ArrayList<>();
+        for (CostMetric metric : CostMetric.values()) {
+            if (analysis.frontier(metric).isOnFrontier(c)) {
+                on.add(metric.shortName());
+            }
+        }
+        return on.isEmpty() ? "" : String.join(", ", on);
+    }
+
+    private static String plain(double v) {
+        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+    }
+}

@@ -1,0 +1,169 @@
+package dev.metascale.report;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.metascale.core.result.ErrorInfo;
+import dev.metascale.core.result.TrialResult;
+import dev.metascale.core.spec.TrialSpec;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Everything the report shows, derived from the records of one run directory: configurations
+ * (ok trials grouped by {@code config_id}), failed trials, and the frontiers.
+ *
+ * <p>A trial recorded ok more than once (it should not happen) counts once, with its last record.
+ * A failed record is always listed, flagged when a later re-run of the same trial succeeded.
+ */
+public final class RunAnalysis {
+    private final List<TrialResult> records;
+    private final Map<String, String> labels;
+    private final List<ConfigurationSummary> configurations;
+    private final List<FailedTrial> failures;
+    private final Map<CostMetric, ParetoFrontier<ConfigurationSummary>> frontiers;
+
+    private RunAnalysis(List<TrialResult> records) {
+        this.records = List.copyOf(records);
+        Map<String, TrialSpec> specs = new LinkedHashMap<>();
+        records.forEach(r -> specs.putIfAbsent(r.configId(), r.spec()));
+        this.labels = ConfigurationLabels.unique(specs);
+        this.configurations = aggregate(records, labels);
+        this.failures = failures(records, labels);
+        Map<CostMetric, ParetoFrontier<ConfigurationSummary>> byMetric = new LinkedHashMap<>();
+        for (CostMetric metric : CostMetric.values()) {
+            byMetric.put(metric, metric.frontier(configurations));
+        }
+        this.frontiers = byMetric;
+    }
+
+    /** @param records every record of the run, in file order */
+    public static RunAnalysis of(List<TrialResult> records) {
+        return new RunAnalysis(records);
+    }
+
+    public List<TrialResult> records() {
+        return records;
+    }
+
+    /** Configurations with at least one ok trial, in order of first appearance. */
+    public List<ConfigurationSummary> configurations() {
+        return configurations;
+    }
+
+    public List<FailedTrial> failures() {
+        return failures;
+    }
+
+    /** The unique label of a configuration id (also of configurations whose every trial failed). */
+    public String label(String configId) {
+        return labels.get(configId);
+    }
+
+    public ParetoFrontier<ConfigurationSummary> frontier(CostMetric metric) {
+        return frontiers.get(metric);
+    }
+
+    /** Every configuration recorded (including those whose every trial failed), in order of first appearance. */
+    public List<ConfigurationSpec> specs() {
+        Map<String, TrialSpec> specs = new LinkedHashMap<>();
+        Map<String, java.util.TreeSet<Long>> seeds = new LinkedHashMap<>();
+        for (TrialResult r : records) {
+            specs.putIfAbsent(r.configId(), r.spec());
+            seeds.computeIfAbsent(r.configId(), k -> new java.util.TreeSet<>()).add(r.spec().seed());
+        }
+        List<ConfigurationSpec> out = new ArrayList<>();
+        specs.forEach((id, spec) -> out.add(new ConfigurationSpec(id, labels.get(id), spec, List.copyOf(seeds.get(id)))));
+        return List.copyOf(out);
+    }
+
+    /** First {@code started_at} and last {@code finished_at} of the records (ISO-8601 strings), when recorded. */
+    public Optional<String> firstStart() {
+        return records.stream().map(TrialResult::startedAt).filter(s -> s != null && !s.isEmpty()).min(String::compareTo);
+    }
+
+    /** The last {@code finished_at} of the records, when recorded. */
+    public Optional<String> lastFinish() {
+        return records.stream().map(TrialResult::finishedAt).filter(s -> s != null && !s.isEmpty()).max(String::compareTo);
+    }
+
+    public long okCount() {
+        return records.stream().filter(TrialResult::isOk).count();
+    }
+
+    /** Suite names in order of appearance. */
+    public List<String> suites() {
+        Set<String> suites = new LinkedHashSet<>();
+        records.forEach(r -> suites.add(r.spec().suite()));
+        return List.copyOf(suites);
+    }
+
+    /** The environment of the first record that has one. */
+    public Optional<ObjectNode> firstEnv() {
+        return records.stream().map(TrialResult::env).filter(e -> e != null && !e.isEmpty()).findFirst();
+    }
+
+    /** Distinct data-set identities of the ok trials, in order of appearance. */
+    public List<ObjectNode> datasets() {
+        Map<String, ObjectNode> byIdentity = new LinkedHashMap<>();
+        for (TrialResult r : records) {
+            if (r.dataset() != null) {
+                String key = r.dataset().path("name").asText() + "|" + r.dataset().path("version").asText() + "|"
+                        + r.dataset().path("hash").asText();
+                byIdentity.putIfAbsent(key, r.dataset());
+            }
+        }
+        return List.copyOf(byIdentity.values());
+    }
+
+    /** Distinct values of one env key over all records (e.g. several hosts or git revisions). */
+    public List<String> distinctEnv(String key) {
+        Set<String> values = new LinkedHashSet<>();
+        for (TrialResult r : records) {
+            if (r.env() != null && r.env().has(key)) {
+                values.add(r.env().get(key).asText());
+            }
+        }
+        return List.copyOf(values);
+    }
+
+    private static List<ConfigurationSummary> aggregate(List<TrialResult> records, Map<String, String> labels) {
+        Map<String, TrialResult> lastOkByTrial = new LinkedHashMap<>();
+        for (TrialResult r : records) {
+            if (r.isOk()) {
+                lastOkByTrial.remove(r.trialId());
+                lastOkByTrial.put(r.trialId(), r);
+            }
+        }
+        Map<String, List<TrialResult>> byConfig = new LinkedHashMap<>();
+        for (TrialResult r : records) {
+            if (r.isOk() && lastOkByTrial.get(r.trialId()) == r) {
+                byConfig.computeIfAbsent(r.configId(), k -> new ArrayList<>()).add(r);
+            }
+        }
+        List<ConfigurationSummary> out = new ArrayList<>();
+        byConfig.forEach((id, trials) -> out.add(ConfigurationSummary.of(labels.get(id), trials)));
+        return List.copyOf(out);
+    }
+
+    private static List<FailedTrial> failures(List<TrialResult> records, Map<String, String> labels) {
+        Set<String> okTrials = new LinkedHashSet<>();
+        records.stream().filter(TrialResult::isOk).forEach(r -> okTrials.add(r.trialId()));
+        List<FailedTrial> out = new ArrayList<>();
+        for (TrialResult r : records) {
+            if (r.isOk()) {
+                continue;
+            }
+            ErrorInfo error = r.error();
+            String kind = error == null || error.kind() == null ? "unknown" : error.kind();
+            String message = error == null || error.message() == null ? "" : error.message();
+            out.add(new FailedTrial(r.trialId(), labels.get(r.configId()), r.spec().seed(), kind, message,
+                    okTrials.contains(r.trialId())));
+        }
+        return List.copyOf(out);
+    }
+}
