@@ -19,10 +19,12 @@ final class FailureClassifier {
     /**
      * @param exitCode       the worker's exit code
      * @param stderrTail     the last lines it printed to stderr
+     * @param stdoutTail     the last lines it printed to stdout (where HotSpot reports
+     *                       {@code Terminating due to java.lang.OutOfMemoryError})
      * @param oomKillerFired whether the kernel OOM killer killed a process of our cgroup meanwhile
      */
-    static ErrorInfo classify(int exitCode, String stderrTail, boolean oomKillerFired) {
-        Optional<String> oomLine = stderrTail.lines()
+    static ErrorInfo classify(int exitCode, String stderrTail, String stdoutTail, boolean oomKillerFired) {
+        Optional<String> oomLine = (stderrTail + "\n" + stdoutTail).lines()
                 .filter(line -> OOM_MARKERS.stream().anyMatch(line.toLowerCase(Locale.ROOT)::contains))
                 .findFirst();
         if (oomLine.isPresent()) {

@@ -137,9 +137,15 @@ public final class SuiteRun {
         interrupted = true;
         runner.cancel();
         synchronized (recordLock) {
+            int total;
+            try {
+                total = store.readAll().size();
+            } catch (IOException e) {
+                total = recorded;
+            }
             err.println();
-            err.println("interrupted: the running trial was stopped and not recorded; " + recorded + " trial"
-                    + (recorded == 1 ? "" : "s") + " recorded in this session are kept in " + store.file());
+            err.println("interrupted: the running trial was stopped and not recorded; " + total + " trial"
+                    + (total == 1 ? "" : "s") + " recorded in " + store.file() + " (" + recorded + " in this session)");
             err.println("continue with: " + resumeCommand);
             err.flush();
         }

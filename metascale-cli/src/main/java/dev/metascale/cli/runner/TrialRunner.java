@@ -119,7 +119,8 @@ public final class TrialRunner {
         }
         long oomKillsAfter = oomKills.current();
         boolean oomKillerFired = oomKillsBefore >= 0 && oomKillsAfter > oomKillsBefore;
-        return failed(spec, FailureClassifier.classify(exitCode, stderrTail, oomKillerFired), startedAt, finishedAt);
+        return failed(spec, FailureClassifier.classify(exitCode, stderrTail,
+                LogTail.of(stdout, LogTail.LINES), oomKillerFired), startedAt, finishedAt);
     }
 
     private TrialResult workerRecord(TrialSpec spec, Path resultFile, int exitCode, String stderrTail,
