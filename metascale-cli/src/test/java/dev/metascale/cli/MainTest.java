@@ -2,13 +2,22 @@ package dev.metascale.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.metascale.core.result.Json;
+import dev.metascale.core.result.TrialResult;
+import dev.metascale.core.spec.AlgorithmSpec;
 import dev.metascale.core.spec.Catalog;
+import dev.metascale.core.spec.EvalSpec;
+import dev.metascale.core.spec.ModelSpec;
+import dev.metascale.core.spec.SamplerSpec;
+import dev.metascale.core.spec.TechniqueSpec;
+import dev.metascale.core.spec.TrainSpec;
+import dev.metascale.core.spec.TrialSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -69,6 +78,22 @@ class MainTest {
         assertTrue(err.toString().contains("no such suite file"), err.toString());
         assertEquals(2, execute("report", tmp.toString()));
         assertTrue(err.toString().contains("holds no results.jsonl"), err.toString());
+    }
+
+    @Test
+    void theWorkerSubcommandRecordsAnInjectedThrowAsACrash() throws Exception {
+        TrialSpec spec = new TrialSpec("t", "synthetic", new SamplerSpec("fixed", 5, 1, 15), new ModelSpec("conv4", null, null, 64),
+                new AlgorithmSpec("maml", 0.4, 1, 1, 0.001, 4), new TrainSpec(5, 1), new EvalSpec(10, 0),
+                new TechniqueSpec("fp32", 0, 1), 0, 60, "throw");
+        Path specFile = tmp.resolve("spec.json");
+        Files.writeString(specFile, spec.toJson().toString());
+        Path result = tmp.resolve("result.json");
+
+        assertEquals(0, execute("worker", "--spec", specFile.toString(), "--result", result.toString(), "--threads", "1"));
+
+        TrialResult record = TrialResult.fromJsonLine(Files.readString(result));
+        assertEquals(spec.id(), record.trialId());
+        assertEquals("crash", record.error().kind());
     }
 
     @Test
