@@ -1,0 +1,66 @@
+package dev.metascale.cli;
+
+import dev.metascale.cli.runner.SuiteRun;
+import dev.metascale.cli.runner.TrialRunner;
+import dev.metascale.cli.runner.WorkerLaunch;
+import dev.metascale.core.env.Environment;
+import dev.metascale.core.spec.Suite;
+import dev.metascale.report.ReportWriter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code run SUITE}: every trial of a suite, each in a fresh worker JVM, then the report. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Runs every trial of SUITE in its own worker JVM, appends each record to DIR/results.jsonl "
+                + "and writes the report. Exit 0 when all trials are ok, 1 when one failed, 2 on an invalid suite.")
+public final class RunCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "SUITE", description = "suite YAML file")
+    Path suiteFile;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "run directory (default: runs/<suite name>)")
+    Path out;
+
+    @Option(names = "--resume", description = "continue DIR: skip the trials recorded ok, re-run the others")
+    boolean resume;
+
+    @Option(names = "--threads", paramLabel = "N", description = "libtorch threads per worker (default: all cores)")
+    Integer threads;
+
+    @Option(names = "--quiet", description = "no progress output")
+    boolean quiet;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        Suite suite = SuiteFiles.load(suiteFile, spec.commandLine().getErr());
+        if (suite == null) {
+            return Main.EXIT_INVALID;
+        }
+        Path dir = out != null ? out : Path.of("runs", suite.name());
+        String resumeCommand = "metascale run " + suiteFile + " --out " + dir + " --resume";
+        return runSuite(suite, dir, resume, threads, quiet, resumeCommand);
+    }
+
+    /** Runs {@code suite} into {@code dir} with the real worker and report. */
+    static int runSuite(Suite suite, Path dir, boolean resume, Integer threads, boolean quiet, String resumeCommand)
+            throws Exception {
+        if (threads != null && threads < 1) {
+            System.err.println("--threads must be at least 1, got " + threads);
+            return Main.EXIT_INVALID;
+        }
+        WorkerLaunch launch = WorkerLaunch.defaults(Environment.home());
+        if (threads != null) {
+            launch = launch.withThreads(threads);
+        }
+        TrialRunner runner = new TrialRunner(launch, dir.resolve("logs"));
+        SuiteRun run = new SuiteRun(runner, ReportWriter::write, System.out, System.err, System.console() != null, quiet);
+        return run.run(suite, dir, resume, resumeCommand);
+    }
+
+}

@@ -1,0 +1,103 @@
+package dev.metascale.cli.runner;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How a worker JVM is started: the same {@code java} and class path as this JVM, a bounded heap,
+ * exit on the first {@link OutOfMemoryError}, and allocator/BLAS settings that keep memory
+ * measurements clean.
+ *
+ * @param javaExecutable {@code $java.home/bin/java}
+ * @param classPath      the class path of the worker, normally this JVM's
+ * @param mainClass      class whose {@code main} accepts {@code worker --spec F --result R --threads N}
+ * @param heap           value of {@code -Xmx}, e.g. {@code 4g}
+ * @param extraJvmFlags  flags added after the standard ones
+ * @param environment    variables added to the worker's environment
+ * @param threads        libtorch intra-op threads of the worker
+ * @param home           the metascale installation, passed as {@code -Dmetascale.home}
+ */
+public record WorkerLaunch(Path javaExecutable, String classPath, String mainClass, String heap,
+                           List<String> extraJvmFlags, Map<String, String> environment, int threads, Path home) {
+
+    /** Main class of the real worker: {@code dev.metascale.cli.Main worker ...}. */
+    public static final String DEFAULT_MAIN_CLASS = "dev.metascale.cli.Main";
+
+    public WorkerLaunch {
+        extraJvmFlags = List.copyOf(extraJvmFlags);
+        environment = Map.copyOf(environment);
+        if (threads < 1) {
+            throw new IllegalArgumentException("worker threads must be at least 1, got " + threads);
+        }
+    }
+
+    /** The standard launch: this JVM's java and class path, {@link #defaultHeap()}, all cores. */
+    public static WorkerLaunch defaults(Path home) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("OPENBLAS_NUM_THREADS", "1");
+        env.put("MALLOC_ARENA_MAX", "1");
+        env.put("MALLOC_MMAP_THRESHOLD_", "33554432");
+        env.put("MALLOC_TRIM_THRESHOLD_", "4294967296");
+        return new WorkerLaunch(Path.of(System.getProperty("java.home"), "bin", "java"),
+                System.getProperty("java.class.path"), DEFAULT_MAIN_CLASS, defaultHeap(), List.of(), env,
+                Runtime.getRuntime().availableProcessors(), home.toAbsolutePath().normalize());
+    }
+
+    /**
+     * A quarter of physical memory, at least 512 MiB and at most 4 GiB: the Java heap of a worker
+     * holds only bookkeeping; tensors live in native memory.
+     */
+    public static String defaultHeap() {
+        long physical = 16L << 30;
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            physical = os.getTotalMemorySize();
+        }
+        long heapMiB = Math.max(512, Math.min(4096, (physical >> 20) / 4));
+        return heapMiB + "m";
+    }
+
+    public WorkerLaunch withMainClass(String newMainClass) {
+        return new WorkerLaunch(javaExecutable, classPath, newMainClass, heap, extraJvmFlags, environment, threads, home);
+    }
+
+    public WorkerLaunch withHeap(String newHeap) {
+        return new WorkerLaunch(javaExecutable, classPath, mainClass, newHeap, extraJvmFlags, environment, threads, home);
+    }
+
+    public WorkerLaunch withThreads(int newThreads) {
+        return new WorkerLaunch(javaExecutable, classPath, mainClass, heap, extraJvmFlags, environment, newThreads, home);
+    }
+
+    public WorkerLaunch withExtraJvmFlags(List<String> flags) {
+        return new WorkerLaunch(javaExecutable, classPath, mainClass, heap, flags, environment, threads, home);
+    }
+
+    /** The JVM flags, in order. */
+    public List<String> jvmFlags() {
+        List<String> flags = new ArrayList<>();
+        flags.add("-Xmx" + heap);
+        flags.add("-XX:+ExitOnOutOfMemoryError");
+        flags.add("-Dorg.bytedeco.javacpp.maxPhysicalBytes=0");
+        flags.add("-Djava.awt.headless=true");
+        flags.add("-Dmetascale.home=" + home);
+        flags.addAll(extraJvmFlags);
+        return flags;
+    }
+
+    /** The full command line of a worker for one trial. */
+    public List<String> command(Path specFile, Path resultFile) {
+        List<String> command = new ArrayList<>();
+        command.add(javaExecutable.toString());
+        command.addAll(jvmFlags());
+        command.add("-cp");
+        command.add(classPath);
+        command.add(mainClass);
+        command.addAll(List.of("worker", "--spec", specFile.toString(), "--result", resultFile.toString(),
+                "--threads", String.valueOf(threads)));
+        return command;
+    }
+}

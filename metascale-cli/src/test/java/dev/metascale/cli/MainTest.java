@@ -1,0 +1,105 @@
+package dev.metascale.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.metascale.core.result.Json;
+import dev.metascale.core.result.TrialResult;
+import dev.metascale.core.spec.AlgorithmSpec;
+import dev.metascale.core.spec.Catalog;
+import dev.metascale.core.spec.EvalSpec;
+import dev.metascale.core.spec.ModelSpec;
+import dev.metascale.core.spec.SamplerSpec;
+import dev.metascale.core.spec.TechniqueSpec;
+import dev.metascale.core.spec.TrainSpec;
+import dev.metascale.core.spec.TrialSpec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class MainTest {
+    @TempDir
+    Path tmp;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int execute(String... args) {
+        CommandLine commandLine = Main.commandLine();
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        return commandLine.execute(args);
+    }
+
+    @Test
+    void envJsonHasTheMachineFields() throws Exception {
+        assertEquals(0, execute("env", "--json"));
+        JsonNode env = Json.MAPPER.readTree(out.toString());
+        for (String field : new String[]{"cpu_model", "cpu_threads", "memory_bytes", "os", "jvm"}) {
+            assertTrue(env.has(field), field + " missing in " + env);
+        }
+    }
+
+    @Test
+    void envTextIsKeyValueLines() {
+        assertEquals(0, execute("env"));
+        assertTrue(out.toString().lines().anyMatch(line -> line.startsWith("cpu_threads: ")), out.toString());
+    }
+
+    @Test
+    void listJsonHasEveryCatalogEntry() throws Exception {
+        assertEquals(0, execute("list", "--json"));
+        JsonNode list = Json.MAPPER.readTree(out.toString());
+        assertEquals(Catalog.ALGORITHMS.size(), list.get("algorithms").size());
+        JsonNode maml = list.get("algorithms").get(0);
+        assertEquals("maml", maml.get("name").asText());
+        assertTrue(maml.get("available").asBoolean());
+        assertEquals(Catalog.PRECISIONS.size(), list.get("precisions").size());
+    }
+
+    @Test
+    void listTextShowsAvailability() {
+        assertEquals(0, execute("list"));
+        assertTrue(out.toString().contains("protonet") && out.toString().contains("planned"), out.toString());
+    }
+
+    @Test
+    void invalidInputExitsTwo() {
+        assertEquals(2, execute());
+        assertEquals(2, execute("run"));
+        assertEquals(2, execute("frobnicate"));
+        assertEquals(2, execute("validate", tmp.resolve("missing.yaml").toString()));
+        assertTrue(err.toString().contains("no such suite file"), err.toString());
+        assertEquals(2, execute("report", tmp.toString()));
+        assertTrue(err.toString().contains("holds no results.jsonl"), err.toString());
+    }
+
+    @Test
+    void theWorkerSubcommandRecordsAnInjectedThrowAsACrash() throws Exception {
+        TrialSpec spec = new TrialSpec("t", "synthetic", new SamplerSpec("fixed", 5, 1, 15), new ModelSpec("conv4", null, null, 64),
+                new AlgorithmSpec("maml", 0.4, 1, 1, 0.001, 4), new TrainSpec(5, 1), new EvalSpec(10, 0),
+                new TechniqueSpec("fp32", 0, 1), 0, 60, "throw");
+        Path specFile = tmp.resolve("spec.json");
+        Files.writeString(specFile, spec.toJson().toString());
+        Path result = tmp.resolve("result.json");
+
+        assertEquals(0, execute("worker", "--spec", specFile.toString(), "--result", result.toString(), "--threads", "1"));
+
+        TrialResult record = TrialResult.fromJsonLine(Files.readString(result));
+        assertEquals(spec.id(), record.trialId());
+        assertEquals("crash", record.error().kind());
+    }
+
+    @Test
+    void theWorkerCommandIsHidden() {
+        execute("--help");
+        assertTrue(out.toString().contains("validate"));
+        assertTrue(out.toString().lines().noneMatch(line -> line.strip().startsWith("worker")), out.toString());
+    }
+}
