@@ -3,7 +3,7 @@ package dev.metascale.engine.data;
 import java.util.SplittableRandom;
 
 /**
- * The random distortions of one glyph drawing. Stroke change and warp are in supersampled pixels.
+ * The random distortions of one glyph drawing; lengths in output pixels.
  *
  * @param rotationRad rotation about the glyph centre
  * @param scale scale factor
@@ -11,11 +11,11 @@ import java.util.SplittableRandom;
  * @param shearY vertical shear
  * @param shiftX horizontal translation in output pixels
  * @param shiftY vertical translation in output pixels
- * @param strokeChange {@code > 0} dilate, {@code < 0} erode by this many supersampled pixels per side
+ * @param strokeChange {@code > 0} thicken, {@code < 0} thin strokes by this much per side
  * @param warp the smooth displacement field's sine components {@code [k][u, v, phase, ampX, ampY]}, empty for none
  */
 record GlyphAugmentation(double rotationRad, double scale, double shearX, double shearY,
-                         double shiftX, double shiftY, int strokeChange, double[][] warp) {
+                         double shiftX, double shiftY, double strokeChange, double[][] warp) {
 
     /** No distortion: the base rendering. */
     static final GlyphAugmentation NONE = new GlyphAugmentation(0, 1, 0, 0, 0, 0, 0, new double[0][]);
@@ -27,19 +27,19 @@ record GlyphAugmentation(double rotationRad, double scale, double shearX, double
         double shearY = uniform(rng, p.maxShear()) * 0.5;
         double shiftX = uniform(rng, p.maxShiftPx());
         double shiftY = uniform(rng, p.maxShiftPx());
-        int maxChange = Math.max(1, (int) Math.round(p.maxStrokeChangePx() * p.supersample()));
         double u = rng.nextDouble();
-        int stroke = 0;
+        double stroke = 0;
+        double minChange = 0.3 * p.maxStrokeChangePx();
         if (u < p.dilateProbability()) {
-            stroke = 1 + rng.nextInt(maxChange);
+            stroke = minChange + rng.nextDouble() * (p.maxStrokeChangePx() - minChange);
         } else if (u < p.dilateProbability() + p.erodeProbability()) {
-            stroke = -(1 + rng.nextInt(Math.max(1, maxChange / 2)));
+            stroke = -(minChange + rng.nextDouble() * (0.6 * p.maxStrokeChangePx() - minChange));
         }
         double[][] warp = new double[0][];
         if (rng.nextDouble() < p.warpProbability()) {
             int components = 3;
             warp = new double[components][];
-            double amp = p.warpAmplitudePx() * p.supersample() / components;
+            double amp = p.warpAmplitudePx() / components;
             for (int k = 0; k < components; k++) {
                 warp[k] = new double[] {uniform(rng, 2.0), uniform(rng, 2.0), rng.nextDouble() * 2 * Math.PI,
                     uniform(rng, amp), uniform(rng, amp)};
@@ -48,7 +48,7 @@ record GlyphAugmentation(double rotationRad, double scale, double shearX, double
         return new GlyphAugmentation(rotation, scale, shearX, shearY, shiftX, shiftY, stroke, warp);
     }
 
-    GlyphAugmentation withStrokeChange(int change) {
+    GlyphAugmentation withStrokeChange(double change) {
         return new GlyphAugmentation(rotationRad, scale, shearX, shearY, shiftX, shiftY, change, warp);
     }
 

@@ -16,7 +16,8 @@ package dev.metascale.engine.data;
  * @param maxShiftPx translation uniform in +-this on each axis
  * @param dilateProbability chance of a thicker stroke
  * @param erodeProbability chance of a thinner stroke
- * @param maxStrokeChangePx stroke change per side is up to this (applied at the supersampled resolution)
+ * @param maxStrokeChangePx strokes thicken by up to this per side (thin by up to 0.6 of it), with a grey-level
+ *     max/min filter at twice the output resolution
  * @param warpProbability chance of a smooth elastic warp
  * @param warpAmplitudePx largest displacement of the elastic warp
  */
@@ -27,6 +28,11 @@ record GlyphRenderParams(int size, int supersample, double emPx, double minInkPx
 
     static GlyphRenderParams defaults() {
         return new GlyphRenderParams(28, 4, 24, 9, 21, 10, 0.85, 1.1, 0.15, 2, 0.3, 0.2, 0.5, 0.5, 1.0);
+    }
+
+    GlyphRenderParams withSupersample(int factor) {
+        return new GlyphRenderParams(size, factor, emPx, minInkPx, maxInkPx, maxRotationDeg, minScale, maxScale, maxShear,
+            maxShiftPx, dilateProbability, erodeProbability, maxStrokeChangePx, warpProbability, warpAmplitudePx);
     }
 
     int canvas() {

@@ -16,7 +16,8 @@ import java.awt.image.DataBufferByte;
  * Renders one letter of one font as a {@code size x size} image of floats in [0, 1] (ink = 1):
  * the outline is centred by its ink box, scaled so the letter keeps its size relative to the em
  * (clamped to a box), distorted by a {@link GlyphAugmentation}, filled anti-aliased at a
- * supersampled resolution, stroke-changed, warped and area-averaged down. Thread-safe.
+ * supersampled resolution, area-averaged to twice the output size, stroke-changed and warped there,
+ * and area-averaged down again. Thread-safe.
  */
 final class GlyphRenderer {
     private static final FontRenderContext FRC = new FontRenderContext(null, true, true);
@@ -72,15 +73,24 @@ final class GlyphRenderer {
         for (int i = 0; i < hi.length; i++) {
             hi[i] = (bytes[i] & 0xFF) / 255f;
         }
+        // Stroke change and warp work at twice the output resolution: 4x fewer pixels than the canvas.
+        int workScale = Math.min(2, ss);
+        int w = params.size() * workScale;
+        float[] work = downsample(hi, n, ss / workScale);
         if (aug.strokeChange() != 0) {
-            float[] changed = morph(hi, n, Math.abs(aug.strokeChange()), aug.strokeChange() > 0);
+            // One work pixel of max/min filtering, blended for fractional amounts.
+            float blend = (float) Math.min(1, Math.abs(aug.strokeChange()) * workScale);
+            float[] changed = morph(work, w, aug.strokeChange() > 0);
+            for (int i = 0; i < changed.length; i++) {
+                changed[i] = work[i] + blend * (changed[i] - work[i]);
+            }
             // Never let thinning erase most of a thin letter.
-            hi = aug.strokeChange() > 0 || sum(changed) > 0.4 * sum(hi) ? changed : hi;
+            work = aug.strokeChange() > 0 || sum(changed) > 0.4 * sum(work) ? changed : work;
         }
         if (aug.warp().length > 0) {
-            hi = warp(hi, n, aug.warp());
+            work = warp(work, w, aug.warp(), workScale);
         }
-        return downsample(hi, n, ss);
+        return downsample(work, w, workScale);
     }
 
     private static double sum(float[] a) {
@@ -91,38 +101,53 @@ final class GlyphRenderer {
         return s;
     }
 
-    /** Separable square max (dilate) or min (erode) filter of radius r. */
-    private static float[] morph(float[] src, int n, int r, boolean dilate) {
+    /** Separable 3 x 3 max (dilate) or min (erode) filter. */
+    private static float[] morph(float[] src, int n, boolean dilate) {
+        int r = 1;
         float[] tmp = new float[src.length];
         float[] out = new float[src.length];
         for (int y = 0; y < n; y++) {
+            int row = y * n;
             for (int x = 0; x < n; x++) {
-                float v = dilate ? 0f : 1f;
-                for (int k = Math.max(0, x - r); k <= Math.min(n - 1, x + r); k++) {
-                    float s = src[y * n + k];
-                    v = dilate ? Math.max(v, s) : Math.min(v, s);
-                }
-                tmp[y * n + x] = v;
+                tmp[row + x] = extreme(src, row + Math.max(0, x - r), row + Math.min(n - 1, x + r), 1, dilate);
             }
         }
         for (int y = 0; y < n; y++) {
+            int from = Math.max(0, y - r) * n;
+            int to = Math.min(n - 1, y + r) * n;
             for (int x = 0; x < n; x++) {
-                float v = dilate ? 0f : 1f;
-                for (int k = Math.max(0, y - r); k <= Math.min(n - 1, y + r); k++) {
-                    float s = tmp[k * n + x];
-                    v = dilate ? Math.max(v, s) : Math.min(v, s);
-                }
-                out[y * n + x] = v;
+                out[y * n + x] = extreme(tmp, from + x, to + x, n, dilate);
             }
         }
         return out;
     }
 
+    /** Max (or min) of {@code a[from], a[from + step], ..., a[to]}. */
+    private static float extreme(float[] a, int from, int to, int step, boolean max) {
+        float v = a[from];
+        if (max) {
+            for (int i = from + step; i <= to; i += step) {
+                v = a[i] > v ? a[i] : v;
+            }
+        } else {
+            for (int i = from + step; i <= to; i += step) {
+                v = a[i] < v ? a[i] : v;
+            }
+        }
+        return v;
+    }
+
     /** Resamples with a smooth displacement field (a sum of low-frequency sines), bilinear. */
-    private static float[] warp(float[] src, int n, double[][] components) {
+    private static float[] warp(float[] src, int n, double[][] components, double pxScale) {
         int k = components.length;
         // sin(a + b) = sin a cos b + cos a sin b, with a from x and b from y: tables instead of n*n*k sines.
         double w = 2 * Math.PI / n;
+        double[] ampX = new double[k];
+        double[] ampY = new double[k];
+        for (int c = 0; c < k; c++) {
+            ampX[c] = components[c][3] * pxScale;
+            ampY[c] = components[c][4] * pxScale;
+        }
         double[][] sinX = new double[k][n];
         double[][] cosX = new double[k][n];
         double[][] sinY = new double[k][n];
@@ -144,8 +169,8 @@ final class GlyphRenderer {
                 double dy = 0;
                 for (int c = 0; c < k; c++) {
                     double s = sinX[c][x] * cosY[c][y] + cosX[c][x] * sinY[c][y];
-                    dx += components[c][3] * s;
-                    dy += components[c][4] * s;
+                    dx += ampX[c] * s;
+                    dy += ampY[c] * s;
                 }
                 out[y * n + x] = bilinear(src, n, x + dx, y + dy);
             }
@@ -154,26 +179,38 @@ final class GlyphRenderer {
     }
 
     private static float bilinear(float[] src, int n, double x, double y) {
-        int x0 = (int) Math.floor(x);
-        int y0 = (int) Math.floor(y);
-        double fx = x - x0;
-        double fy = y - y0;
-        return (float) ((1 - fy) * ((1 - fx) * at(src, n, x0, y0) + fx * at(src, n, x0 + 1, y0))
-            + fy * ((1 - fx) * at(src, n, x0, y0 + 1) + fx * at(src, n, x0 + 1, y0 + 1)));
+        // (int) truncates toward zero; shifting by n first makes it a floor for x, y > -n.
+        int x0 = (int) (x + n) - n;
+        int y0 = (int) (y + n) - n;
+        float fx = (float) (x - x0);
+        float fy = (float) (y - y0);
+        if (x0 >= 0 && y0 >= 0 && x0 < n - 1 && y0 < n - 1) {
+            int i = y0 * n + x0;
+            return (1 - fy) * ((1 - fx) * src[i] + fx * src[i + 1]) + fy * ((1 - fx) * src[i + n] + fx * src[i + n + 1]);
+        }
+        return (1 - fy) * ((1 - fx) * at(src, n, x0, y0) + fx * at(src, n, x0 + 1, y0))
+            + fy * ((1 - fx) * at(src, n, x0, y0 + 1) + fx * at(src, n, x0 + 1, y0 + 1));
     }
 
     private static float at(float[] src, int n, int x, int y) {
         return x < 0 || y < 0 || x >= n || y >= n ? 0f : src[y * n + x];
     }
 
-    private float[] downsample(float[] hi, int n, int ss) {
-        int size = params.size();
+    /** Area average of {@code factor x factor} blocks, clamped to [0, 1]. */
+    private static float[] downsample(float[] src, int n, int factor) {
+        if (factor == 1) {
+            for (int i = 0; i < src.length; i++) {
+                src[i] = Math.min(1f, Math.max(0f, src[i]));
+            }
+            return src;
+        }
+        int size = n / factor;
         float[] out = new float[size * size];
-        float norm = 1f / (ss * ss);
+        float norm = 1f / (factor * factor);
         for (int y = 0; y < n; y++) {
-            int row = (y / ss) * size;
+            int row = (y / factor) * size;
             for (int x = 0; x < n; x++) {
-                out[row + x / ss] += hi[y * n + x];
+                out[row + x / factor] += src[y * n + x];
             }
         }
         for (int i = 0; i < out.length; i++) {

@@ -79,6 +79,8 @@ public final class GlyphsDataset implements FewShotDataset {
     private final int maxLettersPerScript;
     private final GlyphRenderParams params;
     private final GlyphRenderer renderer;
+    /** Renders the base images compared to find blank and duplicate letters: output size directly, no supersampling. */
+    private final GlyphRenderer baseRenderer;
     private final List<FontFile> fontFiles;
     private final Map<Integer, Font> loadedFonts = new ConcurrentHashMap<>();
     private final Map<Split, List<Letter>> letters;
@@ -93,6 +95,7 @@ public final class GlyphsDataset implements FewShotDataset {
         this.maxLettersPerScript = maxLettersPerScript;
         this.params = GlyphRenderParams.defaults();
         this.renderer = new GlyphRenderer(params);
+        this.baseRenderer = new GlyphRenderer(params.withSupersample(1));
         this.fontFiles = fontFiles;
         this.letters = buildSplits();
         for (Split s : Split.values()) {
@@ -261,11 +264,11 @@ public final class GlyphsDataset implements FewShotDataset {
     }
 
     private byte[] baseBitmap(Letter letter) {
-        Shape outline = renderer.outline(font(letter.baseFont()), letter.codePoint());
+        Shape outline = baseRenderer.outline(font(letter.baseFont()), letter.codePoint());
         if (outline == null) {
             return null;
         }
-        float[] pixels = renderer.render(outline, GlyphAugmentation.NONE);
+        float[] pixels = baseRenderer.render(outline, GlyphAugmentation.NONE);
         byte[] q = new byte[pixels.length];
         double ink = 0;
         for (int i = 0; i < pixels.length; i++) {

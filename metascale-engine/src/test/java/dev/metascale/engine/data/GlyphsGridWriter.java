@@ -17,10 +17,14 @@ public final class GlyphsGridWriter {
 
     public static void main(String[] args) throws IOException {
         Path out = Path.of(args.length > 0 ? args[0] : "/tmp/glyphs-grid.png");
+        com.sun.management.OperatingSystemMXBean os =
+            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long cpu0 = os.getProcessCpuTime();
         long t0 = System.nanoTime();
         GlyphsDataset ds = GlyphsDataset.openDefault();
         long t1 = System.nanoTime();
-        System.out.printf("open: %.0f ms%n%s%n", (t1 - t0) / 1e6, ds);
+        System.out.printf("open: %.0f ms wall, %.0f ms process CPU (load average %.1f)%n%s%n", (t1 - t0) / 1e6,
+            (os.getProcessCpuTime() - cpu0) / 1e6, os.getSystemLoadAverage(), ds);
         for (Split s : Split.values()) {
             System.out.println(s + ": " + ds.scripts(s));
         }
@@ -56,11 +60,13 @@ public final class GlyphsGridWriter {
         }
         // Steady-state render timing over more classes.
         long a = System.nanoTime();
+        long cpuA = os.getProcessCpuTime();
         int n = Math.min(200, ds.classNames(Split.TRAIN).size());
         for (int c = 0; c < n; c++) {
             ds.examples(Split.TRAIN, c);
         }
         double perClass = (System.nanoTime() - a) / 1e6 / n;
+        System.out.printf("render: %.1f ms process CPU per class%n", (os.getProcessCpuTime() - cpuA) / 1e6 / n);
         System.out.printf("render (first %d, cold JIT): %.1f ms/class; next %d train classes: %.1f ms/class%n",
             rendered, renderNanos / 1e6 / rendered, n, perClass);
         ImageIO.write(grid, "png", out.toFile());
