@@ -1,11 +1,32 @@
 package dev.metascale.engine.data;
 
-/** PLACEHOLDER (replaced by the data branch). */
+import java.util.List;
+
+/** The registry of data sets by suite name. */
 public final class Datasets {
+    private static final List<String> NAMES = List.of(GlyphsDataset.NAME, SyntheticDataset.NAME);
+
     private Datasets() {
     }
 
+    /** The names {@link #open(String, long)} accepts. */
+    public static List<String> names() {
+        return NAMES;
+    }
+
+    /**
+     * Opens a data set: {@code glyphs} (the Noto fonts, 20 examples per class) or {@code synthetic}
+     * (64 / 16 / 32 generated classes of 20 examples, seeded with {@code splitSeed}).
+     *
+     * @throws IllegalArgumentException for an unknown name (the message lists the known ones)
+     * @throws DatasetUnavailableException when files the data set needs are missing
+     */
     public static FewShotDataset open(String name, long splitSeed) {
-        throw new UnsupportedOperationException("placeholder");
+        return switch (name) {
+            case GlyphsDataset.NAME -> GlyphsDataset.openDefault(splitSeed);
+            case SyntheticDataset.NAME -> SyntheticDataset.create(splitSeed, 64, 16, 32, 20);
+            default -> throw new IllegalArgumentException("unknown data set '" + name + "'; available: "
+                + String.join(", ", NAMES));
+        };
     }
 }
