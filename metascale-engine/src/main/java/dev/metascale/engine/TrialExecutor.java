@@ -90,6 +90,7 @@ public final class TrialExecutor {
 
         // Meta-training.
         ProcessMemory.resetPeak();
+        OptionalLong baselineRss = ProcessMemory.rssBytes();
         IterationTimer timer = new IterationTimer(iterations, spec.train().warmup());
         double[] losses = new double[iterations];
         long samplesPerTask = (long) s.ways() * (s.shots() + s.query());
@@ -147,6 +148,7 @@ public final class TrialExecutor {
         metrics.put("eval_time_s", evalS);
         metrics.put("data_prep_time_s", dataPrepS);
         peakTrain.ifPresent(v -> metrics.put("peak_rss_bytes", v));
+        baselineRss.ifPresent(v -> metrics.put("rss_before_train_bytes", v));
         peakEval.ifPresent(v -> metrics.put("peak_rss_eval_bytes", v));
         metrics.put("param_count", learner.parameters().count());
         metrics.put("final_train_loss", losses[iterations - 1]);
