@@ -1,0 +1,64 @@
+package dev.metascale.cli;
+
+import dev.metascale.core.result.ResultStore;
+import dev.metascale.core.result.TrialResult;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The real pipeline: suite file → validation → real worker JVMs on libtorch → results.jsonl → report. */
+class EndToEndTest {
+    @TempDir
+    Path tmp;
+
+    private int execute(StringWriter err, String... args) {
+        CommandLine commandLine = Main.commandLine();
+        commandLine.setOut(new PrintWriter(new StringWriter(), true));
+        commandLine.setErr(new PrintWriter(err, true));
+        return commandLine.execute(args);
+    }
+
+    @Test
+    void tinySuiteRunsInRealWorkersAndReports() throws Exception {
+        Path suite = tmp.resolve("tiny.yaml");
+        Files.writeString(suite, """
+                name: tiny
+                timeout_s: 300
+                defaults:
+                  dataset: synthetic
+                  sampler: {kind: fixed, ways: 3, shots: 1, query: 3}
+                  model: {arch: conv4, channels: 8}
+                  algorithm: {name: maml, inner_lr: 0.4, inner_steps: 1, outer_lr: 0.003, meta_batch: 2}
+                  train: {iterations: 6, warmup: 1}
+                  eval: {episodes: 10, seed: 7}
+                sweep:
+                  algorithm.name: [maml, protonet]
+                """);
+        Path out = tmp.resolve("run");
+        StringWriter err = new StringWriter();
+        assertEquals(0, execute(err, "run", suite.toString(), "--out", out.toString(), "--threads", "1", "--quiet"), err.toString());
+
+        List<TrialResult> results = new ResultStore(out).readAll();
+        assertEquals(2, results.size());
+        for (TrialResult r : results) {
+            assertTrue(r.isOk(), "trial failed: " + r.error());
+            assertTrue(r.metrics().get("accuracy").get("n").asInt() == 10);
+            assertTrue(r.env().has("libtorch_version"));
+            assertEquals("1", r.env().get("malloc_env").get("OPENBLAS_NUM_THREADS").asText(), "worker runs with OpenBLAS at 1 thread");
+        }
+        assertTrue(Files.readString(out.resolve("report/index.html")).contains("protonet"));
+
+        // Resume runs nothing more and loses nothing.
+        assertEquals(0, execute(new StringWriter(), "run", suite.toString(), "--out", out.toString(), "--resume", "--quiet"));
+        assertEquals(2, new ResultStore(out).readAll().size());
+    }
+}
