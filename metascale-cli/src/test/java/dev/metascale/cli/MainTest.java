@@ -83,7 +83,7 @@ class MainTest {
     @Test
     void theWorkerSubcommandRecordsAnInjectedThrowAsACrash() throws Exception {
         TrialSpec spec = new TrialSpec("t", "synthetic", new SamplerSpec("fixed", 5, 1, 15), new ModelSpec("conv4", null, null, 64),
-                new AlgorithmSpec("maml", 0.4, 1, 1, 0.001, 4), new TrainSpec(5, 1), new EvalSpec(10, 0),
+                new AlgorithmSpec("maml", 0.4, 1, 1, 0.001, 4), new TrainSpec(5, 1), new EvalSpec(10, 0, "glyphs"),
                 new TechniqueSpec("fp32", 0, 1), 0, 60, "throw");
         Path specFile = tmp.resolve("spec.json");
         Files.writeString(specFile, spec.toJson().toString());

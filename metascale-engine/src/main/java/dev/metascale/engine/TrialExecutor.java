@@ -11,7 +11,8 @@ import dev.metascale.core.stats.Statistics;
 import dev.metascale.engine.data.Datasets;
 import dev.metascale.engine.data.EpisodeIndex;
 import dev.metascale.engine.data.FewShotDataset;
-import dev.metascale.engine.data.FixedEpisodeSampler;
+import dev.metascale.engine.data.EpisodeSampler;
+import dev.metascale.engine.data.Samplers;
 import dev.metascale.engine.data.Split;
 import dev.metascale.engine.eval.ClassificationScores;
 import dev.metascale.engine.learn.Episode;
@@ -68,9 +69,12 @@ public final class TrialExecutor {
         Model model = Models.create(spec.model(), dataset.height(), dataset.width());
         int trainClasses = dataset.classNames(Split.TRAIN).size();
         MetaLearner learner = Learners.create(spec.algorithm(), model, s.ways(), trainClasses, spec.seed(), torch.ScalarType.Float);
-        FixedEpisodeSampler trainSampler = new FixedEpisodeSampler(dataset, Split.TRAIN, s.ways(), s.shots(), s.query());
-        FixedEpisodeSampler testSampler = new FixedEpisodeSampler(dataset, Split.TEST, s.ways(), s.shots(), s.query());
+        FewShotDataset testDataset = spec.eval().dataset() == null || spec.eval().dataset().equals(spec.dataset())
+                ? dataset : Datasets.open(spec.eval().dataset(), SPLIT_SEED);
+        EpisodeSampler trainSampler = Samplers.create(s, dataset, Split.TRAIN);
+        EpisodeSampler testSampler = Samplers.create(s, testDataset, Split.TEST);
         EpisodeLoader loader = new EpisodeLoader(dataset);
+        EpisodeLoader testLoader = new EpisodeLoader(testDataset);
 
         int iterations = spec.train().iterations();
         int metaBatch = spec.algorithm().metaBatch();
@@ -84,7 +88,7 @@ public final class TrialExecutor {
         }
         long prepStart = System.nanoTime();
         materialise(dataset, trainEpisodes);
-        materialise(dataset, testEpisodes);
+        materialise(testDataset, testEpisodes);
         double dataPrepS = (System.nanoTime() - prepStart) / 1e9;
         log.accept(String.format("data: %s, %d train classes, prepared in %.1f s", dataset.name(), trainClasses, dataPrepS));
 
@@ -121,7 +125,7 @@ public final class TrialExecutor {
         double[] f1 = new double[testEpisodes.size()];
         for (int e = 0; e < testEpisodes.size(); e++) {
             try (PointerScope scope = new PointerScope()) {
-                Episode episode = loader.load(testEpisodes.get(e));
+                Episode episode = testLoader.load(testEpisodes.get(e));
                 long[] predicted = learner.adaptAndPredict(episode);
                 long[] truth = dev.metascale.engine.torch.ArrayTensors.toLongs(episode.queryY());
                 accuracy[e] = ClassificationScores.accuracy(predicted, truth);
@@ -158,6 +162,20 @@ public final class TrialExecutor {
         samples.set("train_loss", array(losses));
         samples.set("episode_accuracy", array(accuracy));
 
+        ObjectNode data = identity(dataset);
+        if (testDataset != dataset) {
+            data.set("eval", identity(testDataset));
+        }
+
+        ObjectNode env = Environment.capture();
+        TorchRuntime.describe(env);
+        env.put("model", model.name());
+        double wall = (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1e3;
+        return TrialResult.ok(spec, data, env, metrics, samples, startedAtIso, Instant.now().toString(), wall);
+    }
+
+    /** Name, version, content hash and split sizes of a data set: what the record needs to trace its numbers. */
+    private static ObjectNode identity(FewShotDataset dataset) {
         ObjectNode data = Json.MAPPER.createObjectNode();
         data.put("name", dataset.name());
         data.put("version", dataset.version());
@@ -167,12 +185,7 @@ public final class TrialExecutor {
             classes.put(split.name().toLowerCase(), dataset.classNames(split).size());
         }
         data.put("split_seed", SPLIT_SEED);
-
-        ObjectNode env = Environment.capture();
-        TorchRuntime.describe(env);
-        env.put("model", model.name());
-        double wall = (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1e3;
-        return TrialResult.ok(spec, data, env, metrics, samples, startedAtIso, Instant.now().toString(), wall);
+        return data;
     }
 
     /** Renders or loads every class the episodes touch, in parallel, before any clock starts. */

@@ -24,7 +24,7 @@ class TrialExecutorTest {
         return new TrialSpec("test", "synthetic", new SamplerSpec("fixed", 5, 1, 5),
                 new ModelSpec("conv4", "", List.of(), 16),
                 new AlgorithmSpec(algorithm, innerLr, 1, evalSteps, 0.005, 2),
-                new TrainSpec(30, 2), new EvalSpec(40, 1000), new TechniqueSpec("fp32", 0, 1), 0, 600, "none");
+                new TrainSpec(30, 2), new EvalSpec(40, 1000, "synthetic"), new TechniqueSpec("fp32", 0, 1), 0, 600, "none");
     }
 
     @ParameterizedTest

@@ -23,7 +23,7 @@ final class Trials {
 
     static TrialSpec spec(String algorithm, double innerLr, String precision, long seed) {
         return new TrialSpec("tiny", "glyphs", new SamplerSpec("fixed", 5, 1, 15), new ModelSpec("conv4", null, List.of(), 64),
-                new AlgorithmSpec(algorithm, innerLr, 1, 3, 0.001, 4), new TrainSpec(20, 3), new EvalSpec(50, 7),
+                new AlgorithmSpec(algorithm, innerLr, 1, 3, 0.001, 4), new TrainSpec(20, 3), new EvalSpec(50, 7, "glyphs"),
                 new TechniqueSpec(precision, 0, 1), seed, 600, "none");
     }
 

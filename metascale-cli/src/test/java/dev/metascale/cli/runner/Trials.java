@@ -26,7 +26,7 @@ final class Trials {
     static TrialSpec trial(String fault, long seed, int timeoutS) {
         return new TrialSpec("harness", "synthetic", new SamplerSpec("fixed", 5, 1, 15),
                 new ModelSpec("mlp", null, List.of(32), 0), new AlgorithmSpec("protonet", 0.4, 1, 1, 0.001, 4),
-                new TrainSpec(5, 1), new EvalSpec(10, 0), new TechniqueSpec("fp32", 0, 1), seed, timeoutS, fault);
+                new TrainSpec(5, 1), new EvalSpec(10, 0, "glyphs"), new TechniqueSpec("fp32", 0, 1), seed, timeoutS, fault);
     }
 
     static Suite suite(TrialSpec... trials) {

@@ -13,7 +13,16 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  * @param outerLr         Adam step size of the outer loop (or of the baseline's pre-training)
  * @param metaBatch       tasks per meta-iteration (for fine-tuning: the batch is the same number of
  *                        samples, drawn from the meta-train classes)
+ * @param cgSteps         iMAML: conjugate-gradient steps of the implicit meta-gradient
+ * @param imamlLambda     iMAML: strength λ of the proximal regulariser (λ/2)‖φ − θ‖²
+ * @param loraRank        LoRA: rank r of the low-rank update
+ * @param adapterSize     Adapter: bottleneck width
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-public record AlgorithmSpec(String name, double innerLr, int innerSteps, int evalInnerSteps, double outerLr, int metaBatch) {
+public record AlgorithmSpec(String name, double innerLr, int innerSteps, int evalInnerSteps, double outerLr, int metaBatch,
+                            int cgSteps, double imamlLambda, int loraRank, int adapterSize) {
+    /** The common hyperparameters, the algorithm-specific ones at their defaults. */
+    public AlgorithmSpec(String name, double innerLr, int innerSteps, int evalInnerSteps, double outerLr, int metaBatch) {
+        this(name, innerLr, innerSteps, evalInnerSteps, outerLr, metaBatch, 5, 1.0, 4, 16);
+    }
 }

@@ -215,6 +215,8 @@ final class Schema {
             Field.integer("sampler.ways", 5, Bound.atLeast(2)),
             Field.integer("sampler.shots", 1, Bound.atLeast(1)),
             Field.integer("sampler.query", 15, Bound.atLeast(1)),
+            Field.integer("sampler.min_shots", 1, Bound.atLeast(1)),
+            Field.integer("sampler.max_shots", 5, Bound.atLeast(1)),
 
             Field.name("model.arch", "conv4", Names.catalog("model", Catalog.MODELS)),
             new Field("model.size", Kind.TEXT, "", null, null),
@@ -227,17 +229,24 @@ final class Schema {
             Field.integer("algorithm.eval_inner_steps", null, Bound.atLeast(0)), // default: inner_steps
             Field.real("algorithm.outer_lr", 0.001, Bound.above(0)),
             Field.integer("algorithm.meta_batch", 4, Bound.atLeast(1)),
+            Field.integer("algorithm.cg_steps", 5, Bound.atLeast(1)),
+            Field.real("algorithm.imaml_lambda", 1.0, Bound.above(0)),
+            Field.integer("algorithm.lora_rank", 4, Bound.atLeast(1)),
+            Field.integer("algorithm.adapter_size", 16, Bound.atLeast(1)),
 
             Field.integer("train.iterations", 100, Bound.atLeast(1)),
             Field.integer("train.warmup", 3, Bound.atLeast(0)),
 
             Field.integer("eval.episodes", 100, Bound.atLeast(1)),
             new Field("eval.seed", Kind.LONG, 1000L, null, null),
+            Field.name("eval.dataset", null, Names.catalog("dataset", Catalog.DATASETS)), // default: the trial's dataset
 
             Field.name("techniques.precision", "fp32", Names.catalog("precision", Catalog.PRECISIONS)
                     .because("fp16", "fp16 needs CUDA, which is not available on this build; use fp32")),
             new Field("techniques.checkpointing", Kind.SEGMENTS, 0, Bound.atLeast(0), null),
-            Field.integer("techniques.world_size", 1, Bound.atLeast(1)));
+            Field.integer("techniques.world_size", 1, Bound.atLeast(1)),
+            Field.name("techniques.scaling", "strong", Names.fixed("scaling", "strong", "weak")),
+            Field.integer("techniques.chunk", 0, Bound.atLeast(0)));
 
     /** Per-trial worker timeout, a top-level key of the suite. */
     static final Field TIMEOUT = Field.integer("timeout_s", 7200, Bound.atLeast(1));

@@ -9,7 +9,13 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  * @param precision     fp32, bf16 or fp16
  * @param checkpointing activation-checkpointing segments; 0 = off
  * @param worldSize     data-parallel ranks
+ * @param scaling       strong (the global meta-batch is split over the ranks) or weak (each rank
+ *                      takes a full meta-batch)
+ * @param chunk         tasks per chunk of the meta-batch (gradient accumulation); 0 = whole batch
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-public record TechniqueSpec(String precision, int checkpointing, int worldSize) {
+public record TechniqueSpec(String precision, int checkpointing, int worldSize, String scaling, int chunk) {
+    public TechniqueSpec(String precision, int checkpointing, int worldSize) {
+        this(precision, checkpointing, worldSize, "strong", 0);
+    }
 }

@@ -135,6 +135,7 @@ final class TrialGrid {
             settings.putAll(axes.get(a).choices().get(index[a]).settings());
         }
         settings.putIfAbsent("algorithm.eval_inner_steps", settings.get("algorithm.inner_steps"));
+        settings.putIfAbsent("eval.dataset", settings.get("dataset"));
         return new Config(settings);
     }
 
@@ -225,13 +226,17 @@ final class TrialGrid {
         TrialSpec toTrial(String suite, int timeoutS, long seed) {
             return new TrialSpec(suite,
                     text("dataset"),
-                    new SamplerSpec(text("sampler.kind"), integer("sampler.ways"), integer("sampler.shots"), integer("sampler.query")),
+                    new SamplerSpec(text("sampler.kind"), integer("sampler.ways"), integer("sampler.shots"), integer("sampler.query"),
+                            integer("sampler.min_shots"), integer("sampler.max_shots")),
                     new ModelSpec(text("model.arch"), text("model.size"), integers("model.hidden"), integer("model.channels")),
                     new AlgorithmSpec(text("algorithm.name"), real("algorithm.inner_lr"), integer("algorithm.inner_steps"),
-                            integer("algorithm.eval_inner_steps"), real("algorithm.outer_lr"), integer("algorithm.meta_batch")),
+                            integer("algorithm.eval_inner_steps"), real("algorithm.outer_lr"), integer("algorithm.meta_batch"),
+                            integer("algorithm.cg_steps"), real("algorithm.imaml_lambda"), integer("algorithm.lora_rank"),
+                            integer("algorithm.adapter_size")),
                     new TrainSpec(integer("train.iterations"), integer("train.warmup")),
-                    new EvalSpec(integer("eval.episodes"), longValue("eval.seed")),
-                    new TechniqueSpec(text("techniques.precision"), integer("techniques.checkpointing"), integer("techniques.world_size")),
+                    new EvalSpec(integer("eval.episodes"), longValue("eval.seed"), text("eval.dataset")),
+                    new TechniqueSpec(text("techniques.precision"), integer("techniques.checkpointing"), integer("techniques.world_size"),
+                            text("techniques.scaling"), integer("techniques.chunk")),
                     seed, timeoutS, text("fault"));
         }
     }

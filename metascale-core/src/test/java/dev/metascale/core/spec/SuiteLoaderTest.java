@@ -47,7 +47,7 @@ class SuiteLoaderTest {
     static TrialSpec trial(String algorithm, int shots, long seed) {
         return new TrialSpec("tiny", "glyphs", new SamplerSpec("fixed", 5, shots, 15),
                 new ModelSpec("conv4", "", List.of(256, 256), 64),
-                new AlgorithmSpec(algorithm, 0.4, 1, 1, 0.001, 4), new TrainSpec(20, 3), new EvalSpec(50, 1000),
+                new AlgorithmSpec(algorithm, 0.4, 1, 1, 0.001, 4), new TrainSpec(20, 3), new EvalSpec(50, 1000, "glyphs"),
                 new TechniqueSpec("fp32", 0, 1), seed, 7200, "none");
     }
 
@@ -69,7 +69,7 @@ class SuiteLoaderTest {
         TrialSpec only = parse("name: bare\n").trials().get(0);
         assertEquals(new TrialSpec("bare", "glyphs", new SamplerSpec("fixed", 5, 1, 15),
                 new ModelSpec("conv4", "", List.of(256, 256), 64),
-                new AlgorithmSpec("maml", 0.4, 1, 1, 0.001, 4), new TrainSpec(100, 3), new EvalSpec(100, 1000),
+                new AlgorithmSpec("maml", 0.4, 1, 1, 0.001, 4), new TrainSpec(100, 3), new EvalSpec(100, 1000, "glyphs"),
                 new TechniqueSpec("fp32", 0, 1), 0, 7200, "none"), only);
         assertEquals(1, parse("name: bare\n").trials().size());
     }
