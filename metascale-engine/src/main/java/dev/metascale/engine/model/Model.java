@@ -25,6 +25,15 @@ public interface Model {
     /** Features [batch, featureDim] of images [batch, 1, height, width]. */
     Tensor features(ParamSet params, Tensor images);
 
+    /**
+     * Analytic FLOPs of one forward pass ({@link #logits} with a head of {@code outputs} classes, or
+     * {@link #features} when {@code outputs} is 0) over {@code batch} examples, an FMA counted as 2
+     * FLOPs; empty when the model does not count its FLOPs.
+     */
+    default java.util.OptionalLong forwardFlops(long batch, int outputs) {
+        return java.util.OptionalLong.empty();
+    }
+
     /** Logits [batch, outputs]: {@link #features} followed by the head. */
     default Tensor logits(ParamSet params, Tensor images) {
         return LinearHead.apply(params, features(params, images));
