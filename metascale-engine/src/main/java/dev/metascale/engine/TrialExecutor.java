@@ -13,6 +13,10 @@ import dev.metascale.engine.data.EpisodeIndex;
 import dev.metascale.engine.data.FewShotDataset;
 import dev.metascale.engine.data.EpisodeSampler;
 import dev.metascale.engine.data.Samplers;
+import dev.metascale.engine.dist.CommMeter;
+import dev.metascale.engine.dist.DataParallel;
+import dev.metascale.engine.dist.RankInfo;
+import dev.metascale.engine.dist.TaskPartition;
 import dev.metascale.engine.data.Split;
 import dev.metascale.engine.eval.ClassificationScores;
 import dev.metascale.engine.learn.Episode;
@@ -31,6 +35,7 @@ import java.lang.management.ManagementFactory;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
@@ -77,15 +82,21 @@ public final class TrialExecutor {
         EpisodeLoader testLoader = new EpisodeLoader(testDataset);
 
         int iterations = spec.train().iterations();
-        int metaBatch = spec.algorithm().metaBatch();
+        Optional<DataParallel> dp = joinGroup(spec);
+        TaskPartition tasksOfRank = TaskPartition.of(spec, dp.map(DataParallel::info));
+        int metaBatch = tasksOfRank.perRank();
         List<EpisodeIndex> trainEpisodes = new ArrayList<>(iterations * metaBatch);
-        for (long i = 0; i < (long) iterations * metaBatch; i++) {
-            trainEpisodes.add(trainSampler.episode(spec.seed(), i));
+        for (int it = 0; it < iterations; it++) {
+            for (int t = 0; t < metaBatch; t++) {
+                trainEpisodes.add(trainSampler.episode(spec.seed(), tasksOfRank.episodeIndex(it, t)));
+            }
         }
+        boolean evaluates = dp.map(d -> d.info().isLeader()).orElse(true);
         List<EpisodeIndex> testEpisodes = new ArrayList<>(spec.eval().episodes());
-        for (long i = 0; i < spec.eval().episodes(); i++) {
+        for (long i = 0; evaluates && i < spec.eval().episodes(); i++) {
             testEpisodes.add(testSampler.episode(spec.eval().seed(), i));
         }
+        dp.ifPresent(d -> d.broadcast(learner.parameters()));
         long prepStart = System.nanoTime();
         materialise(dataset, trainEpisodes);
         materialise(testDataset, testEpisodes);
@@ -141,19 +152,34 @@ public final class TrialExecutor {
             timedS += t;
         }
         ObjectNode metrics = Json.MAPPER.createObjectNode();
-        metrics.set("accuracy", Json.MAPPER.valueToTree(Statistics.summary(accuracy)));
-        metrics.set("f1_macro", Json.MAPPER.valueToTree(Statistics.summary(f1)));
+        if (evaluates) {
+            metrics.set("accuracy", Json.MAPPER.valueToTree(Statistics.summary(accuracy)));
+            metrics.set("f1_macro", Json.MAPPER.valueToTree(Statistics.summary(f1)));
+        }
         if (iterTimes.length > 0) {
             metrics.set("iter_time_s", Json.MAPPER.valueToTree(Statistics.distribution(iterTimes)));
-            metrics.put("throughput_tasks_per_s", iterTimes.length * (double) metaBatch / timedS);
-            metrics.put("throughput_samples_per_s", iterTimes.length * (double) metaBatch * samplesPerTask / timedS);
+            int groupTasks = tasksOfRank.perStep();
+            metrics.put("throughput_tasks_per_s", iterTimes.length * (double) groupTasks / timedS);
+            metrics.put("throughput_samples_per_s", iterTimes.length * (double) groupTasks * samplesPerTask / timedS);
         }
+        dp.ifPresent(d -> {
+            CommMeter m = d.meter();
+            metrics.put("comm_time_s", m.seconds() / iterations);
+            metrics.put("comm_time_total_s", m.seconds());
+            metrics.put("comm_bytes", m.payloadBytes() / Math.max(1, m.calls()));
+            metrics.put("comm_wire_bytes", m.wireBytes(d.info().worldSize()) / Math.max(1, m.calls()));
+            metrics.put("comm_fraction", m.seconds() / timer.totalSeconds());
+            metrics.put("world_size", d.info().worldSize());
+            metrics.put("rank", d.info().rank());
+        });
         metrics.put("train_time_s", timer.totalSeconds());
         metrics.put("eval_time_s", evalS);
         metrics.put("data_prep_time_s", dataPrepS);
         peakTrain.ifPresent(v -> metrics.put("peak_rss_bytes", v));
         baselineRss.ifPresent(v -> metrics.put("rss_before_train_bytes", v));
-        peakEval.ifPresent(v -> metrics.put("peak_rss_eval_bytes", v));
+        if (evaluates) {
+            peakEval.ifPresent(v -> metrics.put("peak_rss_eval_bytes", v));
+        }
         metrics.put("param_count", learner.parameters().count());
         metrics.put("final_train_loss", losses[iterations - 1]);
 
@@ -171,7 +197,23 @@ public final class TrialExecutor {
         TorchRuntime.describe(env);
         env.put("model", model.name());
         double wall = (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1e3;
+        dp.ifPresent(DataParallel::close);
         return TrialResult.ok(spec, data, env, metrics, samples, startedAtIso, Instant.now().toString(), wall);
+    }
+
+    /** Joins the data-parallel group when the runner started this worker as one rank of several. */
+    private static Optional<DataParallel> joinGroup(TrialSpec spec) {
+        int world = spec.techniques().worldSize();
+        Optional<RankInfo> rank = RankInfo.fromSystemProperties();
+        if (world <= 1) {
+            return Optional.empty();
+        }
+        if (rank.isEmpty() || rank.get().worldSize() != world) {
+            throw new IllegalStateException("this trial has world_size " + world + " but the worker was started as "
+                    + rank.map(r -> "rank " + r.rank() + " of " + r.worldSize()).orElse("a single process")
+                    + "; run it with `metascale run`, which starts one worker per rank");
+        }
+        return Optional.of(DataParallel.join(rank.get()));
     }
 
     /** Name, version, content hash and split sizes of a data set: what the record needs to trace its numbers. */

@@ -55,10 +55,20 @@ final class TrialGrid {
                     c -> c.integer("algorithm.inner_steps") < 1 && List.of("maml", "fomaml").contains(c.text("algorithm.name")),
                     c -> c.text("algorithm.name") + " needs inner_steps >= 1 (it adapts in the inner loop), got "
                             + c.integer("algorithm.inner_steps")),
-            new Rule(List.of("techniques.checkpointing", "techniques.world_size"),
-                    c -> c.integer("techniques.checkpointing") > 0 && c.integer("techniques.world_size") > 1,
-                    c -> "activation checkpointing together with world_size > 1 is not available in this version;"
-                            + " use checkpointing: false or world_size: 1"));
+            new Rule(List.of("techniques.checkpointing"),
+                    c -> c.integer("techniques.checkpointing") > 0,
+                    c -> "activation checkpointing is not available in this version of metascale (planned);"
+                            + " use checkpointing: false"),
+            new Rule(List.of("techniques.chunk"),
+                    c -> c.integer("techniques.chunk") > 0,
+                    c -> "task chunking is not available as a separate setting in this version: every learner already"
+                            + " back-propagates the meta-batch task by task; use chunk: 0"),
+            new Rule(List.of("algorithm.meta_batch", "techniques.world_size", "techniques.scaling"),
+                    c -> "strong".equals(c.text("techniques.scaling"))
+                            && c.integer("algorithm.meta_batch") % c.integer("techniques.world_size") != 0,
+                    c -> "strong scaling splits meta_batch " + c.integer("algorithm.meta_batch") + " over world_size "
+                            + c.integer("techniques.world_size") + ": use a meta_batch divisible by the world size,"
+                            + " or scaling: weak"));
 
     /** Largest number of trials a suite may expand to. */
     static final int MAX_TRIALS = 10_000;

@@ -1,14 +1,22 @@
 package dev.metascale.engine.learn;
 
+import dev.metascale.engine.dist.DataParallel;
 import dev.metascale.engine.torch.ParamSet;
 import org.bytedeco.pytorch.Adam;
 import org.bytedeco.pytorch.AdamOptions;
 
-/** Adam (Kingma and Ba 2015) on the meta-parameters: the outer loop of every learner. */
+/**
+ * Adam (Kingma and Ba 2015) on the meta-parameters: the outer loop of every learner. In a
+ * data-parallel trial the accumulated meta-gradients are averaged over the ranks (one flat
+ * all-reduce, {@link DataParallel#allReduceGradients}) before the step, so every rank takes the
+ * same step from the same parameters.
+ */
 final class OuterOptimizer {
+    private final ParamSet params;
     private final Adam adam;
 
     OuterOptimizer(ParamSet params, double lr) {
+        this.params = params;
         adam = new Adam(params.vector(), new AdamOptions(lr));
         adam.retainReference();
     }
@@ -18,6 +26,7 @@ final class OuterOptimizer {
     }
 
     void step() {
+        DataParallel.current().ifPresent(dp -> dp.allReduceGradients(params));
         adam.step();
     }
 }
