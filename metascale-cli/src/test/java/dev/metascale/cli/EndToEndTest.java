@@ -61,4 +61,50 @@ class EndToEndTest {
         assertEquals(0, execute(new StringWriter(), "run", suite.toString(), "--out", out.toString(), "--resume", "--quiet"));
         assertEquals(2, new ResultStore(out).readAll().size());
     }
+
+    private static String distributedSuite(String fault) {
+        return """
+                name: ddp
+                timeout_s: 120
+                defaults:
+                  dataset: synthetic
+                  sampler: {kind: fixed, ways: 3, shots: 1, query: 3}
+                  model: {arch: conv4, channels: 8}
+                  algorithm: {name: maml, inner_lr: 0.4, inner_steps: 1, outer_lr: 0.003, meta_batch: 4}
+                  train: {iterations: 5, warmup: 1}
+                  eval: {episodes: 10, seed: 7}
+                  techniques: {world_size: 2, scaling: strong}
+                  fault: %s
+                """.formatted(fault);
+    }
+
+    @Test
+    void dataParallelTrialRunsTwoRanksAndRecordsCommunication() throws Exception {
+        Path suite = tmp.resolve("ddp.yaml");
+        Files.writeString(suite, distributedSuite("none"));
+        Path out = tmp.resolve("ddp");
+        StringWriter err = new StringWriter();
+        assertEquals(0, execute(err, "run", suite.toString(), "--out", out.toString(), "--threads", "2", "--quiet"), err.toString());
+        TrialResult r = new ResultStore(out).readAll().get(0);
+        assertTrue(r.isOk(), "trial failed: " + r.error());
+        assertEquals(2, r.metrics().get("world_size").asInt());
+        assertTrue(r.metrics().get("comm_bytes").asLong() > 0 && r.metrics().get("comm_time_s").asDouble() > 0);
+        assertTrue(r.metrics().get("comm_fraction").asDouble() < 1);
+        assertTrue(Files.exists(out.resolve("logs/" + r.trialId() + ".rank1.stderr.log")), "rank 1 has its own logs");
+    }
+
+    @Test
+    void aRankThatDiesFailsTheTrialPromptlyAndLeavesNoProcess() throws Exception {
+        Path suite = tmp.resolve("ddp-fault.yaml");
+        Files.writeString(suite, distributedSuite("exit"));
+        Path out = tmp.resolve("ddp-fault");
+        long start = System.nanoTime();
+        assertEquals(1, execute(new StringWriter(), "run", suite.toString(), "--out", out.toString(), "--quiet"));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        TrialResult r = new ResultStore(out).readAll().get(0);
+        assertTrue(!r.isOk() && r.error().message().startsWith("rank 1 of 2:"), "failure names the rank: " + r.error());
+        assertEquals("crash", r.error().kind());
+        assertTrue(seconds < 60, "took " + seconds + " s: the surviving rank should be killed, not left to time out");
+        assertEquals(0, ProcessHandle.current().descendants().count(), "no worker process left behind");
+    }
 }

@@ -15,7 +15,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -37,7 +39,7 @@ public final class TrialRunner {
     private final Path logDir;
     private final OomKillCounter oomKills = new OomKillCounter();
     private volatile boolean cancelled;
-    private volatile Process running;
+    private volatile List<Process> running = List.of();
     private ObjectNode environment;
 
     public TrialRunner(WorkerLaunch launch, Path logDir) {
@@ -70,57 +72,171 @@ public final class TrialRunner {
 
     private TrialResult runIn(Path work, TrialSpec spec) throws IOException, InterruptedException {
         Path specFile = work.resolve("spec.json");
-        Path resultFile = work.resolve("result.json");
         Files.writeString(specFile, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(spec.toJson()),
                 StandardCharsets.UTF_8);
-        Path stdout = logDir.resolve(spec.id() + ".stdout.log");
-        Path stderr = logDir.resolve(spec.id() + ".stderr.log");
-        ProcessBuilder builder = new ProcessBuilder(launch.command(specFile, resultFile))
-                .redirectOutput(stdout.toFile())
-                .redirectError(stderr.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        builder.environment().putAll(launch.environment());
+        int world = Math.max(1, spec.techniques().worldSize());
+        int port = world > 1 ? freePort() : 0;
+        List<Rank> ranks = new ArrayList<>(world);
         long oomKillsBefore = oomKills.current();
         Instant startedAt = Instant.now();
-        Process process = builder.start();
-        running = process;
+        for (int r = 0; r < world; r++) {
+            String suffix = r == 0 ? "" : ".rank" + r;
+            Path resultFile = work.resolve("result" + suffix + ".json");
+            Path stdout = logDir.resolve(spec.id() + suffix + ".stdout.log");
+            Path stderr = logDir.resolve(spec.id() + suffix + ".stderr.log");
+            WorkerLaunch rankLaunch = world == 1 ? launch : launch
+                    .withThreads(Math.max(1, launch.threads() / world))
+                    .withExtraJvmFlags(rankFlags(launch.extraJvmFlags(), r, world, port, spec.timeoutS()));
+            ProcessBuilder builder = new ProcessBuilder(rankLaunch.command(specFile, resultFile))
+                    .redirectOutput(stdout.toFile())
+                    .redirectError(stderr.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            builder.environment().putAll(launch.environment());
+            ranks.add(new Rank(r, builder.start(), resultFile, stdout, stderr));
+        }
+        running = ranks.stream().map(Rank::process).toList();
         boolean timedOut;
+        int firstFailed;
         try {
             if (cancelled) {
-                ProcessTree.kill(process.toHandle());
+                killAll(ranks);
             }
-            timedOut = !waitFor(process, spec.timeoutS());
+            firstFailed = waitForAll(ranks, spec);
+            timedOut = firstFailed == TIMED_OUT;
             if (timedOut) {
-                ProcessTree.kill(process.toHandle());
+                killAll(ranks);
             }
         } catch (InterruptedException e) {
-            ProcessTree.kill(process.toHandle());
+            killAll(ranks);
             throw e;
         } finally {
-            running = null;
+            running = List.of();
         }
-        int exitCode = process.exitValue();
+        Rank leader = ranks.get(0);
+        int exitCode = leader.process().exitValue();
         if (cancelled || (wasInterrupted(exitCode) && cancelledWithin(INTERRUPT_GRACE_MS))) {
             throw new CancellationException("trial " + spec.id() + " interrupted");
         }
         Instant finishedAt = Instant.now();
-        String stderrTail = LogTail.of(stderr, LogTail.LINES);
         if (timedOut) {
             return failed(spec, new ErrorInfo(ErrorInfo.TIMEOUT, "worker exceeded the trial's time limit of "
                     + spec.timeoutS() + " s and was killed with its process tree; raise timeout_s or shrink the trial",
-                    stderrTail), startedAt, finishedAt);
+                    LogTail.of(leader.stderr(), LogTail.LINES)), startedAt, finishedAt);
         }
-        if (Files.isRegularFile(resultFile)) {
-            return workerRecord(spec, resultFile, exitCode, stderrTail, startedAt, finishedAt);
+        long oomKillsAfter = oomKills.current();
+        boolean oomKillerFired = oomKillsBefore >= 0 && oomKillsAfter > oomKillsBefore;
+        if (firstFailed >= 0) {
+            Rank culprit = ranks.get(firstFailed);
+            return named(outcome(spec, culprit, oomKillerFired, startedAt, finishedAt), culprit.index(), world, spec,
+                    startedAt, finishedAt);
+        }
+        TrialResult leaderResult = outcome(spec, leader, oomKillerFired, startedAt, finishedAt);
+        if (world == 1 || !leaderResult.isOk()) {
+            return world == 1 ? leaderResult : named(leaderResult, 0, world, spec, startedAt, finishedAt);
+        }
+        for (Rank rank : ranks.subList(1, ranks.size())) {
+            TrialResult other = outcome(spec, rank, oomKillerFired, startedAt, finishedAt);
+            if (!other.isOk()) {
+                return named(other, rank.index(), world, spec, startedAt, finishedAt);
+            }
+        }
+        return leaderResult;
+    }
+
+    /** One worker process of a trial: rank 0 of 1 for an ordinary trial. */
+    private record Rank(int index, Process process, Path resultFile, Path stdout, Path stderr) {
+    }
+
+    /** The record of one rank: what it wrote, or its failure classified from its exit and output. */
+    private TrialResult outcome(TrialSpec spec, Rank rank, boolean oomKillerFired, Instant startedAt, Instant finishedAt)
+            throws IOException {
+        int exitCode = rank.process().exitValue();
+        String stderrTail = LogTail.of(rank.stderr(), LogTail.LINES);
+        if (Files.isRegularFile(rank.resultFile())) {
+            return workerRecord(spec, rank.resultFile(), exitCode, stderrTail, startedAt, finishedAt);
         }
         if (exitCode == 0) {
             return failed(spec, new ErrorInfo(ErrorInfo.CRASH, "worker exited with code 0 without writing a result",
                     stderrTail), startedAt, finishedAt);
         }
-        long oomKillsAfter = oomKills.current();
-        boolean oomKillerFired = oomKillsBefore >= 0 && oomKillsAfter > oomKillsBefore;
         return failed(spec, FailureClassifier.classify(exitCode, stderrTail,
-                LogTail.of(stdout, LogTail.LINES), oomKillerFired), startedAt, finishedAt);
+                LogTail.of(rank.stdout(), LogTail.LINES), oomKillerFired), startedAt, finishedAt);
+    }
+
+    /** A failed record of a data-parallel trial, its message naming the rank that failed. */
+    private TrialResult named(TrialResult failure, int rank, int world, TrialSpec spec, Instant startedAt, Instant finishedAt) {
+        ErrorInfo e = failure.error();
+        return failed(spec, new ErrorInfo(e.kind(), "rank " + rank + " of " + world + ": " + e.message(), e.stderrTail()),
+                startedAt, finishedAt);
+    }
+
+    /** How waiting for the ranks ended. */
+    private static final int TIMED_OUT = -2;
+    private static final int ALL_EXITED = -1;
+
+    /**
+     * Waits until every rank exited, or until the trial's timeout. When one rank of several fails
+     * (non-zero exit or a failed record), the others would only wait in a collective until their
+     * timeout: they are killed at once.
+     *
+     * @return {@link #TIMED_OUT}, {@link #ALL_EXITED}, or the index of the rank that failed first
+     */
+    private static int waitForAll(List<Rank> ranks, TrialSpec spec) throws InterruptedException {
+        long deadline = spec.timeoutS() <= 0 ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.SECONDS.toNanos(spec.timeoutS());
+        while (true) {
+            boolean allDone = true;
+            for (Rank rank : ranks) {
+                if (rank.process().isAlive()) {
+                    allDone = false;
+                } else if (ranks.size() > 1 && (rank.process().exitValue() != 0 || recordedFailure(rank.resultFile()))) {
+                    killAll(ranks);
+                    return rank.index();
+                }
+            }
+            if (allDone) {
+                return ALL_EXITED;
+            }
+            if (System.nanoTime() >= deadline) {
+                return TIMED_OUT;
+            }
+            if (ranks.size() == 1) {
+                long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+                ranks.get(0).process().waitFor(left, TimeUnit.MILLISECONDS);
+            } else {
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    private static boolean recordedFailure(Path resultFile) {
+        try {
+            return Files.isRegularFile(resultFile)
+                    && Files.readString(resultFile, StandardCharsets.UTF_8).contains("\"status\":\"" + TrialResult.FAILED + "\"");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void killAll(List<Rank> ranks) {
+        for (Rank rank : ranks) {
+            ProcessTree.kill(rank.process().toHandle());
+        }
+    }
+
+    /** The JVM flags that make a worker rank {@code rank} of {@code world} (see engine's RankInfo). */
+    private static List<String> rankFlags(List<String> base, int rank, int world, int port, int timeoutS) {
+        List<String> flags = new ArrayList<>(base);
+        flags.add("-Dmetascale.rank=" + rank);
+        flags.add("-Dmetascale.world_size=" + world);
+        flags.add("-Dmetascale.master=127.0.0.1:" + port);
+        flags.add("-Dmetascale.collective_timeout_s=" + Math.max(10, Math.min(120, timeoutS)));
+        return flags;
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     private TrialResult workerRecord(TrialSpec spec, Path resultFile, int exitCode, String stderrTail,
@@ -141,22 +257,13 @@ public final class TrialRunner {
     /** Kills the running worker (if any) with its process tree; the current and later {@link #run}s are cancelled. */
     public void cancel() {
         cancelled = true;
-        Process process = running;
-        if (process != null) {
+        for (Process process : running) {
             ProcessTree.kill(process.toHandle());
         }
     }
 
     public boolean isCancelled() {
         return cancelled;
-    }
-
-    private static boolean waitFor(Process process, int timeoutS) throws InterruptedException {
-        if (timeoutS <= 0) {
-            process.waitFor();
-            return true;
-        }
-        return process.waitFor(timeoutS, TimeUnit.SECONDS);
     }
 
     private static boolean wasInterrupted(int exitCode) {

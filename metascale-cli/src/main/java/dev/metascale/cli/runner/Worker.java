@@ -31,6 +31,7 @@ import java.util.stream.Collectors;
  * {@link OutOfMemoryError}, which is rethrown so that the JVM dies and the runner records
  * {@code oom}. Faults (field {@code fault} of the spec) exist to test the harness:
  * {@code throw}, {@code exit} (exit code 3 mid-trial), {@code hang}, {@code oom} (fills the heap).
+ * In a data-parallel trial only the last rank applies the fault, so the others see a peer die.
  */
 public final class Worker {
     public static final String FAULT_NONE = "none";
@@ -76,6 +77,10 @@ public final class Worker {
 
     private static TrialResult execute(TrialSpec spec, int threads, String startedAt, TrialBody body) throws Exception {
         String fault = spec.fault() == null ? FAULT_NONE : spec.fault();
+        int rank = Integer.getInteger("metascale.rank", 0);
+        if (spec.techniques().worldSize() > 1 && rank != spec.techniques().worldSize() - 1) {
+            fault = FAULT_NONE; // in a data-parallel trial the fault hits the last rank only: a peer that dies
+        }
         switch (fault) {
             case FAULT_NONE:
                 return body.execute(spec, threads, startedAt);

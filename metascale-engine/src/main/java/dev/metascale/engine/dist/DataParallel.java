@@ -31,7 +31,8 @@ import java.util.Optional;
  * exception naming this rank; the worker then fails and the runner records the trial failed.
  */
 public final class DataParallel implements AutoCloseable {
-    private static volatile DataParallel current;
+    /** Per thread: a worker trains on one thread; tests run several ranks as threads of one JVM. */
+    private static final ThreadLocal<DataParallel> CURRENT = new ThreadLocal<>();
 
     private final RankInfo info;
     private final TCPStore store;
@@ -44,7 +45,7 @@ public final class DataParallel implements AutoCloseable {
         this.group = group;
     }
 
-    /** Joins the group (blocks until every rank arrived or the timeout passed) and makes it {@link #current()}. */
+    /** Joins the group (blocks until every rank arrived or the timeout passed) and makes it this thread's {@link #current()}. */
     public static DataParallel join(RankInfo info) {
         long timeoutMs = info.timeout().toMillis();
         TCPStoreOptions options = new TCPStoreOptions();
@@ -67,13 +68,13 @@ public final class DataParallel implements AutoCloseable {
         store.retainReference();
         group.retainReference();
         DataParallel dp = new DataParallel(info, store, group);
-        current = dp;
+        CURRENT.set(dp);
         return dp;
     }
 
     /** The group of this process, when the trial is data-parallel. */
     public static Optional<DataParallel> current() {
-        return Optional.ofNullable(current);
+        return Optional.ofNullable(CURRENT.get());
     }
 
     public RankInfo info() {
@@ -152,8 +153,8 @@ public final class DataParallel implements AutoCloseable {
 
     @Override
     public void close() {
-        if (current == this) {
-            current = null;
+        if (CURRENT.get() == this) {
+            CURRENT.remove();
         }
     }
 }

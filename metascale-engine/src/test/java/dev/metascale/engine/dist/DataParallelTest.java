@@ -1,0 +1,134 @@
+package dev.metascale.engine.dist;
+
+import dev.metascale.engine.learn.Episode;
+import dev.metascale.engine.learn.Maml;
+import dev.metascale.engine.model.Mlp;
+import dev.metascale.engine.model.Model;
+import dev.metascale.engine.torch.ArrayTensors;
+import dev.metascale.engine.torch.ParamSet;
+import dev.metascale.engine.torch.TorchRuntime;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.Test;
+
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Two ranks (threads of this JVM, each with its own TCPStore client and Gloo process group) on
+ * strong scaling must take exactly the steps one process takes on the whole meta-batch.
+ */
+class DataParallelTest {
+    private static final int STEPS = 3;
+    private static final int TASKS = 4;
+
+    @Test
+    void twoRanksMatchOneProcessOnTheSameTasks() throws Exception {
+        TorchRuntime.configure(1);
+        Model model = new Mlp(16, List.of(8));
+        List<List<Episode>> batches = new ArrayList<>();
+        torch.manual_seed(42);
+        for (int s = 0; s < STEPS; s++) {
+            List<Episode> batch = new ArrayList<>();
+            for (int t = 0; t < TASKS; t++) {
+                batch.add(task());
+            }
+            batches.add(batch);
+        }
+        // One process, the whole meta-batch.
+        Maml single = new Maml(model, model.init(1, 3, torch.ScalarType.Double), 0.3, 2, 2, 0.01);
+        double[][] singleGrads = new double[STEPS][];
+        for (int s = 0; s < STEPS; s++) {
+            singleGrads[s] = stepAndGrads(single, batches.get(s));
+        }
+        double[] singleWeights = flat(single.parameters());
+
+        // Two ranks; rank 1 starts from different weights, which the broadcast must overwrite.
+        Maml[] ranks = {new Maml(model, model.init(1, 3, torch.ScalarType.Double), 0.3, 2, 2, 0.01),
+                new Maml(model, model.init(99, 3, torch.ScalarType.Double), 0.3, 2, 2, 0.01)};
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        List<Future<double[][]>> results = new ArrayList<>();
+        for (int r = 0; r < 2; r++) {
+            int rank = r;
+            results.add(pool.submit(() -> {
+                try (DataParallel dp = DataParallel.join(new RankInfo(rank, 2, "127.0.0.1", port, Duration.ofSeconds(30)))) {
+                    dp.broadcast(ranks[rank].parameters());
+                    double[][] grads = new double[STEPS][];
+                    for (int s = 0; s < STEPS; s++) {
+                        List<Episode> mine = batches.get(s).subList(rank * 2, rank * 2 + 2);
+                        grads[s] = stepAndGrads(ranks[rank], mine);
+                    }
+                    assertTrue(dp.meter().calls() == STEPS + 1 && dp.meter().payloadBytes() > 0);
+                    return grads;
+                }
+            }));
+        }
+        double[][] rank0 = results.get(0).get();
+        results.get(1).get();
+        pool.shutdown();
+        for (int s = 0; s < STEPS; s++) {
+            double error = relativeError(rank0[s], singleGrads[s]);
+            assertTrue(error < 1e-5, "meta-gradient of step " + s + " differs: " + error);
+        }
+        assertTrue(relativeError(flat(ranks[0].parameters()), singleWeights) < 1e-5, "final weights of rank 0 differ");
+        assertTrue(relativeError(flat(ranks[1].parameters()), singleWeights) < 1e-5, "final weights of rank 1 differ");
+    }
+
+    private static Episode task() {
+        long[] y = {0, 1, 2, 0, 1, 2};
+        Tensor sx = torch.randn(new long[]{6, 1, 4, 4}, new TensorOptions(torch.ScalarType.Double));
+        Tensor qx = torch.randn(new long[]{6, 1, 4, 4}, new TensorOptions(torch.ScalarType.Double));
+        sx.retainReference();
+        qx.retainReference();
+        Tensor labels = ArrayTensors.longs(y, 6);
+        labels.retainReference();
+        return new Episode(sx, labels, qx, labels, 3, new long[]{0, 1, 2});
+    }
+
+    /** One meta-step; returns the (averaged) meta-gradient it applied. */
+    private static double[] stepAndGrads(Maml maml, List<Episode> tasks) {
+        try (PointerScope scope = new PointerScope()) {
+            maml.metaStep(tasks);
+            List<Double> out = new ArrayList<>();
+            for (Tensor p : maml.parameters().tensors()) {
+                for (double v : ArrayTensors.toDoubles(p.grad())) {
+                    out.add(v);
+                }
+            }
+            return out.stream().mapToDouble(Double::doubleValue).toArray();
+        }
+    }
+
+    private static double[] flat(ParamSet p) {
+        List<Double> out = new ArrayList<>();
+        for (Tensor t : p.tensors()) {
+            for (double v : ArrayTensors.toDoubles(t)) {
+                out.add(v);
+            }
+        }
+        return out.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    private static double relativeError(double[] a, double[] b) {
+        double diff = 0;
+        double norm = 0;
+        for (int i = 0; i < a.length; i++) {
+            diff += (a[i] - b[i]) * (a[i] - b[i]);
+            norm += b[i] * b[i];
+        }
+        return Math.sqrt(diff / norm);
+    }
+}
