@@ -27,6 +27,7 @@ import dev.metascale.engine.model.Model;
 import dev.metascale.engine.model.Models;
 import dev.metascale.engine.probe.IterationTimer;
 import dev.metascale.engine.probe.ProcessMemory;
+import dev.metascale.engine.technique.Precision;
 import dev.metascale.engine.torch.TorchRuntime;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.global.torch;
@@ -69,6 +70,14 @@ public final class TrialExecutor {
 
     public static TrialResult execute(TrialSpec spec, int threads, String startedAtIso, Consumer<String> log) {
         TorchRuntime.configure(threads);
+        try (Precision precision = Precision.enter(spec.techniques().precision())) {
+            TrialResult result = run(spec, startedAtIso, log);
+            result.env().set("precision_policy", precision.describe());
+            return result;
+        }
+    }
+
+    private static TrialResult run(TrialSpec spec, String startedAtIso, Consumer<String> log) {
         SamplerSpec s = spec.sampler();
         FewShotDataset dataset = Datasets.open(spec.dataset(), SPLIT_SEED);
         Model model = Models.create(spec.model(), dataset.height(), dataset.width());

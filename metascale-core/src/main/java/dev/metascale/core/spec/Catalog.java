@@ -51,7 +51,7 @@ public final class Catalog {
 
     public static final List<Entry> PRECISIONS = List.of(
             new Entry("fp32", true, "float32 throughout"),
-            new Entry("bf16", false, "bfloat16 autocast"),
+            new Entry("bf16", true, "bfloat16 autocast (parameters and optimiser in float32)"),
             new Entry("fp16", false, "float16 with dynamic loss scaling (CUDA only)"));
 
     private Catalog() {

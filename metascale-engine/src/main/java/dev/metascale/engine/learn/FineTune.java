@@ -69,7 +69,7 @@ public final class FineTune implements MetaLearner {
             support = model.features(params, episode.supportX());
             query = model.features(params, episode.queryX());
         }
-        ParamSet head = LinearHead.create(model.featureDim(), episode.ways(), support.scalar_type(), true);
+        ParamSet head = LinearHead.create(model.featureDim(), episode.ways(), params.tensors().get(0).scalar_type(), true);
         Scalar lr = new Scalar(headLr);
         for (int s = 0; s < headSteps; s++) {
             Tensor loss = Losses.crossEntropy(LinearHead.apply(head, support), episode.supportY());

@@ -1,0 +1,75 @@
+package dev.metascale.engine.technique;
+
+import dev.metascale.core.result.TrialResult;
+import dev.metascale.core.spec.AlgorithmSpec;
+import dev.metascale.core.spec.EvalSpec;
+import dev.metascale.core.spec.ModelSpec;
+import dev.metascale.core.spec.SamplerSpec;
+import dev.metascale.core.spec.TechniqueSpec;
+import dev.metascale.core.spec.TrainSpec;
+import dev.metascale.core.spec.TrialSpec;
+import dev.metascale.engine.TrialExecutor;
+import dev.metascale.engine.model.Conv4;
+import dev.metascale.engine.model.Model;
+import dev.metascale.engine.torch.ParamSet;
+import dev.metascale.engine.torch.TorchRuntime;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PrecisionTest {
+
+    @Test
+    void bf16RunsConvolutionsInBfloat16AndKeepsFloat32Gradients() {
+        TorchRuntime.configure(1);
+        try (PointerScope scope = new PointerScope()) {
+            Model model = new Conv4(1, 8, 28, 28);
+            ParamSet params = model.init(0, 5, torch.ScalarType.Float);
+            Tensor x = torch.rand(new long[]{4, 1, 28, 28}, new TensorOptions(torch.ScalarType.Float));
+            try (Precision p = Precision.enter("bf16")) {
+                Tensor logits = model.logits(params, x);
+                assertEquals("BFloat16", logits.scalar_type().intern().toString(), "linear runs in bf16 under autocast");
+                logits.to(torch.ScalarType.Float).sum().backward();
+            }
+            assertEquals("Float", params.tensors().get(0).grad().scalar_type().intern().toString(), "gradients stay float32");
+            assertFalse(torch.is_autocast_enabled(torch.DeviceType.CPU), "closing the region restores fp32");
+            assertEquals("Float", model.logits(params, x).scalar_type().intern().toString());
+        }
+    }
+
+    @Test
+    void fp16IsRejectedWithTheReason() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Precision.enter("fp16"));
+        assertTrue(e.getMessage().contains("needs CUDA"));
+    }
+
+    /** Tolerance: bf16 keeps 8 bits of mantissa; on this easy task accuracy may move by a few points, not more. */
+    @ParameterizedTest
+    @ValueSource(strings = {"maml", "protonet"})
+    void bf16TrainingStaysWithinFivePointsOfFp32OnTheSameEpisodes(String algorithm) {
+        double fp32 = accuracy(algorithm, "fp32");
+        double bf16 = accuracy(algorithm, "bf16");
+        assertTrue(fp32 > 0.5, algorithm + " fp32 should learn the task: " + fp32);
+        assertTrue(Math.abs(bf16 - fp32) <= 0.05, algorithm + ": bf16 " + bf16 + " vs fp32 " + fp32);
+    }
+
+    private static double accuracy(String algorithm, String precision) {
+        TrialSpec spec = new TrialSpec("test", "synthetic", new SamplerSpec("fixed", 5, 1, 5),
+                new ModelSpec("conv4", "", List.of(), 8), new AlgorithmSpec(algorithm, 0.4, 1, 3, 0.005, 2),
+                new TrainSpec(25, 2), new EvalSpec(40, 1000, "synthetic"), new TechniqueSpec(precision, 0, 1), 0, 600, "none");
+        TrialResult r = TrialExecutor.execute(spec, 1, "t", line -> { });
+        assertEquals(precision, r.env().get("precision_policy").get("precision").asText());
+        return r.metrics().get("accuracy").get("mean").asDouble();
+    }
+}
