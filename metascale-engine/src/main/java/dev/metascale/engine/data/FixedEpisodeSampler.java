@@ -64,7 +64,7 @@ public final class FixedEpisodeSampler implements EpisodeSampler {
     }
 
     /** The first {@code k} of a partial Fisher-Yates shuffle of {@code 0..n-1}. */
-    private static int[] pick(SplittableRandom rng, int n, int k) {
+    static int[] pick(SplittableRandom rng, int n, int k) {
         int[] a = new int[n];
         for (int i = 0; i < n; i++) {
             a[i] = i;

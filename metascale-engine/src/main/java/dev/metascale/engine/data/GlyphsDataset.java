@@ -1,5 +1,10 @@
 package dev.metascale.engine.data;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.metascale.core.result.Json;
 import java.awt.Font;
 import java.awt.FontFormatException;
 import java.awt.Shape;
@@ -46,14 +51,17 @@ import java.util.stream.Stream;
  * than {@value #MIN_LETTERS} letters.
  *
  * <p>Pixels of (class, example) depend only on the fonts, the class's code point and the example
- * index (not on the split seed nor on the order classes are asked for). Rendering is lazy per
- * class and cached in memory; all methods are thread-safe.
+ * index (not on the split seed nor on the order classes are asked for); they are quantised to 8 bits
+ * ({@code round(255 v) / 255}) so that rendered and cached pixels are identical. Rendering is lazy per
+ * class and cached in memory and, when opened with a cache root ({@link #openDefault(long)} uses
+ * {@link GlyphCache#defaultRoot()}), on disk by content hash: the alphabet-level split as a manifest
+ * and the rendered examples per class (see {@link GlyphCache}). All methods are thread-safe.
  */
 public final class GlyphsDataset implements FewShotDataset {
     /** Default font directory of Debian's {@code fonts-noto-core}. */
     public static final Path DEFAULT_FONT_DIR = Path.of("/usr/share/fonts/truetype/noto");
     public static final String NAME = "glyphs";
-    public static final String VERSION = "glyphs-1";
+    public static final String VERSION = "glyphs-2";
     static final int MIN_LETTERS = 5;
     /** Default cap on letters per script: Omniglot alphabets have 14-55 letters, Noto's Tangut has 6,892. */
     public static final int DEFAULT_MAX_LETTERS_PER_SCRIPT = 150;
@@ -85,10 +93,11 @@ public final class GlyphsDataset implements FewShotDataset {
     private final Map<Integer, Font> loadedFonts = new ConcurrentHashMap<>();
     private final Map<Split, List<Letter>> letters;
     private final Map<Split, AtomicReferenceArray<float[][]>> cache = new EnumMap<>(Split.class);
+    private final GlyphCache diskCache;
     private volatile String hash;
 
     private GlyphsDataset(Path fontDir, long splitSeed, int examplesPerClass, int maxLettersPerScript,
-                          List<FontFile> fontFiles) {
+                          List<FontFile> fontFiles, String hash, GlyphCache diskCache, Map<Split, List<Letter>> letters) {
         this.fontDir = fontDir;
         this.splitSeed = splitSeed;
         this.examplesPerClass = examplesPerClass;
@@ -97,9 +106,11 @@ public final class GlyphsDataset implements FewShotDataset {
         this.renderer = new GlyphRenderer(params);
         this.baseRenderer = new GlyphRenderer(params.withSupersample(1));
         this.fontFiles = fontFiles;
-        this.letters = buildSplits();
+        this.hash = hash;
+        this.diskCache = diskCache;
+        this.letters = letters != null ? letters : buildSplits();
         for (Split s : Split.values()) {
-            cache.put(s, new AtomicReferenceArray<>(letters.get(s).size()));
+            cache.put(s, new AtomicReferenceArray<>(this.letters.get(s).size()));
         }
     }
 
@@ -108,9 +119,9 @@ public final class GlyphsDataset implements FewShotDataset {
         return openDefault(0L);
     }
 
-    /** {@link #DEFAULT_FONT_DIR}, 20 examples per class, the given split seed. */
+    /** {@link #DEFAULT_FONT_DIR}, 20 examples per class, the given split seed, cached under {@link GlyphCache#defaultRoot()}. */
     public static GlyphsDataset openDefault(long splitSeed) {
-        return open(DEFAULT_FONT_DIR, splitSeed, 20);
+        return open(DEFAULT_FONT_DIR, splitSeed, 20, DEFAULT_MAX_LETTERS_PER_SCRIPT, GlyphCache.defaultRoot());
     }
 
     /**
@@ -129,6 +140,15 @@ public final class GlyphsDataset implements FewShotDataset {
      * lowest code points) of each script.
      */
     public static GlyphsDataset open(Path fontDir, long splitSeed, int examplesPerClass, int maxLettersPerScript) {
+        return open(fontDir, splitSeed, examplesPerClass, maxLettersPerScript, null);
+    }
+
+    /**
+     * As {@link #open(Path, long, int, int)}, with the disk cache under {@code cacheRoot} (none when
+     * null): a data set of the same content hash opened before reads its split from the manifest and
+     * its pixels from the class files instead of scanning and rendering.
+     */
+    public static GlyphsDataset open(Path fontDir, long splitSeed, int examplesPerClass, int maxLettersPerScript, Path cacheRoot) {
         if (maxLettersPerScript < MIN_LETTERS) {
             throw new IllegalArgumentException("maxLettersPerScript must be >= " + MIN_LETTERS + ", got " + maxLettersPerScript);
         }
@@ -150,15 +170,90 @@ public final class GlyphsDataset implements FewShotDataset {
         if (paths.isEmpty()) {
             throw new DatasetUnavailableException(INSTALL_HINT + " (no .ttf/.otf fonts in " + fontDir + ")");
         }
-        List<FontFile> files = paths.parallelStream().map(p -> {
+        if (cacheRoot != null) {
+            List<FontFile> plain = paths.stream().map(p -> new FontFile(p, p.getFileName().toString(), sizeOf(p), new int[0])).toList();
+            String hash = computeHash(plain, GlyphRenderParams.defaults(), splitSeed, examplesPerClass, maxLettersPerScript);
+            GlyphCache disk = new GlyphCache(cacheRoot, hash);
+            Map<Split, List<Letter>> cached = disk.readManifest().map(m -> fromManifest(m, plain, hash)).orElse(null);
+            if (cached != null) {
+                return new GlyphsDataset(fontDir, splitSeed, examplesPerClass, maxLettersPerScript, plain, hash, disk, cached);
+            }
+            GlyphsDataset built = new GlyphsDataset(fontDir, splitSeed, examplesPerClass, maxLettersPerScript,
+                readCmaps(paths), hash, disk, null);
+            disk.writeManifest(built.manifest());
+            return built;
+        }
+        return new GlyphsDataset(fontDir, splitSeed, examplesPerClass, maxLettersPerScript, readCmaps(paths), null, null, null);
+    }
+
+    private static long sizeOf(Path p) {
+        try {
+            return Files.size(p);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** The manifest: the font files and, per split, each class with its script, fonts and base font. */
+    private ObjectNode manifest() {
+        ObjectNode root = Json.MAPPER.createObjectNode();
+        root.put("version", VERSION).put("hash", hash).put("split_seed", splitSeed)
+            .put("examples_per_class", examplesPerClass).put("max_letters_per_script", maxLettersPerScript);
+        ArrayNode fonts = root.putArray("fonts");
+        fontFiles.forEach(f -> fonts.add(f.name()));
+        ObjectNode splits = root.putObject("splits");
+        for (Split s : Split.values()) {
+            ObjectNode split = splits.putObject(s.name().toLowerCase(Locale.ROOT));
+            split.putArray("scripts").addAll(scripts(s).stream().map(TextNode::valueOf).toList());
+            ArrayNode classes = split.putArray("classes");
+            for (Letter l : letters.get(s)) {
+                ObjectNode c = classes.addObject();
+                c.put("name", l.className()).put("script", l.script()).put("code_point", l.codePoint()).put("base_font", l.baseFont());
+                ArrayNode fi = c.putArray("fonts");
+                Arrays.stream(l.fonts()).forEach(fi::add);
+            }
+        }
+        return root;
+    }
+
+    /** The split of a manifest, or null when it does not belong to these fonts (then it is rebuilt). */
+    private static Map<Split, List<Letter>> fromManifest(JsonNode m, List<FontFile> fonts, String hash) {
+        if (!VERSION.equals(m.path("version").asText()) || !hash.equals(m.path("hash").asText())
+            || m.path("fonts").size() != fonts.size()) {
+            return null;
+        }
+        for (int i = 0; i < fonts.size(); i++) {
+            if (!fonts.get(i).name().equals(m.path("fonts").get(i).asText())) {
+                return null;
+            }
+        }
+        Map<Split, List<Letter>> result = new EnumMap<>(Split.class);
+        for (Split s : Split.values()) {
+            List<Letter> list = new ArrayList<>();
+            for (JsonNode c : m.path("splits").path(s.name().toLowerCase(Locale.ROOT)).path("classes")) {
+                int[] fi = new int[c.path("fonts").size()];
+                for (int i = 0; i < fi.length; i++) {
+                    fi[i] = c.path("fonts").get(i).asInt();
+                    if (fi[i] < 0 || fi[i] >= fonts.size()) {
+                        return null;
+                    }
+                }
+                list.add(new Letter(c.path("script").asText(), c.path("code_point").asInt(), fi, c.path("base_font").asInt()));
+            }
+            result.put(s, List.copyOf(list));
+        }
+        return result;
+    }
+
+    private static List<FontFile> readCmaps(List<Path> paths) {
+        return paths.parallelStream().map(p -> {
             try {
                 return new FontFile(p, p.getFileName().toString(), Files.size(p), CmapReader.codePoints(p));
             } catch (IOException | RuntimeException e) {
                 // An unreadable or malformed font contributes no letters.
-                return new FontFile(p, p.getFileName().toString(), -1, new int[0]);
+                return new FontFile(p, p.getFileName().toString(), sizeOf(p), new int[0]);
             }
         }).toList();
-        return new GlyphsDataset(fontDir, splitSeed, examplesPerClass, maxLettersPerScript, files);
     }
 
     private Map<Split, List<Letter>> buildSplits() {
@@ -312,6 +407,11 @@ public final class GlyphsDataset implements FewShotDataset {
     }
 
     private String computeHash() {
+        return computeHash(fontFiles, params, splitSeed, examplesPerClass, maxLettersPerScript);
+    }
+
+    private static String computeHash(List<FontFile> fontFiles, GlyphRenderParams params, long splitSeed,
+                                      int examplesPerClass, int maxLettersPerScript) {
         try {
             MessageDigest all = MessageDigest.getInstance("SHA-256");
             update(all, VERSION + "\n" + params + "\nsplitSeed=" + splitSeed + "\nexamplesPerClass=" + examplesPerClass
@@ -396,6 +496,41 @@ public final class GlyphsDataset implements FewShotDataset {
     }
 
     private float[][] render(Letter letter) {
+        byte[][] bytes = diskCache == null ? null
+            : diskCache.readClass(letter.codePoint(), examplesPerClass, height(), width()).orElse(null);
+        if (bytes == null) {
+            bytes = quantise(renderFloats(letter));
+            if (diskCache != null) {
+                diskCache.writeClass(letter.codePoint(), bytes, height(), width());
+            }
+        }
+        float[][] images = new float[bytes.length][];
+        for (int e = 0; e < bytes.length; e++) {
+            images[e] = new float[bytes[e].length];
+            for (int i = 0; i < images[e].length; i++) {
+                images[e][i] = (bytes[e][i] & 0xFF) / 255f;
+            }
+        }
+        return images;
+    }
+
+    private static byte[][] quantise(float[][] images) {
+        byte[][] out = new byte[images.length][];
+        for (int e = 0; e < images.length; e++) {
+            out[e] = new byte[images[e].length];
+            for (int i = 0; i < images[e].length; i++) {
+                out[e][i] = (byte) Math.round(Math.max(0f, Math.min(1f, images[e][i])) * 255f);
+            }
+        }
+        return out;
+    }
+
+    /** The on-disk cache folder of this data set, or null when it has none. */
+    public Path cacheDir() {
+        return diskCache == null ? null : diskCache.dir();
+    }
+
+    private float[][] renderFloats(Letter letter) {
         Map<Integer, Shape> outlines = new HashMap<>();
         Shape baseOutline = renderer.outline(font(letter.baseFont()), letter.codePoint());
         float[][] images = new float[examplesPerClass][];

@@ -2,16 +2,31 @@ package dev.metascale.engine.data;
 
 import dev.metascale.core.spec.SamplerSpec;
 
+import java.util.List;
+
 /** Builds the episode sampler a {@link SamplerSpec} names, over one split of a data set. */
 public final class Samplers {
+    /** The sampler kinds {@link #create} accepts. */
+    public static final List<String> KINDS = List.of("fixed", "meta-dataset", "imbalanced");
+
     private Samplers() {
     }
 
+    /**
+     * {@code fixed}: {@link FixedEpisodeSampler} (ways, shots, query); {@code meta-dataset}:
+     * {@link MetaDatasetSampler} (ways, shots and query are drawn; the spec's are ignored);
+     * {@code imbalanced}: {@link ImbalancedEpisodeSampler} (ways, min_shots, max_shots, query).
+     *
+     * @throws IllegalArgumentException for an unknown kind or counts the data set cannot serve
+     */
     public static EpisodeSampler create(SamplerSpec spec, FewShotDataset dataset, Split split) {
         return switch (spec.kind()) {
             case "fixed" -> new FixedEpisodeSampler(dataset, split, spec.ways(), spec.shots(), spec.query());
-            default -> throw new IllegalArgumentException("sampler '" + spec.kind()
-                    + "' is not available in this version; available: fixed (see `metascale list`)");
+            case "meta-dataset" -> new MetaDatasetSampler(dataset, split);
+            case "imbalanced" -> new ImbalancedEpisodeSampler(dataset, split, spec.ways(), spec.minShots(),
+                    spec.maxShots(), spec.query());
+            default -> throw new IllegalArgumentException("unknown sampler '" + spec.kind() + "'; available: "
+                    + String.join(", ", KINDS) + " (see `metascale list`)");
         };
     }
 }
