@@ -117,7 +117,11 @@ public final class TrialExecutor {
         OptionalLong baselineRss = ProcessMemory.rssBytes();
         IterationTimer timer = new IterationTimer(iterations, spec.train().warmup());
         double[] losses = new double[iterations];
-        long samplesPerTask = (long) s.ways() * (s.shots() + s.query());
+        long samplesOfRank = 0; // support + query examples over all training tasks of this rank (variable-size samplers too)
+        for (EpisodeIndex e : trainEpisodes) {
+            samplesOfRank += e.supportSize() + e.querySize();
+        }
+        double samplesPerTask = (double) samplesOfRank / Math.max(1, trainEpisodes.size());
         for (int it = 0; it < iterations; it++) {
             try (PointerScope scope = new PointerScope()) {
                 timer.begin();

@@ -55,6 +55,11 @@ final class TrialGrid {
                     c -> c.integer("algorithm.inner_steps") < 1 && List.of("maml", "fomaml").contains(c.text("algorithm.name")),
                     c -> c.text("algorithm.name") + " needs inner_steps >= 1 (it adapts in the inner loop), got "
                             + c.integer("algorithm.inner_steps")),
+            new Rule(List.of("sampler.kind", "algorithm.name"),
+                    c -> "meta-dataset".equals(c.text("sampler.kind")) && !"protonet".equals(c.text("algorithm.name")),
+                    c -> c.text("algorithm.name") + " learns a classifier head of a fixed number of ways, but the meta-dataset"
+                            + " sampler draws a different number of ways per episode; use sampler.kind fixed or imbalanced,"
+                            + " or algorithm protonet"),
             new Rule(List.of("techniques.checkpointing"),
                     c -> c.integer("techniques.checkpointing") > 0,
                     c -> "activation checkpointing is not available in this version of metascale (planned);"

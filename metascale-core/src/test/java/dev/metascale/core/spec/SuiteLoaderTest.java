@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -244,6 +245,14 @@ class SuiteLoaderTest {
                         sweep:
                           techniques.world_size: [1, 2]
                         """));
+    }
+
+    @Test
+    void variableWaySamplerNeedsAHeadFreeLearner() {
+        List<String> errors = errors("name: x\ndefaults:\n  sampler: {kind: meta-dataset}\nsweep:\n  algorithm.name: [protonet, maml]\n");
+        assertEquals(1, errors.size(), errors.toString());
+        assertTrue(errors.get(0).startsWith("s.yaml:5:30: sweep.algorithm.name[1]: maml learns a classifier head of a fixed number of ways"),
+                errors.get(0));
     }
 
     @Test
