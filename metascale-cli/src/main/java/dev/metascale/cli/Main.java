@@ -13,7 +13,8 @@ import java.util.concurrent.Callable;
 @Command(name = "metascale", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Benchmarks scaling strategies of meta-learning (MAML, FOMAML, ProtoNet, ...) on libtorch.",
         subcommands = {DemoCommand.class, RunCommand.class, ReportCommand.class, ValidateCommand.class,
-                EnvCommand.class, ListCommand.class, EpisodesCommand.class, WorkerCommand.class, CommandLine.HelpCommand.class})
+                EnvCommand.class, CalibrateCommand.class, ListCommand.class, EpisodesCommand.class, WorkerCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILED = 1;

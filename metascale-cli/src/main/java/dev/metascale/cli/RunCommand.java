@@ -58,6 +58,7 @@ public final class RunCommand implements Callable<Integer> {
         if (threads != null) {
             launch = launch.withThreads(threads);
         }
+        launch = launch.withTraceDir(dir.resolve("traces"));
         TrialRunner runner = new TrialRunner(launch, dir.resolve("logs"));
         SuiteRun run = new SuiteRun(runner, ReportWriter::write, System.out, System.err, System.console() != null, quiet);
         return run.run(suite, dir, resume, resumeCommand);

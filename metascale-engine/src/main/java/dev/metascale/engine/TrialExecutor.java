@@ -27,6 +27,9 @@ import dev.metascale.engine.model.Model;
 import dev.metascale.engine.model.Models;
 import dev.metascale.engine.probe.IterationTimer;
 import dev.metascale.engine.probe.ProcessMemory;
+import dev.metascale.engine.probe.SampledProfile;
+import dev.metascale.engine.probe.TrialFlops;
+import dev.metascale.engine.probe.TrialMeasurements;
 import dev.metascale.engine.technique.Precision;
 import dev.metascale.engine.torch.TorchRuntime;
 import org.bytedeco.javacpp.PointerScope;
@@ -116,6 +119,7 @@ public final class TrialExecutor {
         ProcessMemory.resetPeak();
         OptionalLong baselineRss = ProcessMemory.rssBytes();
         IterationTimer timer = new IterationTimer(iterations, spec.train().warmup());
+        SampledProfile profile = SampledProfile.forTrial(spec.id(), spec.train().warmup());
         double[] losses = new double[iterations];
         long samplesOfRank = 0; // support + query examples over all training tasks of this rank (variable-size samplers too)
         for (EpisodeIndex e : trainEpisodes) {
@@ -123,6 +127,7 @@ public final class TrialExecutor {
         }
         double samplesPerTask = (double) samplesOfRank / Math.max(1, trainEpisodes.size());
         for (int it = 0; it < iterations; it++) {
+            profile.beforeIteration(it);
             try (PointerScope scope = new PointerScope()) {
                 timer.begin();
                 List<Episode> tasks = new ArrayList<>(metaBatch);
@@ -132,6 +137,7 @@ public final class TrialExecutor {
                 losses[it] = learner.metaStep(tasks);
                 timer.end();
             }
+            profile.afterIteration(it);
             if (!Double.isFinite(losses[it])) {
                 throw new IllegalStateException("meta-training diverged at iteration " + it + " (loss " + losses[it]
                         + "): lower algorithm.outer_lr or algorithm.inner_lr");
@@ -209,6 +215,9 @@ public final class TrialExecutor {
         ObjectNode env = Environment.capture();
         TorchRuntime.describe(env);
         env.put("model", model.name());
+        TrialMeasurements.write(metrics, TrialFlops.perIteration(spec.algorithm(), s, model, trainClasses), iterations,
+                iterTimes, env.path("cpu_model").asText(null));
+        profile.writeTo(metrics);
         double wall = (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1e3;
         dp.ifPresent(DataParallel::close);
         return TrialResult.ok(spec, data, env, metrics, samples, startedAtIso, Instant.now().toString(), wall);

@@ -76,6 +76,13 @@ public record WorkerLaunch(Path javaExecutable, String classPath, String mainCla
         return new WorkerLaunch(javaExecutable, classPath, mainClass, heap, flags, environment, threads, home);
     }
 
+    /** Workers write their Chrome traces to {@code dir}/&lt;trial id&gt;.json (normally {@code DIR/traces}). */
+    public WorkerLaunch withTraceDir(Path dir) {
+        List<String> flags = new ArrayList<>(extraJvmFlags);
+        flags.add("-Dmetascale.trace.dir=" + dir.toAbsolutePath().normalize());
+        return withExtraJvmFlags(flags);
+    }
+
     /** The JVM flags, in order. */
     public List<String> jvmFlags() {
         List<String> flags = new ArrayList<>();
@@ -84,6 +91,9 @@ public record WorkerLaunch(Path javaExecutable, String classPath, String mainCla
         flags.add("-Dorg.bytedeco.javacpp.maxPhysicalBytes=0");
         flags.add("-Djava.awt.headless=true");
         flags.add("-Dmetascale.home=" + home);
+        // the Kineto operator profiler (engine probe.KinetoBinding) uses the JDK 17 foreign-function API
+        flags.add("--add-modules=jdk.incubator.foreign");
+        flags.add("--enable-native-access=ALL-UNNAMED");
         flags.addAll(extraJvmFlags);
         return flags;
     }

@@ -1,5 +1,8 @@
 package dev.metascale.engine.model;
 
+import dev.metascale.core.flops.FlopCount;
+import dev.metascale.core.flops.FlopFormulas;
+import dev.metascale.core.flops.ForwardCost;
 import dev.metascale.engine.torch.ParamSet;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
@@ -7,6 +10,7 @@ import org.bytedeco.pytorch.global.torch;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * The Conv-4 few-shot backbone (Vinyals et al. 2016; Finn et al. 2017, sec. 5.2): four blocks of
@@ -84,5 +88,44 @@ public final class Conv4 implements Model {
             x = torch.max_pool2d(x, POOL, POOL, NO_PAD, DILATION, false);
         }
         return x.reshape(x.size(0), -1);
+    }
+
+    /**
+     * FLOPs of one forward pass over {@code batch} images by {@link FlopFormulas}: per block a 3×3 convolution
+     * (padding 1 keeps the map size), batch normalisation, ReLU and a 2×2 max-pool; then the linear head of
+     * {@code outputs} classes. The first convolution's input is data (no input gradient).
+     */
+    public ForwardCost forwardCost(long batch, int outputs) {
+        FlopCount forward = FlopCount.ZERO;
+        long backwardOther = 0;
+        long inputLayer = 0;
+        long h = height;
+        long w = width;
+        long in = inChannels;
+        for (int b = 0; b < BLOCKS; b++) {
+            FlopCount conv = FlopFormulas.conv2dForward(batch, in, channels, h, w, 3, 3, 1, false);
+            if (b == 0) {
+                inputLayer = conv.matmul();
+            }
+            long maps = batch * channels * h * w;
+            long pooled = batch * channels * (h / 2) * (w / 2);
+            forward = forward.plus(conv).plus(FlopFormulas.batchNormForward(maps)).plus(FlopFormulas.reluForward(maps))
+                    .plus(FlopFormulas.maxPoolForward(pooled, 2));
+            backwardOther += FlopFormulas.batchNormBackward(maps).total() + FlopFormulas.reluBackward(maps).total()
+                    + FlopFormulas.maxPoolBackward(pooled).total();
+            h /= 2;
+            w /= 2;
+            in = channels;
+        }
+        if (outputs > 0) {
+            forward = forward.plus(FlopFormulas.linearForward(batch, featureDim(), outputs, true));
+            backwardOther += FlopFormulas.linearBackward(batch, featureDim(), outputs, true, true).other();
+        }
+        return new ForwardCost(forward, inputLayer, backwardOther);
+    }
+
+    @Override
+    public OptionalLong forwardFlops(long batch, int outputs) {
+        return OptionalLong.of(forwardCost(batch, outputs).forward().total());
     }
 }

@@ -1,5 +1,8 @@
 package dev.metascale.engine.model;
 
+import dev.metascale.core.flops.FlopCount;
+import dev.metascale.core.flops.FlopFormulas;
+import dev.metascale.core.flops.ForwardCost;
 import dev.metascale.engine.torch.ParamSet;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
@@ -7,6 +10,7 @@ import org.bytedeco.pytorch.global.torch;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * A multilayer perceptron on flattened images: {@code h_{i+1} = ReLU(h_i W_iᵀ + b_i)} for each
@@ -62,5 +66,37 @@ public final class Mlp implements Model {
             x = torch.relu(torch.linear(x, p.get("layer" + i + ".weight"), new TensorOptional(p.get("layer" + i + ".bias"))));
         }
         return x;
+    }
+
+    /**
+     * FLOPs of one forward pass over {@code batch} images by {@link FlopFormulas}: per hidden layer a linear
+     * map with bias and a ReLU, then the linear head of {@code outputs} classes. The first layer's input is
+     * data (no input gradient).
+     */
+    public ForwardCost forwardCost(long batch, int outputs) {
+        FlopCount forward = FlopCount.ZERO;
+        long backwardOther = 0;
+        long inputLayer = 0;
+        long in = inputs;
+        for (int i = 0; i < hidden.length; i++) {
+            FlopCount layer = FlopFormulas.linearForward(batch, in, hidden[i], true);
+            if (i == 0) {
+                inputLayer = layer.matmul();
+            }
+            forward = forward.plus(layer).plus(FlopFormulas.reluForward(batch * hidden[i]));
+            backwardOther += FlopFormulas.linearBackward(batch, in, hidden[i], true, i > 0).other()
+                    + FlopFormulas.reluBackward(batch * hidden[i]).total();
+            in = hidden[i];
+        }
+        if (outputs > 0) {
+            forward = forward.plus(FlopFormulas.linearForward(batch, in, outputs, true));
+            backwardOther += FlopFormulas.linearBackward(batch, in, outputs, true, true).other();
+        }
+        return new ForwardCost(forward, inputLayer, backwardOther);
+    }
+
+    @Override
+    public OptionalLong forwardFlops(long batch, int outputs) {
+        return OptionalLong.of(forwardCost(batch, outputs).forward().total());
     }
 }

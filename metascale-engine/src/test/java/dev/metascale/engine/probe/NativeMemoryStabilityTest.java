@@ -59,7 +59,7 @@ class NativeMemoryStabilityTest {
         assertTrue(ProcessMemory.resetPeak(), "writing /proc/self/clear_refs failed");
         long after = ProcessMemory.peakRssBytes().orElseThrow();
         long rss = ProcessMemory.rssBytes().orElseThrow();
-        assertTrue(after <= before, "peak must not grow on reset");
+        assertTrue(after <= before + (8L << 20), "a reset must not raise the peak (beyond what the JVM touched meanwhile)");
         assertTrue(after >= rss && after - rss < 16L << 20, "after a reset the peak is the current RSS");
     }
 }

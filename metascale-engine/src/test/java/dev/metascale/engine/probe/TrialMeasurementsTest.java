@@ -1,0 +1,61 @@
+package dev.metascale.engine.probe;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.metascale.core.result.Json;
+import dev.metascale.core.result.TrialResult;
+import dev.metascale.core.spec.AlgorithmSpec;
+import dev.metascale.core.spec.EvalSpec;
+import dev.metascale.core.spec.ModelSpec;
+import dev.metascale.core.spec.SamplerSpec;
+import dev.metascale.core.spec.TechniqueSpec;
+import dev.metascale.core.spec.TrainSpec;
+import dev.metascale.core.spec.TrialSpec;
+import dev.metascale.engine.TrialExecutor;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A short MAML trial: every cost metric present, and the profiled matmul FLOPs equal the analytic count. */
+class TrialMeasurementsTest {
+    @AfterEach
+    void clear() {
+        System.clearProperty(SampledProfile.TRACE_DIR_PROPERTY);
+        System.clearProperty(Calibration.CACHE_PROPERTY);
+    }
+
+    @Test
+    void mamlTrialRecordsFlopsMfuProfileAndTrace(@TempDir Path dir) throws Exception {
+        System.setProperty(SampledProfile.TRACE_DIR_PROPERTY, dir.resolve("traces").toString());
+        System.setProperty(Calibration.CACHE_PROPERTY, dir.resolve("calibration.json").toString());
+        TrialSpec spec = new TrialSpec("test", "synthetic", new SamplerSpec("fixed", 5, 1, 5),
+                new ModelSpec("mlp", "", List.of(64, 32), 0),
+                new AlgorithmSpec("maml", 0.4, 2, 2, 0.005, 2),
+                new TrainSpec(8, 3), new EvalSpec(5, 1000, "synthetic"), new TechniqueSpec("fp32", 0, 1), 0, 600, "none");
+        TrialResult result = TrialExecutor.execute(spec, 1, "2026-01-01T00:00:00Z", line -> { });
+        JsonNode m = Json.MAPPER.valueToTree(result).path("metrics");
+        if (Boolean.getBoolean("metascale.test.print")) {
+            System.out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(result));
+        }
+        long perIter = m.path("flops_per_iter").asLong();
+        assertTrue(perIter > 0, m.toString());
+        assertEquals(perIter * 8, m.path("flops_total").asLong());
+        assertTrue(m.path("flops_breakdown").path("second_order").asLong() > 0);
+        assertTrue(m.path("achieved_flops_per_s").asDouble() > 0);
+        assertTrue(m.path("mfu").asDouble() > 0 && m.path("mfu").asDouble() < 1, "mfu " + m.path("mfu"));
+        assertTrue(m.path("mfu_peak_flops_per_s").asDouble() > 0);
+        assertTrue(m.has("profile"), m.path("profile_absent").asText());
+        assertEquals(2, m.path("profile").path("window_iterations").asInt());
+        assertTrue(m.path("peak_tensor_bytes").asLong() > 0);
+        long analyticMatmul = m.path("flops_breakdown").path("matmul").asLong();
+        assertEquals(analyticMatmul, m.path("profile_flops_matmul_per_iter").asLong(), analyticMatmul * 0.01);
+        assertTrue(Files.size(dir.resolve("traces").resolve(spec.id() + ".json")) > 0);
+        assertTrue(m.path("probe_overhead_fraction").asDouble() < 0.02, "probe overhead " + m.path("probe_overhead_fraction"));
+    }
+}
