@@ -148,7 +148,7 @@ class MiniLmParityTest {
         TokenBatch warmUp = model.tokenizer().encode(List.of("warm up"));
         libtorch(warmUp);
         onnxRuntime(warmUp);
-        int repeats = 2;
+        int repeats = 1;
         long t0 = System.nanoTime();
         for (int r = 0; r < repeats; r++) {
             libtorch(batch);
