@@ -215,7 +215,7 @@ public final class TrialExecutor {
         ObjectNode env = Environment.capture();
         TorchRuntime.describe(env);
         env.put("model", model.name());
-        TrialMeasurements.write(metrics, TrialFlops.perIteration(spec.algorithm(), s, model, trainClasses), iterations,
+        TrialMeasurements.write(metrics, TrialFlops.perIteration(spec.algorithm().withMetaBatch(tasksOfRank.perStep()), s, model, trainClasses), iterations,
                 iterTimes, env.path("cpu_model").asText(null));
         profile.writeTo(metrics);
         double wall = (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1e3;

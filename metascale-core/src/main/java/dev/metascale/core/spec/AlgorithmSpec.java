@@ -25,4 +25,9 @@ public record AlgorithmSpec(String name, double innerLr, int innerSteps, int eva
     public AlgorithmSpec(String name, double innerLr, int innerSteps, int evalInnerSteps, double outerLr, int metaBatch) {
         this(name, innerLr, innerSteps, evalInnerSteps, outerLr, metaBatch, 5, 1.0, 4, 16);
     }
+
+    /** The same algorithm with another meta-batch size (e.g. the tasks of all ranks of a data-parallel step). */
+    public AlgorithmSpec withMetaBatch(int tasks) {
+        return new AlgorithmSpec(name, innerLr, innerSteps, evalInnerSteps, outerLr, tasks, cgSteps, imamlLambda, loraRank, adapterSize);
+    }
 }
