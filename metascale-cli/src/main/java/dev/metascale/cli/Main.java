@@ -12,7 +12,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "metascale", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Benchmarks scaling strategies of meta-learning (MAML, FOMAML, ProtoNet, ...) on libtorch.",
-        subcommands = {DemoCommand.class, RunCommand.class, ReportCommand.class, ValidateCommand.class,
+        subcommands = {DemoCommand.class, RunCommand.class, ReportCommand.class, CompareCommand.class, AdviseCommand.class, ValidateCommand.class,
                 EnvCommand.class, ListCommand.class, WorkerCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
     public static final int EXIT_OK = 0;

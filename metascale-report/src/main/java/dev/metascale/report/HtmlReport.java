@@ -25,6 +25,8 @@ public final class HtmlReport {
             h3{font-size:15px;margin:14px 0 6px;color:var(--muted);font-weight:600}
             ul.frontier{margin:0;padding-left:20px} ul.frontier li{margin:2px 0}
             .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(460px,1fr));gap:18px}
+            .charts figure:only-child{max-width:820px}
+            td.nowrap{white-space:nowrap}
             figure{margin:0;border:1px solid var(--line);border-radius:10px;padding:8px;background:#fff}
             figure svg{display:block;width:100%;height:auto}
             figcaption{font-size:13px;color:var(--muted);padding:4px 8px}
@@ -122,22 +124,23 @@ public final class HtmlReport {
 
     private static void chartSection(StringBuilder h, RunAnalysis analysis, Map<CostMetric, ChartImage> charts) {
         h.append("<section id=\"charts\">\n<h2>Charts</h2>\n<div class=\"charts\">\n");
+        List<String> absent = new java.util.ArrayList<>();
         for (CostMetric metric : CostMetric.values()) {
             ChartImage chart = charts.get(metric);
-            h.append("<figure>\n");
             if (chart == null) {
-                h.append("<p class=\"note\">").append(esc(metric.title())).append(": no configuration has both an accuracy and ")
-                        .append(esc(metric.metricName())).append(", so there is nothing to plot")
-                        .append(metric == CostMetric.FLOPS ? " (the FLOP counter records flops_total; run trials with a version that counts FLOPs)" : "")
-                        .append(".</p>\n");
-            } else {
-                h.append(chart.svgElement()).append("\n<figcaption>").append(esc(metric.title()))
-                        .append(" · files: <a href=\"").append(chart.name()).append(".svg\">").append(chart.name()).append(".svg</a>, ")
-                        .append("<a href=\"").append(chart.name()).append(".png\">").append(chart.name()).append(".png</a></figcaption>\n");
+                absent.add(metric.title() + ": no configuration has both an accuracy and " + metric.metricName() + ", so there is nothing to plot"
+                        + (metric == CostMetric.FLOPS ? " (flops_total comes from the FLOP counter: run the trials with a version that records it)" : "") + ".");
+                continue;
             }
-            h.append("</figure>\n");
+            h.append("<figure>\n").append(chart.svgElement()).append("\n<figcaption>").append(esc(metric.title()))
+                    .append(" · files: <a href=\"").append(chart.name()).append(".svg\">").append(chart.name()).append(".svg</a>, ")
+                    .append("<a href=\"").append(chart.name()).append(".png\">").append(chart.name()).append(".png</a></figcaption>\n</figure>\n");
         }
-        h.append("</div>\n</section>\n");
+        h.append("</div>\n");
+        for (String line : absent) {
+            h.append("<p class=\"note\">").append(esc(line)).append("</p>\n");
+        }
+        h.append("</section>\n");
     }
 
     private static void significanceSection(StringBuilder h, RunAnalysis analysis) {
@@ -261,7 +264,8 @@ public final class HtmlReport {
             h.append("<tr>");
             for (int c = 0; c < row.size(); c++) {
                 String cell = row.get(c);
-                String cls = c == labelColumn ? " class=\"label\"" : table.numeric().get(c) ? " class=\"num\"" : "";
+                String cls = c == labelColumn ? " class=\"label\"" : table.numeric().get(c) ? " class=\"num\""
+                        : "CI basis".equals(table.header().get(c)) || "Test".equals(table.header().get(c)) ? " class=\"nowrap\"" : "";
                 if ("Message".equals(table.header().get(c))) {
                     cls = " class=\"msg\"";
                 }
