@@ -129,16 +129,15 @@ public final class SeriesChart {
         ValueAxis axis;
         if (log && min > 0 && max > 0 && Double.isFinite(min)) {
             LogAxis logAxis = new LogAxis(label + ", log scale");
-            logAxis.setNumberFormatOverride(new DecimalFormat("0.###E0"));
+            boolean wide = max / min > 30;
+            // whole decades over a wide range, powers of two over a narrow one (1, 2, 4, 8 ranks)
+            logAxis.setBase(wide ? 10 : 2);
             logAxis.setSmallestValue(min / 10);
-            if (max / min > 30) {
-                logAxis.setAutoTickUnitSelection(false);
-                logAxis.setTickUnit(new org.jfree.chart.axis.NumberTickUnit(1.0));
-                logAxis.setMinorTickCount(9);
-                logAxis.setMinorTickMarksVisible(true);
-            } else {
-                logAxis.setNumberFormatOverride(new DecimalFormat("#,##0.###"));
-            }
+            logAxis.setAutoTickUnitSelection(false);
+            logAxis.setTickUnit(new org.jfree.chart.axis.NumberTickUnit(1.0));
+            logAxis.setMinorTickCount(wide ? 9 : 1);
+            logAxis.setMinorTickMarksVisible(true);
+            logAxis.setNumberFormatOverride(min < 0.001 || max >= 1e7 ? new DecimalFormat("0.#E0") : new DecimalFormat("#,##0.###"));
             axis = logAxis;
         } else {
             NumberAxis linear = new NumberAxis(label);
