@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
 @Command(name = "advise", mixinStandardHelpOptions = true,
         description = {"Recommends the methods of a run that fit a memory, time and accuracy budget, ranked by accuracy "
                 + "(CI ties share a rank), with the reason; with --params extrapolates memory and time to a larger model "
-                + "from the fitted power laws and uses the upper end of the 95 % prediction interval.",
+                + "from the fitted power laws and uses the upper end of the 95 %% prediction interval.",
                 "Exit codes: 0 something fits, 1 nothing fits, 2 invalid input."})
 public final class AdviseCommand implements Callable<Integer> {
     @Parameters(paramLabel = "DIR", description = "run directory holding results.jsonl")

@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
 @Command(name = "compare", mixinStandardHelpOptions = true,
         description = {"Compares run B with run A per configuration (matched by config_id, else by label): accuracy delta "
                 + "(paired t-test on shared test episodes, else Welch), iteration time and peak memory.",
-                "Flags a regression when accuracy drops significantly, or time or memory rise more than 5 % and significantly.",
+                "Flags a regression when accuracy drops significantly, or time or memory rise more than 5 %% and significantly.",
                 "Exit codes: 0 no regression, 1 regression flagged, 2 missing results."})
 public final class CompareCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DIR_A", description = "baseline run directory (holds results.jsonl)")
