@@ -60,6 +60,7 @@ public final class AdviseCommand implements Callable<Integer> {
         }
         List<Advisor.Verdict> verdicts = Advisor.advise(RunAnalysis.of(new ResultStore(runDir).readAll()), budget);
         spec.commandLine().getOut().print(Advisor.render(verdicts));
+        spec.commandLine().getOut().flush();
         return verdicts.stream().anyMatch(Advisor.Verdict::recommended) ? Main.EXIT_OK : Main.EXIT_FAILED;
     }
 }

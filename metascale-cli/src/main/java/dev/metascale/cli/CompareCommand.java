@@ -39,6 +39,7 @@ public final class CompareCommand implements Callable<Integer> {
         RunComparison comparison = RunComparison.of(RunAnalysis.of(new ResultStore(dirA).readAll()),
                 RunAnalysis.of(new ResultStore(dirB).readAll()));
         spec.commandLine().getOut().print(comparison.render());
+        spec.commandLine().getOut().flush();
         return comparison.hasRegression() ? Main.EXIT_FAILED : Main.EXIT_OK;
     }
 }
