@@ -12,9 +12,9 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "metascale", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Benchmarks scaling strategies of meta-learning (MAML, FOMAML, ProtoNet, ...) on libtorch.",
-        subcommands = {DemoCommand.class, RunCommand.class, ReportCommand.class, ValidateCommand.class,
-                EnvCommand.class, CalibrateCommand.class, ListCommand.class, EpisodesCommand.class, WorkerCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, RunCommand.class, ReportCommand.class, CompareCommand.class, AdviseCommand.class,
+                ValidateCommand.class, EnvCommand.class, CalibrateCommand.class, ListCommand.class, EpisodesCommand.class,
+                WorkerCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILED = 1;

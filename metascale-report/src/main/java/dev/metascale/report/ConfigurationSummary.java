@@ -27,6 +27,7 @@ import java.util.function.Function;
  * @param throughputTasksPerS meta-training throughput, tasks/s
  * @param peakRssBytes        peak resident set during meta-training, bytes
  * @param paramCount          parameters of the model
+ * @param flopsTotal          FLOPs of all meta-training ({@code flops_total}); empty until the FLOP counter records it
  */
 public record ConfigurationSummary(
         String configId,
@@ -38,7 +39,8 @@ public record ConfigurationSummary(
         OptionalDouble trainTimeS,
         OptionalDouble throughputTasksPerS,
         OptionalDouble peakRssBytes,
-        OptionalDouble paramCount) {
+        OptionalDouble paramCount,
+        OptionalDouble flopsTotal) {
 
     private static final double MIB = 1024.0 * 1024.0;
 
@@ -64,12 +66,18 @@ public record ConfigurationSummary(
                 meanOverSeeds(trials, t -> t.metric("train_time_s")),
                 meanOverSeeds(trials, t -> t.metric("throughput_tasks_per_s")),
                 meanOverSeeds(trials, t -> t.metric("peak_rss_bytes")),
-                meanOverSeeds(trials, t -> t.metric("param_count")));
+                meanOverSeeds(trials, t -> t.metric("param_count")),
+                meanOverSeeds(trials, t -> t.metric("flops_total")));
     }
 
     /** Peak resident memory in MiB (2^20 bytes). */
     public OptionalDouble peakRssMib() {
         return peakRssBytes.isPresent() ? OptionalDouble.of(peakRssBytes.getAsDouble() / MIB) : OptionalDouble.empty();
+    }
+
+    /** Total meta-training FLOPs in GFLOP (10^9). */
+    public OptionalDouble gigaFlops() {
+        return flopsTotal.isPresent() ? OptionalDouble.of(flopsTotal.getAsDouble() / 1e9) : OptionalDouble.empty();
     }
 
     public int seedCount() {

@@ -10,7 +10,9 @@ public enum CostMetric {
     PEAK_MEMORY("accuracy-vs-memory", "Accuracy vs peak memory", "peak memory during meta-training, RSS", "memory", "MiB",
             ConfigurationSummary::peakRssMib, "peak_rss_bytes"),
     TRAINING_TIME("accuracy-vs-time", "Accuracy vs training time", "meta-training time", "training time", "s",
-            ConfigurationSummary::trainTimeS, "train_time_s");
+            ConfigurationSummary::trainTimeS, "train_time_s"),
+    FLOPS("accuracy-vs-flops", "Accuracy vs FLOPs", "total meta-training compute", "compute", "GFLOP",
+            ConfigurationSummary::gigaFlops, "flops_total");
 
     private final String fileStem;
     private final String title;

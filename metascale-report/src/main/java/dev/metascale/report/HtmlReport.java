@@ -25,6 +25,8 @@ public final class HtmlReport {
             h3{font-size:15px;margin:14px 0 6px;color:var(--muted);font-weight:600}
             ul.frontier{margin:0;padding-left:20px} ul.frontier li{margin:2px 0}
             .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(460px,1fr));gap:18px}
+            .charts figure:only-child{max-width:820px}
+            td.nowrap{white-space:nowrap}
             figure{margin:0;border:1px solid var(--line);border-radius:10px;padding:8px;background:#fff}
             figure svg{display:block;width:100%;height:auto}
             figcaption{font-size:13px;color:var(--muted);padding:4px 8px}
@@ -59,6 +61,12 @@ public final class HtmlReport {
      * @param generatedAt when the report is written
      */
     public static String render(RunAnalysis analysis, Map<CostMetric, ChartImage> charts, Path runDir, Instant generatedAt) {
+        return render(analysis, charts, List.of(), runDir, generatedAt);
+    }
+
+    /** As above, followed by the analysis {@code sections} (scaling, profiles, traces). */
+    public static String render(RunAnalysis analysis, Map<CostMetric, ChartImage> charts, List<ReportSection> sections, Path runDir,
+                                Instant generatedAt) {
         StringBuilder h = new StringBuilder(64 * 1024);
         String suites = String.join(", ", analysis.suites());
         String date = analysis.lastFinish().map(s -> s.length() >= 10 ? s.substring(0, 10) : s)
@@ -85,7 +93,11 @@ public final class HtmlReport {
                 + "with two or more seeds its interval is the Student-t 95 % CI across the seed means, with one seed the trial's own 95 % CI over test episodes (CI basis). "
                 + "Costs are means over seeds; iteration time is each trial's median meta-iteration (warm-up excluded); peak RSS is the process's peak resident memory during meta-training. "
                 + "— means not measured.</p>\n</section>\n");
+        significanceSection(h, analysis);
         failureSection(h, analysis);
+        for (ReportSection section : sections) {
+            analysisSection(h, section);
+        }
         reproducibilitySection(h, analysis, runDir);
         h.append("</main>\n</body>\n</html>\n");
         return h.toString();
@@ -112,20 +124,63 @@ public final class HtmlReport {
 
     private static void chartSection(StringBuilder h, RunAnalysis analysis, Map<CostMetric, ChartImage> charts) {
         h.append("<section id=\"charts\">\n<h2>Charts</h2>\n<div class=\"charts\">\n");
+        List<String> absent = new java.util.ArrayList<>();
         for (CostMetric metric : CostMetric.values()) {
             ChartImage chart = charts.get(metric);
-            h.append("<figure>\n");
             if (chart == null) {
-                h.append("<p class=\"note\">").append(esc(metric.title())).append(": no configuration has both an accuracy and ")
-                        .append(esc(metric.metricName())).append(", so there is nothing to plot.</p>\n");
-            } else {
-                h.append(chart.svgElement()).append("\n<figcaption>").append(esc(metric.title()))
-                        .append(" · files: <a href=\"").append(chart.name()).append(".svg\">").append(chart.name()).append(".svg</a>, ")
-                        .append("<a href=\"").append(chart.name()).append(".png\">").append(chart.name()).append(".png</a></figcaption>\n");
+                absent.add(metric.title() + ": no configuration has both an accuracy and " + metric.metricName() + ", so there is nothing to plot"
+                        + (metric == CostMetric.FLOPS ? " (flops_total comes from the FLOP counter: run the trials with a version that records it)" : "") + ".");
+                continue;
             }
-            h.append("</figure>\n");
+            h.append("<figure>\n").append(chart.svgElement()).append("\n<figcaption>").append(esc(metric.title()))
+                    .append(" · files: <a href=\"").append(chart.name()).append(".svg\">").append(chart.name()).append(".svg</a>, ")
+                    .append("<a href=\"").append(chart.name()).append(".png\">").append(chart.name()).append(".png</a></figcaption>\n</figure>\n");
         }
-        h.append("</div>\n</section>\n");
+        h.append("</div>\n");
+        for (String line : absent) {
+            h.append("<p class=\"note\">").append(esc(line)).append("</p>\n");
+        }
+        h.append("</section>\n");
+    }
+
+    private static void significanceSection(StringBuilder h, RunAnalysis analysis) {
+        h.append("<section id=\"significance\">\n<h2>Significance vs the most accurate configuration</h2>\n");
+        ReportTable table = ReportTable.significance(analysis);
+        if (table.rows().isEmpty()) {
+            h.append("<p class=\"note\">No configuration has an accuracy.</p>\n</section>\n");
+            return;
+        }
+        table(h, table, 0, -1);
+        h.append("<p class=\"note\">Δ is the configuration's accuracy minus the best one's, in percentage points. Test: <em>paired</em> t-test on the "
+                + "shared test episodes (per-episode accuracy averaged over seeds) when both were scored on the same episodes, else <em>welch</em> "
+                + "(across seeds with ≥ 2 seeds each, else across episodes). Rank: Meta-Dataset's rule (Triantafillou et al., ICLR 2020) — "
+                + "configurations whose 95 % CI overlaps the best's share its rank.</p>\n</section>\n");
+    }
+
+    private static void analysisSection(StringBuilder h, ReportSection section) {
+        h.append("<section id=\"").append(esc(section.id())).append("\">\n<h2>").append(esc(section.title())).append("</h2>\n");
+        if (!section.hasData()) {
+            h.append("<p class=\"note\">").append(esc(section.absentHint())).append("</p>\n</section>\n");
+            return;
+        }
+        if (!section.sentences().isEmpty()) {
+            h.append("<ul class=\"frontier\">\n");
+            section.sentences().forEach(s -> h.append("<li>").append(esc(s)).append("</li>\n"));
+            h.append("</ul>\n");
+        }
+        if (!section.charts().isEmpty()) {
+            h.append("<div class=\"charts\">\n");
+            for (ChartImage chart : section.charts()) {
+                h.append("<figure>\n").append(chart.svgElement()).append("\n<figcaption>files: <a href=\"").append(chart.name())
+                        .append(".svg\">").append(chart.name()).append(".svg</a>, <a href=\"").append(chart.name()).append(".png\">")
+                        .append(chart.name()).append(".png</a></figcaption>\n</figure>\n");
+            }
+            h.append("</div>\n");
+        }
+        for (ReportTable table : section.tables()) {
+            table(h, table, 0, -1);
+        }
+        h.append("</section>\n");
     }
 
     private static void failureSection(StringBuilder h, RunAnalysis analysis) {
@@ -209,7 +264,8 @@ public final class HtmlReport {
             h.append("<tr>");
             for (int c = 0; c < row.size(); c++) {
                 String cell = row.get(c);
-                String cls = c == labelColumn ? " class=\"label\"" : table.numeric().get(c) ? " class=\"num\"" : "";
+                String cls = c == labelColumn ? " class=\"label\"" : table.numeric().get(c) ? " class=\"num\""
+                        : "CI basis".equals(table.header().get(c)) || "Test".equals(table.header().get(c)) ? " class=\"nowrap\"" : "";
                 if ("Message".equals(table.header().get(c))) {
                     cls = " class=\"msg\"";
                 }

@@ -12,6 +12,12 @@ public final class MarkdownSummary {
     }
 
     public static String render(RunAnalysis analysis, Map<CostMetric, ChartImage> charts, Path runDir, Instant generatedAt) {
+        return render(analysis, charts, List.of(), runDir, generatedAt);
+    }
+
+    /** As above, with the analysis sections' findings, charts and tables. */
+    public static String render(RunAnalysis analysis, Map<CostMetric, ChartImage> charts, List<ReportSection> sections, Path runDir,
+                                Instant generatedAt) {
         StringBuilder m = new StringBuilder();
         m.append("# metascale report: ").append(String.join(", ", analysis.suites())).append("\n\n");
         m.append("_").append(analysis.records().size()).append(" trials (").append(analysis.okCount()).append(" ok, ")
@@ -38,6 +44,27 @@ public final class MarkdownSummary {
         table(m, ReportTable.results(analysis));
         m.append("\nAccuracy: mean over seeds of each trial's mean test-episode accuracy; interval as in \"CI basis\" "
                 + "(Student-t across seed means with ≥ 2 seeds, else the trial's CI over episodes). Costs: means over seeds. — = not measured.\n\n");
+        ReportTable significance = ReportTable.significance(analysis);
+        if (!significance.rows().isEmpty()) {
+            m.append("## Significance vs the most accurate configuration\n\n");
+            table(m, significance);
+            m.append("\nPaired t-test on shared test episodes where possible, else Welch. Rank: Meta-Dataset's tie rule "
+                    + "(Triantafillou et al. 2020): CIs overlapping the best's share its rank.\n\n");
+        }
+        for (ReportSection section : sections) {
+            m.append("## ").append(section.title()).append("\n\n");
+            if (!section.hasData()) {
+                m.append(section.absentHint()).append("\n\n");
+                continue;
+            }
+            section.sentences().forEach(s -> m.append("- ").append(inline(s)).append('\n'));
+            m.append('\n');
+            section.charts().forEach(c -> m.append("![").append(c.name()).append("](").append(c.name()).append(".svg)\n\n"));
+            for (ReportTable t : section.tables()) {
+                table(m, t);
+                m.append('\n');
+            }
+        }
         m.append("## Failed trials\n\n");
         if (analysis.failures().isEmpty()) {
             m.append("No trial failed.\n\n");

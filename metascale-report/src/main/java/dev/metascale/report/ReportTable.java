@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
  * @param numeric per column: right-aligned numbers
  * @param rows    cells, one list per row
  */
-record ReportTable(List<String> header, List<Boolean> numeric, List<List<String>> rows) {
+public record ReportTable(List<String> header, List<Boolean> numeric, List<List<String>> rows) {
 
     /** One row per configuration: accuracy, costs, seeds, and on which frontiers it lies. */
     static ReportTable results(RunAnalysis analysis) {
@@ -36,6 +36,48 @@ record ReportTable(List<String> header, List<Boolean> numeric, List<List<String>
                     frontiers(analysis, c)));
         }
         return new ReportTable(header, numeric, rows);
+    }
+
+    /**
+     * One row per configuration with an accuracy: its rank by Meta-Dataset's tie rule and its
+     * difference to the most accurate configuration with the test used (paired on shared test
+     * episodes when possible, else Welch).
+     */
+    static ReportTable significance(RunAnalysis analysis) {
+        List<String> header = List.of("Configuration", "Accuracy", "Rank (CI ties)", "Δ vs best (pp)", "95 % CI of Δ (pp)", "p", "Test", "Verdict");
+        List<Boolean> numeric = List.of(false, true, true, true, true, true, false, false);
+        List<List<String>> rows = new ArrayList<>();
+        ConfigurationSummary best = analysis.mostAccurate().orElse(null);
+        if (best == null) {
+            return new ReportTable(header, numeric, rows);
+        }
+        java.util.Map<ConfigurationSummary, Integer> ranks = analysis.ranks();
+        List<ConfigurationSummary> ordered = new ArrayList<>(ranks.keySet());
+        ordered.sort(java.util.Comparator.comparingInt((ConfigurationSummary c) -> ranks.get(c))
+                .thenComparing(c -> -c.accuracy().get().mean()));
+        for (ConfigurationSummary c : ordered) {
+            if (c == best) {
+                rows.add(List.of(c.label(), DisplayFormat.accuracy(c.accuracy()), String.valueOf(ranks.get(c)), "0", DisplayFormat.ABSENT,
+                        DisplayFormat.ABSENT, DisplayFormat.ABSENT, "best"));
+                continue;
+            }
+            java.util.Optional<MeanDifference> d = AccuracyComparison.compare(analysis.trials(best.configId()), analysis.trials(c.configId()));
+            rows.add(List.of(c.label(), DisplayFormat.accuracy(c.accuracy()), String.valueOf(ranks.get(c)),
+                    d.map(x -> signed(x.delta() * 100)).orElse(DisplayFormat.ABSENT),
+                    d.map(x -> "± " + String.format(java.util.Locale.ROOT, "%.1f", x.ci95() * 100)).orElse(DisplayFormat.ABSENT),
+                    d.map(x -> pValue(x.pValue())).orElse(DisplayFormat.ABSENT),
+                    d.map(x -> x.test() + " (n=" + x.n() + ")").orElse(DisplayFormat.ABSENT),
+                    d.map(x -> x.significant() ? "worse" : "not significantly different").orElse("no test possible")));
+        }
+        return new ReportTable(header, numeric, rows);
+    }
+
+    static String signed(double v) {
+        return String.format(java.util.Locale.ROOT, "%+.1f", v);
+    }
+
+    static String pValue(double p) {
+        return p < 0.001 ? "< 0.001" : String.format(java.util.Locale.ROOT, "%.3f", p);
     }
 
     /** One row per failed record. */

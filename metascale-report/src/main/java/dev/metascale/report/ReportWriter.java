@@ -63,10 +63,17 @@ public final class ReportWriter {
                 Files.deleteIfExists(out.resolve(metric.fileStem() + ".png"));
             }
         }
-        Files.writeString(out.resolve("summary.md"), MarkdownSummary.render(analysis, charts, runDir, generatedAt), StandardCharsets.UTF_8);
+        List<ReportSection> sections = AnalysisSections.of(analysis);
+        for (ReportSection section : sections) {
+            for (ChartImage chart : section.charts()) {
+                Files.writeString(out.resolve(chart.name() + ".svg"), chart.svgDocument(), StandardCharsets.UTF_8);
+                Files.write(out.resolve(chart.name() + ".png"), chart.png());
+            }
+        }
+        Files.writeString(out.resolve("summary.md"), MarkdownSummary.render(analysis, charts, sections, runDir, generatedAt), StandardCharsets.UTF_8);
         Files.writeString(out.resolve("results.csv"), CsvExport.render(analysis), StandardCharsets.UTF_8);
         Path index = out.resolve("index.html");
-        Files.writeString(index, HtmlReport.render(analysis, charts, runDir, generatedAt), StandardCharsets.UTF_8);
+        Files.writeString(index, HtmlReport.render(analysis, charts, sections, runDir, generatedAt), StandardCharsets.UTF_8);
         return index;
     }
 }

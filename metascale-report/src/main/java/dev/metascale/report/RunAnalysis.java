@@ -26,13 +26,15 @@ public final class RunAnalysis {
     private final List<ConfigurationSummary> configurations;
     private final List<FailedTrial> failures;
     private final Map<CostMetric, ParetoFrontier<ConfigurationSummary>> frontiers;
+    private final Map<String, List<TrialResult>> okTrials;
 
     private RunAnalysis(List<TrialResult> records) {
         this.records = List.copyOf(records);
         Map<String, TrialSpec> specs = new LinkedHashMap<>();
         records.forEach(r -> specs.putIfAbsent(r.configId(), r.spec()));
         this.labels = ConfigurationLabels.unique(specs);
-        this.configurations = aggregate(records, labels);
+        this.okTrials = okTrialsByConfig(records);
+        this.configurations = aggregate(okTrials, labels);
         this.failures = failures(records, labels);
         Map<CostMetric, ParetoFrontier<ConfigurationSummary>> byMetric = new LinkedHashMap<>();
         for (CostMetric metric : CostMetric.values()) {
@@ -131,7 +133,35 @@ public final class RunAnalysis {
         return List.copyOf(values);
     }
 
-    private static List<ConfigurationSummary> aggregate(List<TrialResult> records, Map<String, String> labels) {
+    /** The ok trials (one record per trial, the last) of a configuration; empty when none. */
+    public List<TrialResult> trials(String configId) {
+        return okTrials.getOrDefault(configId, List.of());
+    }
+
+    /** A metric of a configuration: the mean over its seeds that measured it; empty when none did. */
+    public java.util.OptionalDouble metric(ConfigurationSummary c, String name) {
+        double[] values = trials(c.configId()).stream().map(t -> t.metric(name)).filter(java.util.OptionalDouble::isPresent)
+                .mapToDouble(java.util.OptionalDouble::getAsDouble).toArray();
+        return values.length == 0 ? java.util.OptionalDouble.empty()
+                : java.util.OptionalDouble.of(dev.metascale.core.stats.Statistics.mean(values));
+    }
+
+    /** The configuration with the highest mean accuracy, when any has one. */
+    public Optional<ConfigurationSummary> mostAccurate() {
+        return configurations.stream().filter(c -> c.accuracy().isPresent())
+                .max(java.util.Comparator.comparingDouble(c -> c.accuracy().get().mean()));
+    }
+
+    /** Accuracy rank of each configuration with an accuracy, by {@link TieRanking} (Meta-Dataset's tie rule). */
+    public Map<ConfigurationSummary, Integer> ranks() {
+        List<TieRanking.Entry<ConfigurationSummary>> entries = new ArrayList<>();
+        for (ConfigurationSummary c : configurations) {
+            c.accuracy().ifPresent(a -> entries.add(new TieRanking.Entry<>(c, a.mean(), a.ci95().orElse(0))));
+        }
+        return TieRanking.rank(entries);
+    }
+
+    private static Map<String, List<TrialResult>> okTrialsByConfig(List<TrialResult> records) {
         Map<String, TrialResult> lastOkByTrial = new LinkedHashMap<>();
         for (TrialResult r : records) {
             if (r.isOk()) {
@@ -145,6 +175,12 @@ public final class RunAnalysis {
                 byConfig.computeIfAbsent(r.configId(), k -> new ArrayList<>()).add(r);
             }
         }
+        Map<String, List<TrialResult>> out = new LinkedHashMap<>();
+        byConfig.forEach((id, trials) -> out.put(id, List.copyOf(trials)));
+        return out;
+    }
+
+    private static List<ConfigurationSummary> aggregate(Map<String, List<TrialResult>> byConfig, Map<String, String> labels) {
         List<ConfigurationSummary> out = new ArrayList<>();
         byConfig.forEach((id, trials) -> out.add(ConfigurationSummary.of(labels.get(id), trials)));
         return List.copyOf(out);

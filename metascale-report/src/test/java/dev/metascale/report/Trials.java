@@ -119,6 +119,26 @@ final class Trials {
                 "2025-06-01T10:00:00Z", "2025-06-01T10:01:00Z", 60.0);
     }
 
+    /** An ok record with raw samples: per-episode accuracies and per-iteration times. */
+    static TrialResult ok(TrialSpec spec, Metrics metrics, double[] episodeAccuracy, double[] iterTimes) {
+        ObjectNode samples = Json.MAPPER.createObjectNode();
+        var acc = samples.putArray("episode_accuracy");
+        for (double v : episodeAccuracy) {
+            acc.add(v);
+        }
+        var times = samples.putArray("iter_time_s");
+        for (double v : iterTimes) {
+            times.add(v);
+        }
+        return TrialResult.ok(spec, dataset(), env(), metrics.build(), samples, "2025-06-01T10:00:00Z", "2025-06-01T10:01:00Z", 60.0);
+    }
+
+    static TrialSpec spec(String algorithm, int channels, int metaBatch, long seed) {
+        return new TrialSpec("tiny", "glyphs", new SamplerSpec("fixed", 5, 1, 15), new ModelSpec("conv4", null, List.of(), channels),
+                new AlgorithmSpec(algorithm, 0.4, 1, 3, 0.001, metaBatch), new TrainSpec(20, 3), new EvalSpec(50, 7, "glyphs"),
+                new TechniqueSpec("fp32", 0, 1), seed, 600, "none");
+    }
+
     static TrialResult failed(TrialSpec spec, String kind, String message) {
         return TrialResult.failed(spec, new ErrorInfo(kind, message, "last line\n"), env(),
                 "2025-06-01T10:02:00Z", "2025-06-01T10:03:00Z", 61.0);

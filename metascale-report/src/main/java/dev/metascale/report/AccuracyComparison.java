@@ -1,0 +1,90 @@
+package dev.metascale.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.metascale.core.result.TrialResult;
+import dev.metascale.core.spec.TrialSpec;
+import dev.metascale.core.stats.Statistics;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Compares the accuracy of two configurations with the strongest test their records allow:
+ * <ol>
+ *   <li><b>paired on episodes</b> when both were scored on the same test episodes (same data set,
+ *       evaluation data set, sampler, {@code eval.episodes} and {@code eval.seed}) and every trial kept
+ *       {@code samples.episode_accuracy}: per episode the mean over seeds, then a paired t-test;</li>
+ *   <li><b>Welch across seeds</b> when each side has at least two seeds;</li>
+ *   <li><b>Welch across episodes</b> otherwise, from each side's {@code accuracy} {mean, std, n}.</li>
+ * </ol>
+ */
+public final class AccuracyComparison {
+    private AccuracyComparison() {
+    }
+
+    /** The key of the test-episode pool a trial was scored on: equal keys mean the same episodes. */
+    public static String episodePool(TrialSpec s) {
+        return s.dataset() + "|" + Objects.toString(s.eval().dataset(), s.dataset()) + "|" + s.sampler() + "|"
+                + s.eval().episodes() + "|" + s.eval().seed();
+    }
+
+    /** Per test episode, the mean accuracy over the trials (seeds); empty when a trial lacks the samples or lengths differ. */
+    public static Optional<double[]> perEpisode(List<TrialResult> trials) {
+        double[] sum = null;
+        for (TrialResult t : trials) {
+            JsonNode samples = t.samples() == null ? null : t.samples().get("episode_accuracy");
+            if (samples == null || !samples.isArray() || samples.size() < 2) {
+                return Optional.empty();
+            }
+            if (sum == null) {
+                sum = new double[samples.size()];
+            } else if (sum.length != samples.size()) {
+                return Optional.empty();
+            }
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] += samples.get(i).asDouble();
+            }
+        }
+        if (sum == null) {
+            return Optional.empty();
+        }
+        for (int i = 0; i < sum.length; i++) {
+            sum[i] /= trials.size();
+        }
+        return Optional.of(sum);
+    }
+
+    /**
+     * {@code b − a} in accuracy (fraction); empty when either side has no accuracy or too little
+     * data for any test.
+     */
+    public static Optional<MeanDifference> compare(List<TrialResult> a, List<TrialResult> b) {
+        List<TrialResult> ma = a.stream().filter(t -> t.metric("accuracy").isPresent()).toList();
+        List<TrialResult> mb = b.stream().filter(t -> t.metric("accuracy").isPresent()).toList();
+        if (ma.isEmpty() || mb.isEmpty()) {
+            return Optional.empty();
+        }
+        if (episodePool(ma.get(0).spec()).equals(episodePool(mb.get(0).spec()))) {
+            Optional<double[]> ea = perEpisode(ma);
+            Optional<double[]> eb = perEpisode(mb);
+            if (ea.isPresent() && eb.isPresent() && ea.get().length == eb.get().length) {
+                return Optional.of(MeanDifference.paired(ea.get(), eb.get()));
+            }
+        }
+        if (ma.size() >= 2 && mb.size() >= 2) {
+            return Optional.of(MeanDifference.welch(seedMeans(ma), seedMeans(mb)));
+        }
+        JsonNode da = ma.get(0).distribution("accuracy").orElse(null);
+        JsonNode db = mb.get(0).distribution("accuracy").orElse(null);
+        if (da == null || db == null || !da.has("std") || !db.has("std") || da.path("n").asInt() < 2 || db.path("n").asInt() < 2) {
+            return Optional.empty();
+        }
+        return Optional.of(MeanDifference.welch(Statistics.mean(seedMeans(ma)), da.get("std").asDouble(), da.get("n").asInt(),
+                Statistics.mean(seedMeans(mb)), db.get("std").asDouble(), db.get("n").asInt()));
+    }
+
+    private static double[] seedMeans(List<TrialResult> trials) {
+        return trials.stream().mapToDouble(t -> t.metric("accuracy").getAsDouble()).toArray();
+    }
+}

@@ -1,0 +1,135 @@
+package dev.metascale.report;
+
+import dev.metascale.core.spec.AlgorithmSpec;
+import dev.metascale.core.spec.ModelSpec;
+import dev.metascale.core.spec.SamplerSpec;
+import dev.metascale.core.spec.TechniqueSpec;
+import dev.metascale.core.spec.TrialSpec;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+
+/**
+ * A quantity a suite sweeps to see how cost grows: the model size (measured as {@code param_count}),
+ * the task shape (meta-batch, ways, shots, query) or the number of ranks. Configurations that differ
+ * only along the axis form one {@link Group}: one curve of a scaling chart.
+ */
+public enum ScalingAxis {
+    MODEL("parameters", "model.channels (conv4), model.hidden (mlp) or model.size"),
+    META_BATCH("meta-batch (tasks per iteration)", "algorithm.meta_batch"),
+    WAYS("ways (classes per task)", "sampler.ways"),
+    SHOTS("shots (support examples per class)", "sampler.shots"),
+    QUERY("query examples per class", "sampler.query"),
+    WORLD_SIZE("ranks (world size)", "techniques.world_size");
+
+    private final String label;
+    private final String sweepKey;
+
+    ScalingAxis(String label, String sweepKey) {
+        this.label = label;
+        this.sweepKey = sweepKey;
+    }
+
+    /** Axis title, e.g. {@code ways (classes per task)}. */
+    public String label() {
+        return label;
+    }
+
+    /** The suite key to sweep to get data along this axis. */
+    public String sweepKey() {
+        return sweepKey;
+    }
+
+    /**
+     * Configurations sharing everything but this axis, ordered by the axis value.
+     *
+     * @param name   the method, e.g. {@code maml conv4} ({@code #2} appended when two groups would share it)
+     * @param points the configurations, ascending in x
+     * @param x      the axis value of each point
+     */
+    public record Group(String name, List<ConfigurationSummary> points, double[] x) {
+    }
+
+    /** The value of this axis for a configuration; empty when unknown (e.g. a model without {@code param_count}). */
+    public OptionalDouble value(ConfigurationSummary c) {
+        TrialSpec s = c.spec();
+        return switch (this) {
+            case MODEL -> c.paramCount();
+            case META_BATCH -> OptionalDouble.of(s.algorithm().metaBatch());
+            case WAYS -> OptionalDouble.of(s.sampler().ways());
+            case SHOTS -> OptionalDouble.of(s.sampler().shots());
+            case QUERY -> OptionalDouble.of(s.sampler().query());
+            case WORLD_SIZE -> OptionalDouble.of(s.techniques().worldSize());
+        };
+    }
+
+    /** Groups with at least two distinct axis values, in order of first appearance. */
+    public List<Group> groups(List<ConfigurationSummary> configurations) {
+        Map<String, List<ConfigurationSummary>> byKey = new LinkedHashMap<>();
+        for (ConfigurationSummary c : configurations) {
+            if (value(c).isPresent()) {
+                byKey.computeIfAbsent(erase(c.spec()).withSeed(0).id(), k -> new ArrayList<>()).add(c);
+            }
+        }
+        List<Group> out = new ArrayList<>();
+        Map<String, Integer> nameUses = new LinkedHashMap<>();
+        for (List<ConfigurationSummary> members : byKey.values()) {
+            List<ConfigurationSummary> sorted = new ArrayList<>(members);
+            sorted.sort(Comparator.comparingDouble(c -> value(c).getAsDouble()));
+            double[] x = sorted.stream().mapToDouble(c -> value(c).getAsDouble()).toArray();
+            if (x.length < 2 || x[0] == x[x.length - 1]) {
+                continue;
+            }
+            String name = name(sorted.get(0).spec());
+            int uses = nameUses.merge(name, 1, Integer::sum);
+            out.add(new Group(uses == 1 ? name : name + " #" + uses, List.copyOf(sorted), x));
+        }
+        return out;
+    }
+
+    private String name(TrialSpec s) {
+        StringBuilder b = new StringBuilder(s.algorithm().name());
+        if (this != MODEL) {
+            b.append(' ').append(s.model().label());
+        }
+        TechniqueSpec t = s.techniques();
+        if (!"fp32".equals(t.precision())) {
+            b.append(' ').append(t.precision());
+        }
+        if (t.checkpointing() > 0) {
+            b.append(" ckpt");
+        }
+        if (this == WORLD_SIZE && t.scaling() != null) {
+            b.append(' ').append(t.scaling());
+        }
+        return b.toString();
+    }
+
+    /** The spec with this axis set to a constant, so that specs differing only along it compare equal. */
+    TrialSpec erase(TrialSpec s) {
+        SamplerSpec sp = s.sampler();
+        AlgorithmSpec a = s.algorithm();
+        TechniqueSpec t = s.techniques();
+        return switch (this) {
+            case MODEL -> new TrialSpec(s.suite(), s.dataset(), sp, new ModelSpec(s.model().arch(), "", List.of(), 0), a, s.train(),
+                    s.eval(), t, s.seed(), s.timeoutS(), s.fault());
+            case META_BATCH -> new TrialSpec(s.suite(), s.dataset(), sp, s.model(), new AlgorithmSpec(a.name(), a.innerLr(), a.innerSteps(),
+                    a.evalInnerSteps(), a.outerLr(), 0, a.cgSteps(), a.imamlLambda(), a.loraRank(), a.adapterSize()),
+                    s.train(), s.eval(), t, s.seed(), s.timeoutS(), s.fault());
+            case WAYS -> withSampler(s, new SamplerSpec(sp.kind(), 0, sp.shots(), sp.query(), sp.minShots(), sp.maxShots()));
+            case SHOTS -> withSampler(s, new SamplerSpec(sp.kind(), sp.ways(), 0, sp.query(), sp.minShots(), sp.maxShots()));
+            case QUERY -> withSampler(s, new SamplerSpec(sp.kind(), sp.ways(), sp.shots(), 0, sp.minShots(), sp.maxShots()));
+            case WORLD_SIZE -> new TrialSpec(s.suite(), s.dataset(), sp, s.model(), a, s.train(), s.eval(),
+                    new TechniqueSpec(t.precision(), t.checkpointing(), 0, t.scaling(), t.chunk()), s.seed(), s.timeoutS(), s.fault());
+        };
+    }
+
+    private static TrialSpec withSampler(TrialSpec s, SamplerSpec sampler) {
+        return new TrialSpec(s.suite(), s.dataset(), sampler, s.model(), s.algorithm(), s.train(), s.eval(), s.techniques(),
+                s.seed(), s.timeoutS(), s.fault());
+    }
+}
