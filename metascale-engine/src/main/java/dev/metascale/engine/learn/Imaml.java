@@ -107,9 +107,11 @@ public final class Imaml implements MetaLearner {
         return new TaskGradient(conjugateGradient(operator, b, s.cgSteps()), queryValue);
     }
 
-    /** Solves A x = b for a symmetric positive-definite A given as a function, from x = 0 (Hestenes and Stiefel 1952). */
+    /** Solves A x = b for a symmetric positive-definite A given as a function, from x = 0 (Hestenes and Stiefel 1952); b must not require grad. */
     static List<Tensor> conjugateGradient(Function<List<Tensor>, List<Tensor>> a, List<Tensor> b, int steps) {
-        try (NoGradGuard guard = new NoGradGuard()) {
+        // No NoGradGuard here: the operator differentiates (Hessian-vector products). b and every
+        // iterate do not require grad, so the vector updates build no graph.
+        {
             List<Tensor> x = new ArrayList<>();
             List<Tensor> r = new ArrayList<>();
             List<Tensor> p = new ArrayList<>();
