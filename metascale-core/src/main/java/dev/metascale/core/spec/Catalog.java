@@ -32,8 +32,8 @@ public final class Catalog {
     public static final List<Entry> MODELS = List.of(
             new Entry("conv4", true, "4 x [conv3x3(channels) + batch-norm + ReLU + max-pool 2], the standard few-shot backbone"),
             new Entry("mlp", true, "fully connected layers of the widths in hidden, ReLU"),
-            new Entry("resnet12", false, "ResNet-12 few-shot backbone"),
-            new Entry("vit", false, "ViT-style Transformer encoder, size presets"),
+            new Entry("resnet12", true, "ResNet-12 few-shot backbone; size: tiny | small | standard (default, 12.4 M parameters)"),
+            new Entry("vit", true, "ViT-style Transformer encoder, 4x4 patches, pre-LN, mean pooling; size: tiny (0.1 M) | small (2.7 M, default) | base (14 M) | large (49 M)"),
             new Entry("minilm", false, "pretrained all-MiniLM-L6-v2 BERT encoder"),
             new Entry("char-lm", false, "causal character-level Transformer LM"));
 
@@ -41,13 +41,13 @@ public final class Catalog {
             new Entry("maml", true, "MAML, second order (Finn et al. 2017)"),
             new Entry("fomaml", true, "first-order MAML (Finn et al. 2017, sec. 5.2)"),
             new Entry("protonet", true, "Prototypical Networks (Snell et al. 2017)"),
-            new Entry("finetune", true, "baseline: conventional training on the meta-train classes, then a new head fine-tuned per episode"),
-            new Entry("reptile", false, "Reptile (Nichol et al. 2018)"),
-            new Entry("imaml", false, "implicit MAML (Rajeswaran et al. 2019)"),
-            new Entry("anil", false, "ANIL (Raghu et al. 2020)"),
-            new Entry("linear-probe", false, "baseline: linear probe of the frozen base model"),
-            new Entry("lora", false, "baseline: LoRA trained conventionally"),
-            new Entry("adapter", false, "baseline: bottleneck adapters trained conventionally"));
+            new Entry("finetune", true, "baseline: conventional training on the meta-train classes, then the whole network and a new head fine-tuned per episode"),
+            new Entry("reptile", true, "Reptile (Nichol et al. 2018)"),
+            new Entry("imaml", true, "implicit MAML (Rajeswaran et al. 2019)"),
+            new Entry("anil", true, "ANIL (Raghu et al. 2020)"),
+            new Entry("linear-probe", true, "baseline: conventional training, then a logistic-regression head on the frozen features per episode"),
+            new Entry("lora", true, "baseline: conventional training, then rank-r LoRA factors (lora_rank) and a new head per episode"),
+            new Entry("adapter", true, "baseline: conventional training, then bottleneck adapters (adapter_size) and a new head per episode"));
 
     public static final List<Entry> PRECISIONS = List.of(
             new Entry("fp32", true, "float32 throughout"),

@@ -106,10 +106,17 @@ public final class DataParallel implements AutoCloseable {
                 }
                 grads.add(g);
             }
-            Tensor flat = flatten(grads);
+            allReduceMean(grads);
+        }
+    }
+
+    /** Replaces each tensor by its mean over the ranks, in place: one flat all-reduce. */
+    public void allReduceMean(List<Tensor> tensors) {
+        try (PointerScope scope = new PointerScope(); NoGradGuard guard = new NoGradGuard()) {
+            Tensor flat = flatten(tensors);
             timed(() -> wait(group.allreduce(new TensorVector(flat)), "all-reduce"), flat);
             flat.div_(new Scalar(info.worldSize()));
-            unflatten(flat, grads);
+            unflatten(flat, tensors);
         }
     }
 

@@ -11,17 +11,24 @@ public final class Learners {
 
     /**
      * @param ways             classes per episode (the head size of the MAML family)
-     * @param trainClasses     classes of the meta-train split (the head size of fine-tuning's pre-training)
+     * @param trainClasses     classes of the meta-train split (the head size of the baselines' pre-training)
      * @param seed             initialisation seed
      */
     public static MetaLearner create(AlgorithmSpec a, Model model, int ways, int trainClasses, long seed, torch.ScalarType dtype) {
         return switch (a.name()) {
             case "maml" -> new Maml(model, model.init(seed, ways, dtype), a.innerLr(), a.innerSteps(), a.evalInnerSteps(), a.outerLr());
             case "fomaml" -> new FoMaml(model, model.init(seed, ways, dtype), a.innerLr(), a.innerSteps(), a.evalInnerSteps(), a.outerLr());
+            case "reptile" -> new Reptile(model, model.init(seed, ways, dtype), a.innerLr(), a.innerSteps(), a.evalInnerSteps(), a.outerLr());
+            case "imaml" -> new Imaml(model, model.init(seed, ways, dtype),
+                    new Imaml.Settings(a.innerLr(), a.innerSteps(), a.imamlLambda(), a.cgSteps()), a.evalInnerSteps(), a.outerLr());
+            case "anil" -> new Anil(model, model.init(seed, ways, dtype), a.innerLr(), a.innerSteps(), a.evalInnerSteps(), a.outerLr());
             case "protonet" -> new ProtoNet(model, model.init(seed, 0, dtype), a.outerLr());
             case "finetune" -> new FineTune(model, model.init(seed, trainClasses, dtype), a.innerLr(), a.evalInnerSteps(), a.outerLr());
-            default -> throw new IllegalArgumentException("algorithm '" + a.name()
-                    + "' is not available in this version; available: maml, fomaml, protonet, finetune (see `metascale list`)");
+            case "linear-probe" -> new LinearProbe(model, model.init(seed, trainClasses, dtype), a.innerLr(), a.evalInnerSteps(), a.outerLr());
+            case "lora" -> new LoraBaseline(model, model.init(seed, trainClasses, dtype), a.innerLr(), a.evalInnerSteps(), a.outerLr(), a.loraRank());
+            case "adapter" -> new AdapterBaseline(model, model.init(seed, trainClasses, dtype), a.innerLr(), a.evalInnerSteps(), a.outerLr(), a.adapterSize());
+            default -> throw new IllegalArgumentException("algorithm '" + a.name() + "' is not available in this version; available: "
+                    + "maml, fomaml, reptile, imaml, anil, protonet, finetune, linear-probe, lora, adapter (see `metascale list`)");
         };
     }
 }

@@ -78,6 +78,24 @@ public final class Conv4 implements Model {
 
     @Override
     public Tensor features(ParamSet p, Tensor images) {
+        return features(p, images, BlockHook.IDENTITY);
+    }
+
+    @Override
+    public List<BlockShape> blocks() {
+        List<BlockShape> shapes = new ArrayList<>();
+        int h = height;
+        int w = width;
+        for (int b = 0; b < BLOCKS; b++) {
+            h /= 2;
+            w /= 2;
+            shapes.add(BlockShape.map(channels, h, w));
+        }
+        return shapes;
+    }
+
+    @Override
+    public Tensor features(ParamSet p, Tensor images, BlockHook hook) {
         Tensor x = images;
         TensorOptional none = new TensorOptional();
         for (int b = 0; b < BLOCKS; b++) {
@@ -85,7 +103,7 @@ public final class Conv4 implements Model {
             x = torch.batch_norm(x, new TensorOptional(p.get("block" + b + ".bn.weight")),
                     new TensorOptional(p.get("block" + b + ".bn.bias")), none, none, true, 0.1, 1e-5, true);
             x = torch.relu(x);
-            x = torch.max_pool2d(x, POOL, POOL, NO_PAD, DILATION, false);
+            x = hook.apply(b, torch.max_pool2d(x, POOL, POOL, NO_PAD, DILATION, false));
         }
         return x.reshape(x.size(0), -1);
     }

@@ -61,9 +61,23 @@ public final class Mlp implements Model {
 
     @Override
     public Tensor features(ParamSet p, Tensor images) {
+        return features(p, images, BlockHook.IDENTITY);
+    }
+
+    @Override
+    public List<BlockShape> blocks() {
+        List<BlockShape> shapes = new ArrayList<>();
+        for (int h : hidden) {
+            shapes.add(BlockShape.vector(h));
+        }
+        return shapes;
+    }
+
+    @Override
+    public Tensor features(ParamSet p, Tensor images, BlockHook hook) {
         Tensor x = images.reshape(images.size(0), -1);
         for (int i = 0; i < hidden.length; i++) {
-            x = torch.relu(torch.linear(x, p.get("layer" + i + ".weight"), new TensorOptional(p.get("layer" + i + ".bias"))));
+            x = hook.apply(i, torch.relu(torch.linear(x, p.get("layer" + i + ".weight"), new TensorOptional(p.get("layer" + i + ".bias")))));
         }
         return x;
     }

@@ -26,6 +26,23 @@ public interface Model {
     Tensor features(ParamSet params, Tensor images);
 
     /**
+     * Features with {@code hook} applied to the output of every block (see {@link #blocks}), the
+     * insertion points of {@link Adapters}. A model without blocks supports only the identity hook.
+     */
+    default Tensor features(ParamSet params, Tensor images, BlockHook hook) {
+        if (hook != BlockHook.IDENTITY) {
+            throw new UnsupportedOperationException("model " + name() + " exposes no blocks for adapters;"
+                    + " use a model that lists its blocks (conv4, mlp, resnet12, vit) or the lora baseline");
+        }
+        return features(params, images);
+    }
+
+    /** The blocks whose outputs a {@link BlockHook} sees, in order; empty when the model has none. */
+    default java.util.List<BlockShape> blocks() {
+        return java.util.List.of();
+    }
+
+    /**
      * Analytic FLOPs of one forward pass ({@link #logits} with a head of {@code outputs} classes, or
      * {@link #features} when {@code outputs} is 0) over {@code batch} examples, an FMA counted as 2
      * FLOPs; empty when the model does not count its FLOPs.

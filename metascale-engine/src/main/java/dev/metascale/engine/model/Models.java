@@ -11,8 +11,10 @@ public final class Models {
         return switch (spec.arch()) {
             case "conv4" -> new Conv4(1, spec.channels(), height, width);
             case "mlp" -> new Mlp(height * width, spec.hidden());
+            case "resnet12" -> ResNet12.preset(spec.size(), height, width);
+            case "vit" -> Vit.preset(spec.size(), height, width);
             default -> throw new IllegalArgumentException("model '" + spec.arch()
-                    + "' is not available in this version; available: conv4, mlp (see `metascale list`)");
+                    + "' is not available in this version; available: conv4, mlp, resnet12, vit (see `metascale list`)");
         };
     }
 }

@@ -1,0 +1,114 @@
+package dev.metascale.engine.learn;
+
+import dev.metascale.engine.model.LinearHead;
+import dev.metascale.engine.model.Model;
+import dev.metascale.engine.torch.ParamSet;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+
+import java.util.List;
+
+/**
+ * ANIL: Almost No Inner Loop.
+ *
+ * <p>Raghu, Raghu, Bengio and Vinyals, "Rapid Learning or Feature Reuse? Towards Understanding the
+ * Effectiveness of MAML", ICLR 2020, sec. 4. The parameters split into a body θ_b (the backbone)
+ * and a head θ_h (the linear classifier). The inner loop adapts the head only, on the body's
+ * features of the support set:
+ * <pre>  θ'_h ← θ'_h − α ∇_{θ'_h} L^{support}(θ'_h; f_{θ_b}),   θ'_h = θ_h at the start</pre>
+ * and the outer loop updates body and head on the query loss of the adapted head,
+ * <pre>  (θ_b, θ_h) ← Adam((θ_b, θ_h), ∇ (1/B) Σ_i L^{query}_{T_i}(θ'_{h,i}; f_{θ_b}))</pre>
+ * second order through the head's inner steps (their gradients are taken with create_graph, so
+ * ∂θ'_h/∂θ_b and ∂θ'_h/∂θ_h are exact). The body's features are computed once per task: the inner
+ * loop never changes the body, and the body's gradient comes from the outer loss alone.
+ */
+public final class Anil implements MetaLearner {
+    private final Model model;
+    private final ParamSet params;
+    private final double innerLr;
+    private final int innerSteps;
+    private final int evalInnerSteps;
+    private final OuterOptimizer optimizer;
+
+    /** @param params body plus a {@code ways}-way head ({@link LinearHead}) */
+    public Anil(Model model, ParamSet params, double innerLr, int innerSteps, int evalInnerSteps, double outerLr) {
+        if (!params.has(LinearHead.WEIGHT)) {
+            throw new IllegalArgumentException("ANIL adapts a linear head, but the parameters have none: initialise the model with outputs = ways");
+        }
+        this.model = model;
+        this.params = params;
+        this.innerLr = innerLr;
+        this.innerSteps = innerSteps;
+        this.evalInnerSteps = evalInnerSteps;
+        this.optimizer = new OuterOptimizer(params, outerLr);
+    }
+
+    /** The adapted head from support features (differentiable: second order through the steps). */
+    private ParamSet adaptHead(Tensor supportFeatures, Tensor supportY, int steps, boolean differentiable) {
+        ParamSet head = params.select(LinearHead.PREFIX);
+        for (int s = 0; s < steps; s++) {
+            Tensor loss = Losses.crossEntropy(LinearHead.apply(head, supportFeatures), supportY);
+            head = InnerSgd.step(head, loss, innerLr, differentiable);
+        }
+        return head;
+    }
+
+    /**
+     * The inner loop on a task: the meta-parameters with the head replaced by the adapted head; the
+     * body's tensors are the meta-parameters themselves (the same objects).
+     */
+    public ParamSet adapt(Episode task, int steps, boolean differentiable) {
+        return params.with(adaptHead(model.features(params, task.supportX()), task.supportY(), steps, differentiable));
+    }
+
+    /** Query loss of the adapted head: the term of the meta-objective (differentiable in body and head). */
+    public Tensor taskMetaLoss(Episode task) {
+        ParamSet head = adaptHead(model.features(params, task.supportX()), task.supportY(), innerSteps, true);
+        return Losses.crossEntropy(LinearHead.apply(head, model.features(params, task.queryX())), task.queryY());
+    }
+
+    /** Accumulates the meta-gradient into the parameters' {@code .grad()}; returns the mean query loss. */
+    public double accumulateMetaGradient(List<Episode> tasks) {
+        double total = 0;
+        Scalar scale = new Scalar(1.0 / tasks.size());
+        for (Episode task : tasks) {
+            Tensor loss = taskMetaLoss(task).mul(scale);
+            loss.backward();
+            total += loss.item_double();
+        }
+        return total;
+    }
+
+    @Override
+    public double metaStep(List<Episode> tasks) {
+        optimizer.zeroGrad();
+        double loss = accumulateMetaGradient(tasks);
+        optimizer.step();
+        return loss;
+    }
+
+    @Override
+    public long[] adaptAndPredict(Episode episode) {
+        Tensor support;
+        Tensor query;
+        try (NoGradGuard guard = new NoGradGuard()) {
+            support = model.features(params, episode.supportX());
+            query = model.features(params, episode.queryX());
+        }
+        ParamSet head = adaptHead(support, episode.supportY(), evalInnerSteps, false);
+        try (NoGradGuard guard = new NoGradGuard()) {
+            return Losses.argmax(LinearHead.apply(head, query));
+        }
+    }
+
+    @Override
+    public ParamSet parameters() {
+        return params;
+    }
+
+    /** Zeroes the accumulated gradients (for callers that inspect {@link #accumulateMetaGradient}). */
+    public void zeroGrad() {
+        optimizer.zeroGrad();
+    }
+}

@@ -1,0 +1,62 @@
+package dev.metascale.engine.learn;
+
+import dev.metascale.engine.torch.ParamSet;
+import org.bytedeco.pytorch.BoolOptional;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Plain gradient steps on a ParamSet, the inner loop shared by the learners and the baselines. */
+final class InnerSgd {
+    private InnerSgd() {
+    }
+
+    /** ∇_p loss for every tensor of {@code p}; with {@code createGraph} the gradients can be differentiated again. */
+    static List<Tensor> gradients(Tensor loss, ParamSet p, boolean createGraph) {
+        TensorVector grads = torch.grad(new TensorVector(loss), p.vector(), new TensorVector(),
+                new BoolOptional(createGraph), createGraph, false);
+        List<Tensor> out = new ArrayList<>(p.size());
+        for (int i = 0; i < p.size(); i++) {
+            out.add(new Tensor(grads.get(i)));
+        }
+        return out;
+    }
+
+    /**
+     * One step p − lr·∇_p loss. Differentiable: the result is a function of p (second order through
+     * the step). Otherwise the result is a fresh leaf that requires grad, cut from p's graph.
+     */
+    static ParamSet step(ParamSet p, Tensor loss, double lr, boolean differentiable) {
+        List<Tensor> grads = gradients(loss, p, differentiable);
+        Scalar alpha = new Scalar(lr);
+        List<Tensor> next = new ArrayList<>(p.size());
+        if (differentiable) {
+            for (int i = 0; i < p.size(); i++) {
+                next.add(p.tensors().get(i).sub(grads.get(i), alpha));
+            }
+        } else {
+            try (NoGradGuard guard = new NoGradGuard()) {
+                for (int i = 0; i < p.size(); i++) {
+                    next.add(p.tensors().get(i).sub(grads.get(i), alpha));
+                }
+            }
+            next.forEach(t -> t.requires_grad_(true));
+        }
+        return new ParamSet(p.names(), next);
+    }
+
+    /** Detached copies of p that require grad (per-episode fast weights, not retained beyond the scope). */
+    static ParamSet detachedLeaves(ParamSet p) {
+        return p.map((name, t) -> t.detach().clone().requires_grad_(true));
+    }
+
+    /** Detached views of p that do not require grad (frozen weights). */
+    static ParamSet frozen(ParamSet p) {
+        return p.map((name, t) -> t.detach());
+    }
+}

@@ -1,0 +1,101 @@
+package dev.metascale.engine.learn;
+
+import dev.metascale.engine.model.LinearHead;
+import dev.metascale.engine.model.Model;
+import dev.metascale.engine.torch.ArrayTensors;
+import dev.metascale.engine.torch.ParamSet;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+
+import java.util.List;
+
+/**
+ * The shared part of the transfer-learning baselines: conventional supervised pre-training, then a
+ * per-episode adaptation each baseline defines.
+ *
+ * <p>Pre-training, as the "Baseline" of Chen et al., "A Closer Look at Few-shot Classification",
+ * ICLR 2019: the backbone and a head over all meta-train classes minimise the cross-entropy with
+ * Adam ({@code outer_lr}) on the same examples the meta-learners see (support and query of each
+ * training task, labelled with their split-wide class index):
+ * <pre>  θ ← Adam(θ, ∇_θ (1/B) Σ_i CE(f_θ(x_i), c_i))</pre>
+ * Per episode the pre-trained head is dropped; a new zero-initialised {@code ways}-way head (and
+ * whatever else the baseline trains) is fit to the support set with {@code eval_inner_steps}
+ * full-batch gradient steps of size {@code inner_lr} ({@link #fit}).
+ */
+public abstract class PretrainedBaseline implements MetaLearner {
+    protected final Model model;
+    protected final ParamSet params;
+    protected final double lr;
+    protected final int steps;
+    private final OuterOptimizer optimizer;
+
+    /** @param params backbone plus a head over all meta-train classes */
+    protected PretrainedBaseline(Model model, ParamSet params, double lr, int steps, double outerLr) {
+        this.model = model;
+        this.params = params;
+        this.lr = lr;
+        this.steps = steps;
+        this.optimizer = new OuterOptimizer(params, outerLr);
+    }
+
+    @Override
+    public double metaStep(List<Episode> tasks) {
+        optimizer.zeroGrad();
+        double total = 0;
+        Scalar scale = new Scalar(1.0 / tasks.size());
+        for (Episode task : tasks) {
+            Tensor x = torch.cat(new TensorVector(task.supportX(), task.queryX()), 0);
+            Tensor y = torch.cat(new TensorVector(globalLabels(task, task.supportY()), globalLabels(task, task.queryY())), 0);
+            Tensor loss = Losses.crossEntropy(model.logits(params, x), y).mul(scale);
+            loss.backward();
+            total += loss.item_double();
+        }
+        optimizer.step();
+        return total;
+    }
+
+    private static Tensor globalLabels(Episode task, Tensor episodeLabels) {
+        Tensor map = ArrayTensors.longs(task.classIds(), task.classIds().length);
+        return torch.index_select(map, 0, episodeLabels);
+    }
+
+    /** The pre-trained backbone without its head, detached (frozen). */
+    protected ParamSet frozenBody() {
+        ParamSet body = new ParamSet(List.of(), List.of());
+        for (int i = 0; i < params.size(); i++) {
+            String name = params.names().get(i);
+            if (!name.startsWith(LinearHead.PREFIX)) {
+                body = body.with(new ParamSet(List.of(name), List.of(params.tensors().get(i).detach())));
+            }
+        }
+        return body;
+    }
+
+    /** A new zero-initialised head for an episode. */
+    protected ParamSet newHead(Episode episode) {
+        return LinearHead.create(model.featureDim(), episode.ways(), params.tensors().get(0).scalar_type(), true);
+    }
+
+    /**
+     * Fits {@code trainable} (which holds the new head) to the support set by {@link #steps}
+     * full-batch gradient steps with {@code fixed} held constant, then predicts the query with
+     * {@code net}.
+     */
+    protected long[] fit(Model net, ParamSet fixed, ParamSet trainable, Episode episode) {
+        for (int s = 0; s < steps; s++) {
+            Tensor loss = Losses.crossEntropy(net.logits(fixed.with(trainable), episode.supportX()), episode.supportY());
+            trainable = InnerSgd.step(trainable, loss, lr, false);
+        }
+        try (NoGradGuard guard = new NoGradGuard()) {
+            return Losses.argmax(net.logits(fixed.with(trainable), episode.queryX()));
+        }
+    }
+
+    @Override
+    public ParamSet parameters() {
+        return params;
+    }
+}

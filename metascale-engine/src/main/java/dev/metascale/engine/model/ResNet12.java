@@ -1,0 +1,172 @@
+package dev.metascale.engine.model;
+
+import dev.metascale.engine.torch.ParamSet;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.global.torch;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/**
+ * The ResNet-12 few-shot backbone (Oreshkin et al., TADAM, NeurIPS 2018; Lee et al., MetaOptNet,
+ * CVPR 2019): four residual blocks, each
+ * <pre>  y = LeakyReLU_0.1( BN(conv3(LReLU(BN(conv2(LReLU(BN(conv1(x)))))))) + BN(conv1×1(x)) ),  then 2×2 max-pool</pre>
+ * with 3×3 convolutions (no bias: batch-norm's shift makes it redundant) of the block's width. On
+ * 28×28 inputs the maps shrink 28 → 14 → 7 → 3 → 1, so the feature is the last width.
+ *
+ * <p>Batch normalisation uses the statistics of the batch at hand, as {@link Conv4} does.
+ * Presets ({@link #PRESETS}): {@code tiny} [16, 32, 64, 128], {@code small} [32, 64, 128, 256],
+ * {@code standard} [64, 160, 320, 640] (the published one, 12.4 M parameters).
+ */
+public final class ResNet12 implements Model {
+    /** Widths of the four blocks per preset name. */
+    public static final Map<String, int[]> PRESETS = Map.of(
+            "tiny", new int[]{16, 32, 64, 128},
+            "small", new int[]{32, 64, 128, 256},
+            "standard", new int[]{64, 160, 320, 640});
+    public static final String DEFAULT_PRESET = "standard";
+
+    private static final long[] ONE = {1, 1};
+    private static final long[] PAD = {1, 1};
+    private static final long[] NO_PAD = {0, 0};
+    private static final long[] POOL = {2, 2};
+    private static final Scalar SLOPE = new Scalar(0.1);
+
+    private final String preset;
+    private final int inChannels;
+    private final int[] widths;
+    private final int height;
+    private final int width;
+
+    public ResNet12(String preset, int inChannels, int[] widths, int height, int width) {
+        if (widths.length != 4) {
+            throw new IllegalArgumentException("ResNet-12 has 4 blocks, got widths " + Arrays.toString(widths));
+        }
+        this.preset = preset;
+        this.inChannels = inChannels;
+        this.widths = widths.clone();
+        this.height = height;
+        this.width = width;
+    }
+
+    /** The preset named {@code size} ("" = {@value #DEFAULT_PRESET}). */
+    public static ResNet12 preset(String size, int height, int width) {
+        String name = size == null || size.isEmpty() ? DEFAULT_PRESET : size;
+        int[] w = PRESETS.get(name);
+        if (w == null) {
+            throw new IllegalArgumentException("unknown resnet12 size '" + name + "'; use one of " + PRESETS.keySet().stream().sorted().toList());
+        }
+        return new ResNet12(name, 1, w, height, width);
+    }
+
+    @Override
+    public String name() {
+        return "resnet12-" + preset;
+    }
+
+    @Override
+    public int featureDim() {
+        long[] hw = spatial(4);
+        return (int) (widths[3] * hw[0] * hw[1]);
+    }
+
+    /** Height and width after {@code blocks} blocks. */
+    private long[] spatial(int blocks) {
+        long h = height;
+        long w = width;
+        for (int b = 0; b < blocks; b++) {
+            h = Math.max(h / 2, 1);
+            w = Math.max(w / 2, 1);
+        }
+        return new long[]{h, w};
+    }
+
+    @Override
+    public ParamSet init(long seed, int outputs, torch.ScalarType dtype) {
+        torch.manual_seed(seed);
+        List<String> names = new ArrayList<>();
+        List<Tensor> tensors = new ArrayList<>();
+        int in = inChannels;
+        for (int b = 0; b < 4; b++) {
+            int c = widths[b];
+            for (int k = 1; k <= 3; k++) {
+                int cin = k == 1 ? in : c;
+                addConv(names, tensors, "block" + b + ".conv" + k, c, cin, 3, dtype);
+            }
+            addConv(names, tensors, "block" + b + ".shortcut", c, in, 1, dtype);
+            in = c;
+        }
+        ParamSet body = new ParamSet(names, tensors);
+        return outputs > 0 ? body.with(LinearHead.create(featureDim(), outputs, dtype, false)) : body;
+    }
+
+    private static void addConv(List<String> names, List<Tensor> tensors, String prefix, int out, int in, int k, torch.ScalarType dtype) {
+        names.add(prefix + ".weight");
+        tensors.add(Init.leaf(Init.heNormal(new long[]{out, in, k, k}, (long) in * k * k, dtype)));
+        names.add(prefix + ".bn.weight");
+        tensors.add(Init.leaf(Init.constant(new long[]{out}, 1.0, dtype)));
+        names.add(prefix + ".bn.bias");
+        tensors.add(Init.leaf(Init.constant(new long[]{out}, 0.0, dtype)));
+    }
+
+    private static Tensor convBn(ParamSet p, String prefix, Tensor x, long[] pad) {
+        TensorOptional none = new TensorOptional();
+        Tensor y = torch.conv2d(x, p.get(prefix + ".weight"), none, ONE, pad, ONE, 1);
+        return torch.batch_norm(y, new TensorOptional(p.get(prefix + ".bn.weight")),
+                new TensorOptional(p.get(prefix + ".bn.bias")), none, none, true, 0.1, 1e-5, true);
+    }
+
+    @Override
+    public Tensor features(ParamSet p, Tensor images) {
+        return features(p, images, BlockHook.IDENTITY);
+    }
+
+    @Override
+    public Tensor features(ParamSet p, Tensor images, BlockHook hook) {
+        Tensor x = images;
+        for (int b = 0; b < 4; b++) {
+            String s = "block" + b;
+            Tensor y = torch.leaky_relu(convBn(p, s + ".conv1", x, PAD), SLOPE);
+            y = torch.leaky_relu(convBn(p, s + ".conv2", y, PAD), SLOPE);
+            y = convBn(p, s + ".conv3", y, PAD);
+            y = torch.leaky_relu(y.add(convBn(p, s + ".shortcut", x, NO_PAD)), SLOPE);
+            // ceil_mode keeps a 1×1 map at 1×1 for inputs smaller than 16 pixels.
+            x = hook.apply(b, torch.max_pool2d(y, POOL, POOL, NO_PAD, ONE, y.size(2) < 2));
+        }
+        return x.reshape(x.size(0), -1);
+    }
+
+    @Override
+    public List<BlockShape> blocks() {
+        List<BlockShape> shapes = new ArrayList<>();
+        for (int b = 0; b < 4; b++) {
+            long[] hw = spatial(b + 1);
+            shapes.add(BlockShape.map(widths[b], hw[0], hw[1]));
+        }
+        return shapes;
+    }
+
+    /**
+     * Convolutions and the head only (2 FLOPs per multiply-add; batch-norm, activations, additions
+     * and pooling are elementwise and not counted): per block at input size H×W,
+     * {@code 2·H·W·(9·in·c + 9·c·c + 9·c·c + in·c)}.
+     */
+    @Override
+    public OptionalLong forwardFlops(long batch, int outputs) {
+        long flops = 0;
+        long in = inChannels;
+        for (int b = 0; b < 4; b++) {
+            long[] hw = spatial(b);
+            long c = widths[b];
+            flops += 2 * hw[0] * hw[1] * (9 * in * c + 18 * c * c + in * c);
+            in = c;
+        }
+        flops += 2L * featureDim() * outputs;
+        return OptionalLong.of(batch * flops);
+    }
+}

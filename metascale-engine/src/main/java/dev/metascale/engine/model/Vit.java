@@ -1,0 +1,207 @@
+package dev.metascale.engine.model;
+
+import dev.metascale.engine.torch.ParamSet;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.global.torch;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/**
+ * A ViT-style Transformer encoder for small images (Dosovitskiy et al., "An Image is Worth 16x16
+ * Words", ICLR 2021, eq. 1–4), with pre-layer-norm blocks and mean pooling over tokens:
+ * <pre>
+ *   z_0 = [x_1 E; …; x_T E] + E_pos                  (p×p patches, T = HW/p², E: p² → d)
+ *   z'_l = z_{l−1} + MSA(LN(z_{l−1}))                (multi-head self-attention, h heads)
+ *   z_l  = z'_l + MLP(LN(z'_l))                       (MLP d → 4d → d, GELU)
+ *   features = LN(mean_t z_L)
+ * </pre>
+ * where MSA(z) = concat_j softmax(q_j k_jᵀ / √(d/h)) v_j · W_o with [q; k; v] = z W_qkv. The
+ * attention is written out with matmuls (not a fused kernel) so that second-order gradients work.
+ *
+ * <p>Presets ({@link #PRESETS}, for 28×28 images with 4×4 patches, T = 49): {@code tiny} d=64, 2
+ * blocks, 2 heads (~0.1 M parameters); {@code small} d=192, 6 blocks, 3 heads (~2.7 M); {@code base}
+ * d=384, 8 blocks, 6 heads (~14 M); {@code large} d=640, 10 blocks, 10 heads (~49 M).
+ */
+public final class Vit implements Model {
+
+    /** Width, depth and heads of a preset. */
+    public record Preset(int dim, int depth, int heads) {
+    }
+
+    public static final Map<String, Preset> PRESETS = Map.of(
+            "tiny", new Preset(64, 2, 2),
+            "small", new Preset(192, 6, 3),
+            "base", new Preset(384, 8, 6),
+            "large", new Preset(640, 10, 10));
+    public static final String DEFAULT_PRESET = "small";
+    private static final int MLP_RATIO = 4;
+    private static final double LN_EPS = 1e-6;
+
+    private final String preset;
+    private final Preset shape;
+    private final int patch;
+    private final int height;
+    private final int width;
+
+    public Vit(String preset, Preset shape, int patch, int height, int width) {
+        if (height % patch != 0 || width % patch != 0) {
+            throw new IllegalArgumentException("vit: image " + height + "x" + width + " is not divisible into "
+                    + patch + "x" + patch + " patches; use images whose sides are multiples of " + patch);
+        }
+        if (shape.dim() % shape.heads() != 0) {
+            throw new IllegalArgumentException("vit: width " + shape.dim() + " is not divisible by " + shape.heads() + " heads");
+        }
+        this.preset = preset;
+        this.shape = shape;
+        this.patch = patch;
+        this.height = height;
+        this.width = width;
+    }
+
+    /** The preset named {@code size} ("" = {@value #DEFAULT_PRESET}), with 4×4 patches (or 1×1 when the image is not a multiple of 4). */
+    public static Vit preset(String size, int height, int width) {
+        String name = size == null || size.isEmpty() ? DEFAULT_PRESET : size;
+        Preset p = PRESETS.get(name);
+        if (p == null) {
+            throw new IllegalArgumentException("unknown vit size '" + name + "'; use one of " + PRESETS.keySet().stream().sorted().toList());
+        }
+        int patch = height % 4 == 0 && width % 4 == 0 ? 4 : 1;
+        return new Vit(name, p, patch, height, width);
+    }
+
+    @Override
+    public String name() {
+        return "vit-" + preset;
+    }
+
+    @Override
+    public int featureDim() {
+        return shape.dim();
+    }
+
+    private long tokens() {
+        return (long) (height / patch) * (width / patch);
+    }
+
+    @Override
+    public ParamSet init(long seed, int outputs, torch.ScalarType dtype) {
+        torch.manual_seed(seed);
+        int d = shape.dim();
+        int hidden = MLP_RATIO * d;
+        List<String> names = new ArrayList<>();
+        List<Tensor> tensors = new ArrayList<>();
+        addLinear(names, tensors, "patch_embed", d, patch * patch, dtype);
+        names.add("pos_embed");
+        tensors.add(Init.leaf(normal(new long[]{tokens(), d}, dtype)));
+        for (int l = 0; l < shape.depth(); l++) {
+            String b = "block" + l;
+            addNorm(names, tensors, b + ".ln1", d, dtype);
+            addLinear(names, tensors, b + ".attn.qkv", 3 * d, d, dtype);
+            addLinear(names, tensors, b + ".attn.proj", d, d, dtype);
+            addNorm(names, tensors, b + ".ln2", d, dtype);
+            addLinear(names, tensors, b + ".mlp.fc1", hidden, d, dtype);
+            addLinear(names, tensors, b + ".mlp.fc2", d, hidden, dtype);
+        }
+        addNorm(names, tensors, "norm", d, dtype);
+        ParamSet body = new ParamSet(names, tensors);
+        return outputs > 0 ? body.with(LinearHead.create(featureDim(), outputs, dtype, false)) : body;
+    }
+
+    /** N(0, 0.02²), the ViT/BERT initialisation of weights and position embeddings. */
+    private static Tensor normal(long[] shape, torch.ScalarType dtype) {
+        return torch.randn(shape, new org.bytedeco.pytorch.TensorOptions(dtype)).mul_(new Scalar(0.02));
+    }
+
+    private static void addLinear(List<String> names, List<Tensor> tensors, String prefix, int out, int in, torch.ScalarType dtype) {
+        names.add(prefix + ".weight");
+        tensors.add(Init.leaf(normal(new long[]{out, in}, dtype)));
+        names.add(prefix + ".bias");
+        tensors.add(Init.leaf(Init.constant(new long[]{out}, 0.0, dtype)));
+    }
+
+    private static void addNorm(List<String> names, List<Tensor> tensors, String prefix, int d, torch.ScalarType dtype) {
+        names.add(prefix + ".weight");
+        tensors.add(Init.leaf(Init.constant(new long[]{d}, 1.0, dtype)));
+        names.add(prefix + ".bias");
+        tensors.add(Init.leaf(Init.constant(new long[]{d}, 0.0, dtype)));
+    }
+
+    private static Tensor linear(ParamSet p, String prefix, Tensor x) {
+        return torch.linear(x, p.get(prefix + ".weight"), new TensorOptional(p.get(prefix + ".bias")));
+    }
+
+    private Tensor norm(ParamSet p, String prefix, Tensor x) {
+        return torch.layer_norm(x, new long[]{shape.dim()}, new TensorOptional(p.get(prefix + ".weight")),
+                new TensorOptional(p.get(prefix + ".bias")), LN_EPS, false);
+    }
+
+    /** Patches [batch, T, p²] of images [batch, 1, H, W], row-major over the patch grid. */
+    private Tensor patches(Tensor images) {
+        long n = images.size(0);
+        long gh = height / patch;
+        long gw = width / patch;
+        return images.reshape(n, gh, patch, gw, patch).permute(0, 1, 3, 2, 4).reshape(n, gh * gw, (long) patch * patch);
+    }
+
+    private Tensor attention(ParamSet p, String prefix, Tensor x) {
+        long n = x.size(0);
+        long t = x.size(1);
+        int d = shape.dim();
+        int h = shape.heads();
+        long dh = d / h;
+        Tensor qkv = linear(p, prefix + ".qkv", x).reshape(n, t, 3, h, dh).permute(2, 0, 3, 1, 4); // [3, n, h, t, dh]
+        Tensor q = qkv.select(0, 0);
+        Tensor k = qkv.select(0, 1);
+        Tensor v = qkv.select(0, 2);
+        Tensor scores = q.matmul(k.transpose(-2, -1)).mul(new Scalar(1.0 / Math.sqrt(dh)));     // [n, h, t, t]
+        Tensor mixed = torch.softmax(scores, -1).matmul(v);                                       // [n, h, t, dh]
+        return linear(p, prefix + ".proj", mixed.transpose(1, 2).reshape(n, t, d));
+    }
+
+    @Override
+    public Tensor features(ParamSet p, Tensor images) {
+        return features(p, images, BlockHook.IDENTITY);
+    }
+
+    @Override
+    public Tensor features(ParamSet p, Tensor images, BlockHook hook) {
+        Tensor z = linear(p, "patch_embed", patches(images)).add(p.get("pos_embed"));
+        for (int l = 0; l < shape.depth(); l++) {
+            String b = "block" + l;
+            z = z.add(attention(p, b + ".attn", norm(p, b + ".ln1", z)));
+            Tensor mlp = linear(p, b + ".mlp.fc2", torch.gelu(linear(p, b + ".mlp.fc1", norm(p, b + ".ln2", z))));
+            z = hook.apply(l, z.add(mlp));
+        }
+        return norm(p, "norm", z.mean(new long[]{1}, false, new org.bytedeco.pytorch.ScalarTypeOptional()));
+    }
+
+    @Override
+    public List<BlockShape> blocks() {
+        List<BlockShape> shapes = new ArrayList<>();
+        for (int l = 0; l < shape.depth(); l++) {
+            shapes.add(BlockShape.tokens(shape.dim(), tokens()));
+        }
+        return shapes;
+    }
+
+    /**
+     * Matmuls only (2 FLOPs per multiply-add; norms, softmax, GELU and additions not counted), per
+     * example with T tokens of width d: patch embedding 2·T·p²·d; per block 2·T·d·3d (qkv) +
+     * 2·2·T²·d (scores and mixing) + 2·T·d² (projection) + 2·2·T·d·4d (MLP) = 24·T·d² + 4·T²·d;
+     * head 2·d·outputs.
+     */
+    @Override
+    public OptionalLong forwardFlops(long batch, int outputs) {
+        long t = tokens();
+        long d = shape.dim();
+        long perExample = 2 * t * patch * patch * d
+                + shape.depth() * (24 * t * d * d + 4 * t * t * d)
+                + 2 * d * outputs;
+        return OptionalLong.of(batch * perExample);
+    }
+}
