@@ -137,7 +137,7 @@ public final class AnalysisSections {
                 OptionalDouble cf = analysis.metric(c, "comm_fraction");
                 commFraction[i] = cf.orElse(Double.NaN);
                 anyComm |= cf.isPresent();
-                rows.add(List.of(group.name(), DisplayFormat.number(group.x()[i]), DisplayFormat.number(t[i]),
+                rows.add(List.of(group.name(), String.valueOf(Math.round(group.x()[i])), DisplayFormat.number(t[i]),
                         Double.isFinite(speedup) ? fmt(speedup) + "×" : DisplayFormat.ABSENT,
                         Double.isFinite(eff[i]) ? DisplayFormat.percent(eff[i]) + " %" : DisplayFormat.ABSENT,
                         cf.isPresent() ? DisplayFormat.percent(cf.getAsDouble()) + " %" : DisplayFormat.ABSENT,
@@ -151,7 +151,7 @@ public final class AnalysisSections {
             }
             int last = t.length - 1;
             sentences.add(String.format(Locale.ROOT, "%s (%s scaling): %s ranks → %s of ideal efficiency", group.name(),
-                    weak ? "weak" : "strong", DisplayFormat.number(group.x()[last]), DisplayFormat.percent(eff[last]) + " %"));
+                    weak ? "weak" : "strong", String.valueOf(Math.round(group.x()[last])), DisplayFormat.percent(eff[last]) + " %"));
         }
         List<ChartImage> charts = new ArrayList<>();
         charts.add(ChartImage.render("device-scaling-time", SeriesChart.create(new SeriesChart.Layout("Device scaling: iteration time",
