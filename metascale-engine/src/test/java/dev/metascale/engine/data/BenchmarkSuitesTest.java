@@ -32,6 +32,23 @@ class BenchmarkSuitesTest {
         }
     }
 
+    /** Every shipped suite validates, and every model and learner it names can be built by this engine. */
+    @Test
+    void everyShippedSuiteValidatesAndNamesWhatTheEngineBuilds() throws Exception {
+        List<Path> files;
+        try (var stream = java.nio.file.Files.list(SUITES)) {
+            files = stream.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
+        }
+        assertTrue(files.size() >= 7, "suites/ should hold the shipped suites, found " + files);
+        for (Path file : files) {
+            Suite suite = SuiteLoader.load(file);
+            assertTrue(!suite.trials().isEmpty(), file + " expands to no trial");
+            for (TrialSpec t : suite.trials()) {
+                dev.metascale.engine.model.Models.create(t.model(), 28, 28);
+            }
+        }
+    }
+
     @Test
     void metaDatasetStyleTestsInDomainAndCrossDomain() throws Exception {
         Suite suite = SuiteLoader.load(SUITES.resolve("meta-dataset-style.yaml"));
