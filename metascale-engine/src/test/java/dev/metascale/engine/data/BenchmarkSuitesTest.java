@@ -39,7 +39,7 @@ class BenchmarkSuitesTest {
         try (var stream = java.nio.file.Files.list(SUITES)) {
             files = stream.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
         }
-        assertTrue(files.size() >= 7, "suites/ should hold the shipped suites, found " + files);
+        assertTrue(files.size() >= 8, "suites/ should hold the shipped suites, found " + files);
         for (Path file : files) {
             Suite suite = SuiteLoader.load(file);
             assertTrue(!suite.trials().isEmpty(), file + " expands to no trial");
