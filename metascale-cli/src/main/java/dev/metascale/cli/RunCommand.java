@@ -1,5 +1,6 @@
 package dev.metascale.cli;
 
+import dev.metascale.cli.runner.Cluster;
 import dev.metascale.cli.runner.SuiteRun;
 import dev.metascale.cli.runner.TrialRunner;
 import dev.metascale.cli.runner.WorkerLaunch;
@@ -33,6 +34,18 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "no progress output")
     boolean quiet;
 
+    @Option(names = "--nnodes", paramLabel = "N", description = "machines in a multi-node run (default: SLURM_NNODES or 1);"
+            + " each starts world_size / N ranks of every data-parallel trial")
+    Integer nnodes;
+
+    @Option(names = "--node-rank", paramLabel = "R", description = "this machine's index, 0..N-1 (default: SLURM_NODEID or 0);"
+            + " node 0 records the results, node R > 0 writes its ranks' records to DIR/node-R")
+    Integer nodeRank;
+
+    @Option(names = "--master", paramLabel = "HOST:PORT", description = "node 0's address and a free port for the"
+            + " rendezvous (default: MASTER_ADDR / MASTER_PORT)")
+    String master;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -42,14 +55,32 @@ public final class RunCommand implements Callable<Integer> {
         if (suite == null) {
             return Main.EXIT_INVALID;
         }
+        Cluster cluster;
+        try {
+            cluster = Cluster.of(nnodes, nodeRank, master, System.getenv());
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println(e.getMessage());
+            return Main.EXIT_INVALID;
+        }
         Path dir = out != null ? out : Path.of("runs", suite.name());
         String resumeCommand = "metascale run " + suiteFile + " --out " + dir + " --resume";
-        return runSuite(suite, dir, resume, threads, quiet, resumeCommand);
+        if (cluster.isMultiNode() && !cluster.isLeader()) {
+            // Other nodes only lend ranks to the data-parallel trials; node 0 runs the rest and records.
+            suite = new Suite(suite.name(), suite.file(),
+                    suite.trials().stream().filter(t -> t.techniques().worldSize() > 1).toList());
+            dir = dir.resolve("node-" + cluster.nodeRank());
+        }
+        return runSuite(suite, dir, resume, threads, quiet, resumeCommand, cluster);
     }
 
-    /** Runs {@code suite} into {@code dir} with the real worker and report. */
+    /** Runs {@code suite} into {@code dir} with the real worker and report, on one machine. */
     static int runSuite(Suite suite, Path dir, boolean resume, Integer threads, boolean quiet, String resumeCommand)
             throws Exception {
+        return runSuite(suite, dir, resume, threads, quiet, resumeCommand, Cluster.single());
+    }
+
+    static int runSuite(Suite suite, Path dir, boolean resume, Integer threads, boolean quiet, String resumeCommand,
+                        Cluster cluster) throws Exception {
         if (threads != null && threads < 1) {
             System.err.println("--threads must be at least 1, got " + threads);
             return Main.EXIT_INVALID;
@@ -59,7 +90,7 @@ public final class RunCommand implements Callable<Integer> {
             launch = launch.withThreads(threads);
         }
         launch = launch.withTraceDir(dir.resolve("traces"));
-        TrialRunner runner = new TrialRunner(launch, dir.resolve("logs"));
+        TrialRunner runner = new TrialRunner(launch, dir.resolve("logs")).withCluster(cluster);
         SuiteRun run = new SuiteRun(runner, ReportWriter::write, System.out, System.err, System.console() != null, quiet);
         return run.run(suite, dir, resume, resumeCommand);
     }

@@ -107,4 +107,30 @@ class EndToEndTest {
         assertTrue(seconds < 60, "took " + seconds + " s: the surviving rank should be killed, not left to time out");
         assertEquals(0, ProcessHandle.current().descendants().count(), "no worker process left behind");
     }
+
+    @Test
+    void twoNodesOnLoopbackShareOneDataParallelTrial() throws Exception {
+        Path suite = tmp.resolve("ddp-nodes.yaml");
+        Files.writeString(suite, distributedSuite("none"));
+        Path out = tmp.resolve("nodes");
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        String master = "127.0.0.1:" + port;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        java.util.concurrent.Future<Integer> node0 = pool.submit(() -> execute(new StringWriter(), "run", suite.toString(),
+                "--out", out.toString(), "--nnodes", "2", "--node-rank", "0", "--master", master, "--threads", "1", "--quiet"));
+        java.util.concurrent.Future<Integer> node1 = pool.submit(() -> execute(new StringWriter(), "run", suite.toString(),
+                "--out", out.toString(), "--nnodes", "2", "--node-rank", "1", "--master", master, "--threads", "1", "--quiet"));
+        assertEquals(0, node0.get());
+        assertEquals(0, node1.get());
+        pool.shutdown();
+        TrialResult leader = new ResultStore(out).readAll().get(0);
+        assertTrue(leader.isOk(), "node 0's record: " + leader.error());
+        assertEquals(2, leader.metrics().get("world_size").asInt());
+        assertTrue(leader.metrics().has("accuracy"), "rank 0 evaluates");
+        TrialResult other = new ResultStore(out.resolve("node-1")).readAll().get(0);
+        assertEquals(1, other.metrics().get("rank").asInt(), "node 1 ran global rank 1");
+    }
 }

@@ -40,6 +40,7 @@ public final class TrialRunner {
     private final OomKillCounter oomKills = new OomKillCounter();
     private volatile boolean cancelled;
     private volatile List<Process> running = List.of();
+    private Cluster cluster = Cluster.single();
     private ObjectNode environment;
 
     public TrialRunner(WorkerLaunch launch, Path logDir) {
@@ -49,6 +50,12 @@ public final class TrialRunner {
 
     public WorkerLaunch launch() {
         return launch;
+    }
+
+    /** Makes this runner one node of a multi-node run (see {@link Cluster}). */
+    public TrialRunner withCluster(Cluster newCluster) {
+        this.cluster = newCluster;
+        return this;
     }
 
     /**
@@ -75,18 +82,28 @@ public final class TrialRunner {
         Files.writeString(specFile, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(spec.toJson()),
                 StandardCharsets.UTF_8);
         int world = Math.max(1, spec.techniques().worldSize());
-        int port = world > 1 ? freePort() : 0;
-        List<Rank> ranks = new ArrayList<>(world);
+        boolean multiNode = world > 1 && cluster.isMultiNode();
+        if (multiNode && world % cluster.nodes() != 0) {
+            Instant now = Instant.now();
+            return failed(spec, new ErrorInfo(ErrorInfo.INVALID, "world_size " + world + " cannot be split over " + cluster.nodes()
+                    + " nodes: use a world_size divisible by --nnodes", ""), now, now);
+        }
+        int localRanks = multiNode ? world / cluster.nodes() : world;
+        int firstRank = multiNode ? cluster.nodeRank() * localRanks : 0;
+        String masterHost = multiNode ? cluster.masterHost() : "127.0.0.1";
+        int port = multiNode ? cluster.masterPort() : world > 1 ? freePort() : 0;
+        List<Rank> ranks = new ArrayList<>(localRanks);
         long oomKillsBefore = oomKills.current();
         Instant startedAt = Instant.now();
-        for (int r = 0; r < world; r++) {
+        for (int local = 0; local < localRanks; local++) {
+            int r = firstRank + local;
             String suffix = r == 0 ? "" : ".rank" + r;
             Path resultFile = work.resolve("result" + suffix + ".json");
             Path stdout = logDir.resolve(spec.id() + suffix + ".stdout.log");
             Path stderr = logDir.resolve(spec.id() + suffix + ".stderr.log");
             WorkerLaunch rankLaunch = world == 1 ? launch : launch
-                    .withThreads(Math.max(1, launch.threads() / world))
-                    .withExtraJvmFlags(rankFlags(launch.extraJvmFlags(), r, world, port, spec.timeoutS()));
+                    .withThreads(Math.max(1, launch.threads() / localRanks))
+                    .withExtraJvmFlags(rankFlags(launch.extraJvmFlags(), r, world, masterHost, port, spec.timeoutS()));
             ProcessBuilder builder = new ProcessBuilder(rankLaunch.command(specFile, resultFile))
                     .redirectOutput(stdout.toFile())
                     .redirectError(stderr.toFile())
@@ -132,7 +149,7 @@ public final class TrialRunner {
         }
         TrialResult leaderResult = outcome(spec, leader, oomKillerFired, startedAt, finishedAt);
         if (world == 1 || !leaderResult.isOk()) {
-            return world == 1 ? leaderResult : named(leaderResult, 0, world, spec, startedAt, finishedAt);
+            return world == 1 ? leaderResult : named(leaderResult, leader.index(), world, spec, startedAt, finishedAt);
         }
         for (Rank rank : ranks.subList(1, ranks.size())) {
             TrialResult other = outcome(spec, rank, oomKillerFired, startedAt, finishedAt);
@@ -224,11 +241,11 @@ public final class TrialRunner {
     }
 
     /** The JVM flags that make a worker rank {@code rank} of {@code world} (see engine's RankInfo). */
-    private static List<String> rankFlags(List<String> base, int rank, int world, int port, int timeoutS) {
+    private static List<String> rankFlags(List<String> base, int rank, int world, String host, int port, int timeoutS) {
         List<String> flags = new ArrayList<>(base);
         flags.add("-Dmetascale.rank=" + rank);
         flags.add("-Dmetascale.world_size=" + world);
-        flags.add("-Dmetascale.master=127.0.0.1:" + port);
+        flags.add("-Dmetascale.master=" + host + ":" + port);
         flags.add("-Dmetascale.collective_timeout_s=" + Math.max(10, Math.min(120, timeoutS)));
         return flags;
     }

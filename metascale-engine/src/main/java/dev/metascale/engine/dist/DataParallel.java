@@ -63,7 +63,11 @@ public final class DataParallel implements AutoCloseable {
                     + "); is every rank running and the port free?", e);
         }
         ProcessGroupGloo.Options gloo = ProcessGroupGloo.Options.create(new Milliseconds(timeoutMs));
-        gloo.devices(new GlooDeviceVector(ProcessGroupGloo.createDeviceForHostname(info.masterHost())));
+        // Each rank's Gloo device binds to its own interface: loopback for a single-machine run, the
+        // machine's default interface (its hostname's address) when the ranks span nodes.
+        boolean loopback = info.masterHost().startsWith("127.") || info.masterHost().equals("localhost");
+        gloo.devices(new GlooDeviceVector(loopback ? ProcessGroupGloo.createDeviceForHostname("127.0.0.1")
+                : ProcessGroupGloo.createDefaultDevice()));
         ProcessGroupGloo group = new ProcessGroupGloo(store, info.rank(), info.worldSize(), gloo);
         store.retainReference();
         group.retainReference();
