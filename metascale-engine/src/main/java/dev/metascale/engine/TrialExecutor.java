@@ -31,6 +31,7 @@ import dev.metascale.engine.probe.SampledProfile;
 import dev.metascale.engine.probe.TrialFlops;
 import dev.metascale.engine.probe.TrialMeasurements;
 import dev.metascale.engine.technique.Precision;
+import dev.metascale.engine.technique.TrainingTechniques;
 import dev.metascale.engine.torch.TorchRuntime;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.global.torch;
@@ -85,7 +86,8 @@ public final class TrialExecutor {
         FewShotDataset dataset = Datasets.open(spec.dataset(), SPLIT_SEED);
         Model model = Models.create(spec.model(), dataset.height(), dataset.width());
         int trainClasses = dataset.classNames(Split.TRAIN).size();
-        MetaLearner learner = Learners.create(spec.algorithm(), model, s.ways(), trainClasses, spec.seed(), torch.ScalarType.Float);
+        MetaLearner learner = Learners.create(spec.algorithm(), model, s.ways(), trainClasses, spec.seed(), torch.ScalarType.Float,
+                TrainingTechniques.of(spec.techniques()));
         FewShotDataset testDataset = spec.eval().dataset() == null || spec.eval().dataset().equals(spec.dataset())
                 ? dataset : Datasets.open(spec.eval().dataset(), SPLIT_SEED);
         EpisodeSampler trainSampler = Samplers.create(s, dataset, Split.TRAIN);
@@ -219,6 +221,7 @@ public final class TrialExecutor {
         ObjectNode env = Environment.capture();
         TorchRuntime.describe(env);
         env.put("model", model.name());
+        env.set("checkpointing", learner.describeTechniques());
         TrialMeasurements.write(metrics, TrialFlops.perIteration(spec.algorithm().withMetaBatch(tasksOfRank.perStep()), s, model, trainClasses), iterations,
                 iterTimes, env.path("cpu_model").asText(null));
         profile.writeTo(metrics);

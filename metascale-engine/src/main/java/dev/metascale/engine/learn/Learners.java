@@ -2,6 +2,7 @@ package dev.metascale.engine.learn;
 
 import dev.metascale.core.spec.AlgorithmSpec;
 import dev.metascale.engine.model.Model;
+import dev.metascale.engine.technique.TrainingTechniques;
 import org.bytedeco.pytorch.global.torch;
 
 /** Builds the learner an {@link AlgorithmSpec} names, with freshly initialised parameters. */
@@ -15,6 +16,28 @@ public final class Learners {
      * @param seed             initialisation seed
      */
     public static MetaLearner create(AlgorithmSpec a, Model model, int ways, int trainClasses, long seed, torch.ScalarType dtype) {
+        return create(a, model, ways, trainClasses, seed, dtype, TrainingTechniques.NONE);
+    }
+
+    /**
+     * @param techniques activation checkpointing and task chunking; maml, fomaml and protonet apply
+     *                   them, the other learners accept only {@link TrainingTechniques#NONE}
+     */
+    public static MetaLearner create(AlgorithmSpec a, Model model, int ways, int trainClasses, long seed, torch.ScalarType dtype,
+                                     TrainingTechniques techniques) {
+        switch (a.name()) {
+            case "maml":
+                return new Maml(model, model.init(seed, ways, dtype), a.innerLr(), a.innerSteps(), a.evalInnerSteps(), a.outerLr(), techniques);
+            case "fomaml":
+                return new FoMaml(model, model.init(seed, ways, dtype), a.innerLr(), a.innerSteps(), a.evalInnerSteps(), a.outerLr(), techniques);
+            case "protonet":
+                return new ProtoNet(model, model.init(seed, 0, dtype), a.outerLr(), techniques);
+            default:
+                if (!techniques.equals(TrainingTechniques.NONE)) {
+                    throw new IllegalArgumentException("activation checkpointing and task chunking are implemented for maml,"
+                            + " fomaml and protonet in this version, not " + a.name() + "; use checkpointing: false and chunk: 0");
+                }
+        }
         return switch (a.name()) {
             case "maml" -> new Maml(model, model.init(seed, ways, dtype), a.innerLr(), a.innerSteps(), a.evalInnerSteps(), a.outerLr());
             case "fomaml" -> new FoMaml(model, model.init(seed, ways, dtype), a.innerLr(), a.innerSteps(), a.evalInnerSteps(), a.outerLr());
