@@ -3,8 +3,10 @@ package dev.metascale.engine;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.metascale.core.env.Environment;
+import dev.metascale.core.flops.FlopCount;
 import dev.metascale.core.result.Json;
 import dev.metascale.core.result.TrialResult;
+import dev.metascale.core.spec.AlgorithmSpec;
 import dev.metascale.core.spec.SamplerSpec;
 import dev.metascale.core.spec.TrialSpec;
 import dev.metascale.core.stats.Statistics;
@@ -31,6 +33,7 @@ import dev.metascale.engine.probe.SampledProfile;
 import dev.metascale.engine.probe.TrialFlops;
 import dev.metascale.engine.probe.TrialMeasurements;
 import dev.metascale.engine.technique.Precision;
+import dev.metascale.engine.technique.RecomputeFlops;
 import dev.metascale.engine.technique.TrainingTechniques;
 import dev.metascale.engine.torch.TorchRuntime;
 import org.bytedeco.javacpp.PointerScope;
@@ -222,7 +225,10 @@ public final class TrialExecutor {
         TorchRuntime.describe(env);
         env.put("model", model.name());
         env.set("checkpointing", learner.describeTechniques());
-        TrialMeasurements.write(metrics, TrialFlops.perIteration(spec.algorithm().withMetaBatch(tasksOfRank.perStep()), s, model, trainClasses), iterations,
+        AlgorithmSpec stepAlgorithm = spec.algorithm().withMetaBatch(tasksOfRank.perStep());
+        Optional<FlopCount> recomputed = RecomputeFlops.perIteration(stepAlgorithm, s, model, TrainingTechniques.of(spec.techniques()));
+        TrialMeasurements.write(metrics, TrialFlops.perIteration(stepAlgorithm, s, model, trainClasses)
+                        .map(f -> recomputed.map(f::withRecompute).orElse(f)), iterations,
                 iterTimes, env.path("cpu_model").asText(null));
         profile.writeTo(metrics);
         double wall = (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1e3;
