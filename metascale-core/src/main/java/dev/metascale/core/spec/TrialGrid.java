@@ -46,8 +46,11 @@ final class TrialGrid {
     private record Rule(List<String> paths, Predicate<Config> violated, Function<Config, String> reason) {
     }
 
-    /** Learners that apply activation checkpointing and task chunking (engine: Learners.create). */
-    private static final List<String> CHECKPOINTED = List.of("maml", "fomaml", "protonet");
+    /** Learners that apply activation checkpointing (engine: Learners.create). */
+    private static final List<String> CHECKPOINTED = List.of("maml", "fomaml", "protonet", "reptile",
+            "finetune", "linear-probe", "lora", "adapter");
+    /** Learners that back-propagate a meta-loss and so apply task chunking (engine: Learners.create). */
+    private static final List<String> CHUNKED = List.of("maml", "fomaml", "protonet");
     /** Models that expose feature blocks for segment recompute (engine: Model.featureBlock). */
     private static final List<String> SEGMENTED = List.of("conv4", "mlp");
 
@@ -67,14 +70,14 @@ final class TrialGrid {
                             + " or algorithm protonet"),
             new Rule(List.of("techniques.checkpointing", "algorithm.name"),
                     c -> c.integer("techniques.checkpointing") > 0 && !CHECKPOINTED.contains(c.text("algorithm.name")),
-                    c -> "activation checkpointing is implemented for maml (query pass only), fomaml and protonet in this"
-                            + " version, not " + c.text("algorithm.name") + "; use checkpointing: false"),
+                    c -> "activation checkpointing is implemented for maml (query pass only), fomaml, protonet, reptile"
+                            + " and the pre-training of finetune, linear-probe, lora and adapter in this version, not " + c.text("algorithm.name") + "; use checkpointing: false"),
             new Rule(List.of("techniques.checkpointing", "model.arch"),
                     c -> c.integer("techniques.checkpointing") > 0 && !SEGMENTED.contains(c.text("model.arch")),
                     c -> "activation checkpointing needs a model that exposes its feature blocks (conv4, mlp); "
                             + c.text("model.arch") + " does not in this version; use checkpointing: false"),
             new Rule(List.of("techniques.chunk", "algorithm.name"),
-                    c -> c.integer("techniques.chunk") > 0 && !CHECKPOINTED.contains(c.text("algorithm.name")),
+                    c -> c.integer("techniques.chunk") > 0 && !CHUNKED.contains(c.text("algorithm.name")),
                     c -> "task chunking is implemented for maml, fomaml and protonet (which back-propagate a meta-loss);"
                             + " " + c.text("algorithm.name") + " updates task by task already; use chunk: 0"),
             new Rule(List.of("techniques.chunk", "techniques.checkpointing"),

@@ -122,9 +122,10 @@ class SuiteLoaderTest {
     @Test
     void checkpointingIsRejectedForLearnersAndModelsWithoutIt() {
         assertEquals(List.of("s.yaml:3:37: sweep.techniques.checkpointing[1]: activation checkpointing is implemented for maml"
-                        + " (query pass only), fomaml and protonet in this version, not reptile; use checkpointing: false"
-                        + " (sweep combination: techniques.checkpointing=true, algorithm.name=reptile)"),
-                errors("name: x\nsweep:\n  techniques.checkpointing: [false, true]\n  algorithm.name: [reptile]\n"));
+                        + " (query pass only), fomaml, protonet, reptile and the pre-training of finetune, linear-probe, lora"
+                        + " and adapter in this version, not imaml; use checkpointing: false"
+                        + " (sweep combination: techniques.checkpointing=true, algorithm.name=imaml)"),
+                errors("name: x\nsweep:\n  techniques.checkpointing: [false, true]\n  algorithm.name: [imaml]\n"));
         assertEquals(List.of("s.yaml:3:37: sweep.techniques.checkpointing[1]: activation checkpointing needs a model that exposes"
                         + " its feature blocks (conv4, mlp); vit does not in this version; use checkpointing: false"
                         + " (sweep combination: techniques.checkpointing=true, model.arch=vit)"),
@@ -137,7 +138,7 @@ class SuiteLoaderTest {
                         + " one at a time, so chunk has no effect; use chunk: 0 with checkpointing"
                         + " (sweep combination: techniques.chunk=2, techniques.checkpointing=2)"),
                 errors("name: x\nsweep:\n  techniques.chunk: [0, 2]\n  techniques.checkpointing: [2]\n"));
-        assertEquals(1, errors("name: x\nsweep:\n  techniques.chunk: [2]\n  algorithm.name: [imaml]\n").size());
+        assertEquals(1, errors("name: x\nsweep:\n  techniques.chunk: [2]\n  algorithm.name: [reptile]\n").size());
     }
 
     @Test

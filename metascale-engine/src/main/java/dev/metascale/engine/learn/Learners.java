@@ -21,7 +21,7 @@ public final class Learners {
 
     /**
      * @param techniques activation checkpointing and task chunking; maml, fomaml and protonet apply
-     *                   them, the other learners accept only {@link TrainingTechniques#NONE}
+     *                   them; reptile and the pre-trained baselines apply checkpointing; the other learners accept only {@link TrainingTechniques#NONE}
      */
     public static MetaLearner create(AlgorithmSpec a, Model model, int ways, int trainClasses, long seed, torch.ScalarType dtype,
                                      TrainingTechniques techniques) {
@@ -32,10 +32,22 @@ public final class Learners {
                 return new FoMaml(model, model.init(seed, ways, dtype), a.innerLr(), a.innerSteps(), a.evalInnerSteps(), a.outerLr(), techniques);
             case "protonet":
                 return new ProtoNet(model, model.init(seed, 0, dtype), a.outerLr(), techniques);
+            case "reptile":
+                return new Reptile(model, model.init(seed, ways, dtype), a.innerLr(), a.innerSteps(), a.evalInnerSteps(), a.outerLr(), techniques);
+            case "finetune":
+                return new FineTune(model, model.init(seed, trainClasses, dtype), a.innerLr(), a.evalInnerSteps(), a.outerLr(), techniques);
+            case "linear-probe":
+                return new LinearProbe(model, model.init(seed, trainClasses, dtype), a.innerLr(), a.evalInnerSteps(), a.outerLr(), techniques);
+            case "lora":
+                return new LoraBaseline(model, model.init(seed, trainClasses, dtype), a.innerLr(), a.evalInnerSteps(), a.outerLr(),
+                        a.loraRank(), techniques);
+            case "adapter":
+                return new AdapterBaseline(model, model.init(seed, trainClasses, dtype), a.innerLr(), a.evalInnerSteps(), a.outerLr(),
+                        a.adapterSize(), techniques);
             default:
                 if (!techniques.equals(TrainingTechniques.NONE)) {
-                    throw new IllegalArgumentException("activation checkpointing and task chunking are implemented for maml,"
-                            + " fomaml and protonet in this version, not " + a.name() + "; use checkpointing: false and chunk: 0");
+                    throw new IllegalArgumentException("activation checkpointing is implemented for maml, fomaml, protonet,"
+                            + " reptile, finetune, linear-probe, lora and adapter, task chunking for maml, fomaml and protonet in this version, not " + a.name() + "; use checkpointing: false and chunk: 0");
                 }
         }
         return switch (a.name()) {

@@ -15,7 +15,9 @@ import java.util.Optional;
  * one feature forward per checkpointed pass over a batch of examples:
  * <pre>  fomaml:   B · (k · F(support) + F(query))
  *   maml:     B · F(query)              (the inner steps keep their graphs)
- *   protonet: B · (F(support) + F(query))</pre>
+ *   protonet: B · (F(support) + F(query))
+ *   reptile:  B · k · F(support + query)
+ *   finetune, linear-probe, lora, adapter (pre-training): B · F(support + query)</pre>
  * with F(n) the feature forward FLOPs over n examples, k the inner steps and B the meta-batch.
  */
 public final class RecomputeFlops {
@@ -39,6 +41,10 @@ public final class RecomputeFlops {
             case "fomaml" -> fs.get().times(algorithm.innerSteps()).plus(fq.get());
             case "maml" -> fq.get();
             case "protonet" -> fs.get().plus(fq.get());
+            case "reptile" -> TrialFlops.cost(model, support + query, 0).map(c -> c.forward()).orElse(FlopCount.ZERO)
+                    .times(algorithm.innerSteps());
+            case "finetune", "linear-probe", "lora", "adapter" -> TrialFlops.cost(model, support + query, 0)
+                    .map(c -> c.forward()).orElse(FlopCount.ZERO);
             default -> FlopCount.ZERO;
         };
         return Optional.of(perTask.times(algorithm.metaBatch()));

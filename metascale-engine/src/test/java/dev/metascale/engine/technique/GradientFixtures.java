@@ -23,7 +23,11 @@ final class GradientFixtures {
         for (int t = 0; t < count; t++) {
             Tensor sx = torch.randn(new long[]{(long) ways * shots, 1, side, side}, new TensorOptions(F64));
             Tensor qx = torch.randn(new long[]{(long) ways * query, 1, side, side}, new TensorOptions(F64));
-            tasks.add(new Episode(sx, labels(ways, shots), qx, labels(ways, query), ways, new long[ways]));
+            long[] classIds = new long[ways];   // a different split-wide class for each label in each task
+            for (int c = 0; c < ways; c++) {
+                classIds[c] = (c + t) % ways;
+            }
+            tasks.add(new Episode(sx, labels(ways, shots), qx, labels(ways, query), ways, classIds));
         }
         return tasks;
     }

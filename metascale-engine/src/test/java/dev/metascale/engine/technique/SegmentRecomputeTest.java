@@ -1,10 +1,12 @@
 package dev.metascale.engine.technique;
 
 import dev.metascale.engine.learn.Episode;
+import dev.metascale.engine.learn.FineTune;
 import dev.metascale.engine.learn.FoMaml;
 import dev.metascale.engine.learn.Losses;
 import dev.metascale.engine.learn.Maml;
 import dev.metascale.engine.learn.ProtoNet;
+import dev.metascale.engine.learn.Reptile;
 import dev.metascale.engine.model.Conv4;
 import dev.metascale.engine.model.LinearHead;
 import dev.metascale.engine.model.Mlp;
@@ -105,6 +107,44 @@ class SegmentRecomputeTest {
         try (PointerScope scope = new PointerScope()) {
             assertClose(mamlGradient(MLP, 6, new TrainingTechniques(3, 0)), mamlGradient(MLP, 6, TrainingTechniques.NONE), "maml mlp");
             assertClose(mamlGradient(CONV4, 16, new TrainingTechniques(2, 0)), mamlGradient(CONV4, 16, TrainingTechniques.NONE), "maml conv4");
+        }
+    }
+
+    private static double[] reptileUpdate(Model model, int side, TrainingTechniques t) {
+        Reptile learner = new Reptile(model, model.init(5, 3, F64), 0.3, 3, 3, 0.5, t);
+        double[] before = values(learner.parameters());
+        learner.metaStep(GradientFixtures.tasks(2, 3, 2, 3, side, 17));
+        double[] after = values(learner.parameters());
+        for (int i = 0; i < after.length; i++) {
+            after[i] -= before[i];
+        }
+        return after;
+    }
+
+    private static double[] values(ParamSet p) {
+        return p.tensors().stream().flatMapToDouble(t -> java.util.Arrays.stream(
+                dev.metascale.engine.torch.ArrayTensors.toDoubles(t.detach()))).toArray();
+    }
+
+    @Test
+    void reptileCheckpointedUpdateEqualsPlain() {
+        try (PointerScope scope = new PointerScope()) {
+            assertClose(reptileUpdate(MLP, 6, new TrainingTechniques(2, 0)), reptileUpdate(MLP, 6, TrainingTechniques.NONE), "reptile mlp");
+            assertClose(reptileUpdate(CONV4, 16, new TrainingTechniques(3, 0)), reptileUpdate(CONV4, 16, TrainingTechniques.NONE), "reptile conv4");
+        }
+    }
+
+    private static double[] fineTunePretrainingGradient(Model model, int side, TrainingTechniques t) {
+        FineTune learner = new FineTune(model, model.init(5, 3, F64), 0.3, 2, 1e-3, t);
+        learner.metaStep(GradientFixtures.tasks(2, 3, 2, 3, side, 17));
+        return grads(learner.parameters()); // the step's gradients stay in .grad until the next step zeroes them
+    }
+
+    @Test
+    void fineTunePretrainingCheckpointedGradientsEqualPlain() {
+        try (PointerScope scope = new PointerScope()) {
+            assertClose(fineTunePretrainingGradient(CONV4, 16, new TrainingTechniques(2, 0)),
+                    fineTunePretrainingGradient(CONV4, 16, TrainingTechniques.NONE), "finetune conv4");
         }
     }
 
