@@ -21,7 +21,7 @@ public final class Learners {
 
     /**
      * @param techniques activation checkpointing and task chunking; maml, fomaml and protonet apply
-     *                   them; reptile and the pre-trained baselines apply checkpointing; the other learners accept only {@link TrainingTechniques#NONE}
+     *                   them; reptile, imaml and the pre-trained baselines apply checkpointing; the other learners accept only {@link TrainingTechniques#NONE}
      */
     public static MetaLearner create(AlgorithmSpec a, Model model, int ways, int trainClasses, long seed, torch.ScalarType dtype,
                                      TrainingTechniques techniques) {
@@ -34,6 +34,9 @@ public final class Learners {
                 return new ProtoNet(model, model.init(seed, 0, dtype), a.outerLr(), techniques);
             case "reptile":
                 return new Reptile(model, model.init(seed, ways, dtype), a.innerLr(), a.innerSteps(), a.evalInnerSteps(), a.outerLr(), techniques);
+            case "imaml":
+                return new Imaml(model, model.init(seed, ways, dtype),
+                        new Imaml.Settings(a.innerLr(), a.innerSteps(), a.imamlLambda(), a.cgSteps()), a.evalInnerSteps(), a.outerLr(), techniques);
             case "finetune":
                 return new FineTune(model, model.init(seed, trainClasses, dtype), a.innerLr(), a.evalInnerSteps(), a.outerLr(), techniques);
             case "linear-probe":
@@ -47,7 +50,8 @@ public final class Learners {
             default:
                 if (!techniques.equals(TrainingTechniques.NONE)) {
                     throw new IllegalArgumentException("activation checkpointing is implemented for maml, fomaml, protonet,"
-                            + " reptile, finetune, linear-probe, lora and adapter, task chunking for maml, fomaml and protonet in this version, not " + a.name() + "; use checkpointing: false and chunk: 0");
+                            + " reptile, imaml, finetune, linear-probe, lora and adapter, task chunking for maml, fomaml and"
+                            + " protonet in this version, not " + a.name() + "; use checkpointing: false and chunk: 0");
                 }
         }
         return switch (a.name()) {

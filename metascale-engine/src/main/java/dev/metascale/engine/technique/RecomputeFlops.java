@@ -17,6 +17,7 @@ import java.util.Optional;
  *   maml:     B · F(query)              (the inner steps keep their graphs)
  *   protonet: B · (F(support) + F(query))
  *   reptile:  B · k · F(support + query)
+ *   imaml:    B · (k · F(support) + F(query))   (the CG solver keeps its graph)
  *   finetune, linear-probe, lora, adapter (pre-training): B · F(support + query)</pre>
  * with F(n) the feature forward FLOPs over n examples, k the inner steps and B the meta-batch.
  */
@@ -38,7 +39,7 @@ public final class RecomputeFlops {
             return Optional.empty();
         }
         FlopCount perTask = switch (algorithm.name()) {
-            case "fomaml" -> fs.get().times(algorithm.innerSteps()).plus(fq.get());
+            case "fomaml", "imaml" -> fs.get().times(algorithm.innerSteps()).plus(fq.get());
             case "maml" -> fq.get();
             case "protonet" -> fs.get().plus(fq.get());
             case "reptile" -> TrialFlops.cost(model, support + query, 0).map(c -> c.forward()).orElse(FlopCount.ZERO)

@@ -3,6 +3,7 @@ package dev.metascale.engine.technique;
 import dev.metascale.engine.learn.Episode;
 import dev.metascale.engine.learn.FineTune;
 import dev.metascale.engine.learn.FoMaml;
+import dev.metascale.engine.learn.Imaml;
 import dev.metascale.engine.learn.Losses;
 import dev.metascale.engine.learn.Maml;
 import dev.metascale.engine.learn.ProtoNet;
@@ -145,6 +146,20 @@ class SegmentRecomputeTest {
         try (PointerScope scope = new PointerScope()) {
             assertClose(fineTunePretrainingGradient(CONV4, 16, new TrainingTechniques(2, 0)),
                     fineTunePretrainingGradient(CONV4, 16, TrainingTechniques.NONE), "finetune conv4");
+        }
+    }
+
+    private static double[] imamlGradient(Model model, int side, TrainingTechniques t) {
+        Imaml learner = new Imaml(model, model.init(5, 3, F64), new Imaml.Settings(0.3, 2, 1.0, 3), 2, 1e-3, t);
+        learner.metaStep(GradientFixtures.tasks(2, 3, 2, 3, side, 17));
+        return grads(learner.parameters()); // the step's meta-gradient stays in .grad until the next step
+    }
+
+    @Test
+    void imamlCheckpointedInnerLoopGivesThePlainMetaGradient() {
+        try (PointerScope scope = new PointerScope()) {
+            assertClose(imamlGradient(MLP, 6, new TrainingTechniques(2, 0)), imamlGradient(MLP, 6, TrainingTechniques.NONE), "imaml mlp");
+            assertClose(imamlGradient(CONV4, 16, new TrainingTechniques(4, 0)), imamlGradient(CONV4, 16, TrainingTechniques.NONE), "imaml conv4");
         }
     }
 
