@@ -48,7 +48,7 @@ final class TrialGrid {
 
     /** Learners that apply activation checkpointing (engine: Learners.create). */
     private static final List<String> CHECKPOINTED = List.of("maml", "fomaml", "protonet", "reptile", "imaml",
-            "finetune", "linear-probe", "lora", "adapter");
+            "anil", "finetune", "linear-probe", "lora", "adapter");
     /** Learners that back-propagate a meta-loss and so apply task chunking (engine: Learners.create). */
     private static final List<String> CHUNKED = List.of("maml", "fomaml", "protonet");
     /** Models that expose feature blocks for segment recompute (engine: Model.featureBlock). */
@@ -71,7 +71,7 @@ final class TrialGrid {
             new Rule(List.of("techniques.checkpointing", "algorithm.name"),
                     c -> c.integer("techniques.checkpointing") > 0 && !CHECKPOINTED.contains(c.text("algorithm.name")),
                     c -> "activation checkpointing is implemented for maml (query pass only), fomaml, protonet, reptile,"
-                            + " imaml (inner loop) and the pre-training of finetune, linear-probe, lora and adapter in this version, not " + c.text("algorithm.name") + "; use checkpointing: false"),
+                            + " imaml (inner loop), anil (body) and the pre-training of finetune, linear-probe, lora and adapter in this version, not " + c.text("algorithm.name") + "; use checkpointing: false"),
             new Rule(List.of("techniques.checkpointing", "model.arch"),
                     c -> c.integer("techniques.checkpointing") > 0 && !SEGMENTED.contains(c.text("model.arch")),
                     c -> "activation checkpointing needs a model that exposes its feature blocks (conv4, mlp); "

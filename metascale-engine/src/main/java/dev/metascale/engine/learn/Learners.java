@@ -21,7 +21,7 @@ public final class Learners {
 
     /**
      * @param techniques activation checkpointing and task chunking; maml, fomaml and protonet apply
-     *                   them; reptile, imaml and the pre-trained baselines apply checkpointing; the other learners accept only {@link TrainingTechniques#NONE}
+     *                   them; reptile, imaml, anil and the pre-trained baselines apply checkpointing; the other learners accept only {@link TrainingTechniques#NONE}
      */
     public static MetaLearner create(AlgorithmSpec a, Model model, int ways, int trainClasses, long seed, torch.ScalarType dtype,
                                      TrainingTechniques techniques) {
@@ -37,6 +37,8 @@ public final class Learners {
             case "imaml":
                 return new Imaml(model, model.init(seed, ways, dtype),
                         new Imaml.Settings(a.innerLr(), a.innerSteps(), a.imamlLambda(), a.cgSteps()), a.evalInnerSteps(), a.outerLr(), techniques);
+            case "anil":
+                return new Anil(model, model.init(seed, ways, dtype), a.innerLr(), a.innerSteps(), a.evalInnerSteps(), a.outerLr(), techniques);
             case "finetune":
                 return new FineTune(model, model.init(seed, trainClasses, dtype), a.innerLr(), a.evalInnerSteps(), a.outerLr(), techniques);
             case "linear-probe":
@@ -50,7 +52,7 @@ public final class Learners {
             default:
                 if (!techniques.equals(TrainingTechniques.NONE)) {
                     throw new IllegalArgumentException("activation checkpointing is implemented for maml, fomaml, protonet,"
-                            + " reptile, imaml, finetune, linear-probe, lora and adapter, task chunking for maml, fomaml and"
+                            + " reptile, imaml, anil, finetune, linear-probe, lora and adapter, task chunking for maml, fomaml and"
                             + " protonet in this version, not " + a.name() + "; use checkpointing: false and chunk: 0");
                 }
         }

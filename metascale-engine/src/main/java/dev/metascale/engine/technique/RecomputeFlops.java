@@ -15,7 +15,7 @@ import java.util.Optional;
  * one feature forward per checkpointed pass over a batch of examples:
  * <pre>  fomaml:   B · (k · F(support) + F(query))
  *   maml:     B · F(query)              (the inner steps keep their graphs)
- *   protonet: B · (F(support) + F(query))
+ *   protonet, anil: B · (F(support) + F(query))
  *   reptile:  B · k · F(support + query)
  *   imaml:    B · (k · F(support) + F(query))   (the CG solver keeps its graph)
  *   finetune, linear-probe, lora, adapter (pre-training): B · F(support + query)</pre>
@@ -41,7 +41,7 @@ public final class RecomputeFlops {
         FlopCount perTask = switch (algorithm.name()) {
             case "fomaml", "imaml" -> fs.get().times(algorithm.innerSteps()).plus(fq.get());
             case "maml" -> fq.get();
-            case "protonet" -> fs.get().plus(fq.get());
+            case "protonet", "anil" -> fs.get().plus(fq.get());
             case "reptile" -> TrialFlops.cost(model, support + query, 0).map(c -> c.forward()).orElse(FlopCount.ZERO)
                     .times(algorithm.innerSteps());
             case "finetune", "linear-probe", "lora", "adapter" -> TrialFlops.cost(model, support + query, 0)
