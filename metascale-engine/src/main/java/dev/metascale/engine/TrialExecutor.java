@@ -3,8 +3,10 @@ package dev.metascale.engine;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.metascale.core.env.Environment;
+import dev.metascale.core.flops.FlopCount;
 import dev.metascale.core.result.Json;
 import dev.metascale.core.result.TrialResult;
+import dev.metascale.core.spec.AlgorithmSpec;
 import dev.metascale.core.spec.SamplerSpec;
 import dev.metascale.core.spec.TrialSpec;
 import dev.metascale.core.stats.Statistics;
@@ -31,6 +33,8 @@ import dev.metascale.engine.probe.SampledProfile;
 import dev.metascale.engine.probe.TrialFlops;
 import dev.metascale.engine.probe.TrialMeasurements;
 import dev.metascale.engine.technique.Precision;
+import dev.metascale.engine.technique.RecomputeFlops;
+import dev.metascale.engine.technique.TrainingTechniques;
 import dev.metascale.engine.torch.TorchRuntime;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.global.torch;
@@ -85,7 +89,8 @@ public final class TrialExecutor {
         FewShotDataset dataset = Datasets.open(spec.dataset(), SPLIT_SEED);
         Model model = Models.create(spec.model(), dataset.height(), dataset.width());
         int trainClasses = dataset.classNames(Split.TRAIN).size();
-        MetaLearner learner = Learners.create(spec.algorithm(), model, s.ways(), trainClasses, spec.seed(), torch.ScalarType.Float);
+        MetaLearner learner = Learners.create(spec.algorithm(), model, s.ways(), trainClasses, spec.seed(), torch.ScalarType.Float,
+                TrainingTechniques.of(spec.techniques()));
         FewShotDataset testDataset = spec.eval().dataset() == null || spec.eval().dataset().equals(spec.dataset())
                 ? dataset : Datasets.open(spec.eval().dataset(), SPLIT_SEED);
         EpisodeSampler trainSampler = Samplers.create(s, dataset, Split.TRAIN);
@@ -219,7 +224,11 @@ public final class TrialExecutor {
         ObjectNode env = Environment.capture();
         TorchRuntime.describe(env);
         env.put("model", model.name());
-        TrialMeasurements.write(metrics, TrialFlops.perIteration(spec.algorithm().withMetaBatch(tasksOfRank.perStep()), s, model, trainClasses), iterations,
+        env.set("checkpointing", learner.describeTechniques());
+        AlgorithmSpec stepAlgorithm = spec.algorithm().withMetaBatch(tasksOfRank.perStep());
+        Optional<FlopCount> recomputed = RecomputeFlops.perIteration(stepAlgorithm, s, model, TrainingTechniques.of(spec.techniques()));
+        TrialMeasurements.write(metrics, TrialFlops.perIteration(stepAlgorithm, s, model, trainClasses)
+                        .map(f -> recomputed.map(f::withRecompute).orElse(f)), iterations,
                 iterTimes, env.path("cpu_model").asText(null));
         profile.writeTo(metrics);
         double wall = (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1e3;

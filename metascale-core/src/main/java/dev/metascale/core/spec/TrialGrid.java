@@ -46,6 +46,14 @@ final class TrialGrid {
     private record Rule(List<String> paths, Predicate<Config> violated, Function<Config, String> reason) {
     }
 
+    /** Learners that apply activation checkpointing (engine: Learners.create). */
+    private static final List<String> CHECKPOINTED = List.of("maml", "fomaml", "protonet", "reptile", "imaml",
+            "anil", "finetune", "linear-probe", "lora", "adapter");
+    /** Learners that back-propagate a meta-loss and so apply task chunking (engine: Learners.create). */
+    private static final List<String> CHUNKED = List.of("maml", "fomaml", "protonet");
+    /** Models that expose feature blocks for segment recompute (engine: Model.featureBlock). */
+    private static final List<String> SEGMENTED = List.of("conv4", "mlp");
+
     private static final List<Rule> RULES = List.of(
             new Rule(List.of("train.warmup", "train.iterations"),
                     c -> c.integer("train.warmup") >= c.integer("train.iterations"),
@@ -60,14 +68,22 @@ final class TrialGrid {
                     c -> c.text("algorithm.name") + " learns a classifier head of a fixed number of ways, but the meta-dataset"
                             + " sampler draws a different number of ways per episode; use sampler.kind fixed or imbalanced,"
                             + " or algorithm protonet"),
-            new Rule(List.of("techniques.checkpointing"),
-                    c -> c.integer("techniques.checkpointing") > 0,
-                    c -> "activation checkpointing is not available in this version of metascale (planned);"
-                            + " use checkpointing: false"),
-            new Rule(List.of("techniques.chunk"),
-                    c -> c.integer("techniques.chunk") > 0,
-                    c -> "task chunking is not available as a separate setting in this version: every learner already"
-                            + " back-propagates the meta-batch task by task; use chunk: 0"),
+            new Rule(List.of("techniques.checkpointing", "algorithm.name"),
+                    c -> c.integer("techniques.checkpointing") > 0 && !CHECKPOINTED.contains(c.text("algorithm.name")),
+                    c -> "activation checkpointing is implemented for maml (query pass only), fomaml, protonet, reptile,"
+                            + " imaml (inner loop), anil (body) and the pre-training of finetune, linear-probe, lora and adapter in this version, not " + c.text("algorithm.name") + "; use checkpointing: false"),
+            new Rule(List.of("techniques.checkpointing", "model.arch"),
+                    c -> c.integer("techniques.checkpointing") > 0 && !SEGMENTED.contains(c.text("model.arch")),
+                    c -> "activation checkpointing needs a model that exposes its feature blocks (conv4, mlp); "
+                            + c.text("model.arch") + " does not in this version; use checkpointing: false"),
+            new Rule(List.of("techniques.chunk", "algorithm.name"),
+                    c -> c.integer("techniques.chunk") > 0 && !CHUNKED.contains(c.text("algorithm.name")),
+                    c -> "task chunking is implemented for maml, fomaml and protonet (which back-propagate a meta-loss);"
+                            + " " + c.text("algorithm.name") + " updates task by task already; use chunk: 0"),
+            new Rule(List.of("techniques.chunk", "techniques.checkpointing"),
+                    c -> c.integer("techniques.chunk") > 0 && c.integer("techniques.checkpointing") > 0,
+                    c -> "with activation checkpointing the tasks are back-propagated one at a time, so chunk has no"
+                            + " effect; use chunk: 0 with checkpointing"),
             new Rule(List.of("algorithm.meta_batch", "techniques.world_size", "techniques.scaling"),
                     c -> "strong".equals(c.text("techniques.scaling"))
                             && c.integer("algorithm.meta_batch") % c.integer("techniques.world_size") != 0,

@@ -112,10 +112,28 @@ class SuiteLoaderTest {
     }
 
     @Test
-    void checkpointingIsRejectedUntilImplemented() {
-        assertEquals(List.of("s.yaml:3:37: sweep.techniques.checkpointing[1]: activation checkpointing is not available in this"
-                        + " version of metascale (planned); use checkpointing: false (sweep combination: techniques.checkpointing=true)"),
-                errors("name: x\nsweep:\n  techniques.checkpointing: [false, true]\n"));
+    void checkpointingAndChunkingAreAcceptedWhereImplemented() throws Exception {
+        Suite suite = parse("name: x\ndefaults:\n  algorithm: {name: fomaml}\nsweep:\n  techniques.checkpointing: [false, true, 3]\n");
+        assertEquals(List.of(0, 2, 3), suite.trials().stream().map(t -> t.techniques().checkpointing()).toList());
+        assertEquals(List.of(0, 4), parse("name: x\nsweep:\n  techniques.chunk: [0, 4]\n").trials().stream()
+                .map(t -> t.techniques().chunk()).toList());
+    }
+
+    @Test
+    void checkpointingIsRejectedForModelsWithoutFeatureBlocks() {
+        assertEquals(List.of("s.yaml:3:37: sweep.techniques.checkpointing[1]: activation checkpointing needs a model that exposes"
+                        + " its feature blocks (conv4, mlp); vit does not in this version; use checkpointing: false"
+                        + " (sweep combination: techniques.checkpointing=true, model.arch=vit)"),
+                errors("name: x\nsweep:\n  techniques.checkpointing: [false, true]\n  model.arch: [vit]\n"));
+    }
+
+    @Test
+    void chunkingIsRejectedWithCheckpointingAndForLearnersWithoutAMetaLoss() {
+        assertEquals(List.of("s.yaml:3:25: sweep.techniques.chunk[1]: with activation checkpointing the tasks are back-propagated"
+                        + " one at a time, so chunk has no effect; use chunk: 0 with checkpointing"
+                        + " (sweep combination: techniques.chunk=2, techniques.checkpointing=2)"),
+                errors("name: x\nsweep:\n  techniques.chunk: [0, 2]\n  techniques.checkpointing: [2]\n"));
+        assertEquals(1, errors("name: x\nsweep:\n  techniques.chunk: [2]\n  algorithm.name: [reptile]\n").size());
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.metascale.engine.learn;
 
 import dev.metascale.engine.model.Adapters;
 import dev.metascale.engine.model.Model;
+import dev.metascale.engine.technique.TrainingTechniques;
 import dev.metascale.engine.torch.ParamSet;
 
 /**
@@ -16,7 +17,12 @@ public final class AdapterBaseline extends PretrainedBaseline {
 
     /** @param params backbone plus a head over all meta-train classes */
     public AdapterBaseline(Model model, ParamSet params, double lr, int steps, double outerLr, int bottleneck) {
-        super(model, params, lr, steps, outerLr);
+        this(model, params, lr, steps, outerLr, bottleneck, TrainingTechniques.NONE);
+    }
+
+    /** @param techniques activation checkpointing of the pre-training gradient */
+    public AdapterBaseline(Model model, ParamSet params, double lr, int steps, double outerLr, int bottleneck, TrainingTechniques techniques) {
+        super(model, params, lr, steps, outerLr, techniques);
         this.adapters = new Adapters(model, bottleneck);
     }
 

@@ -2,6 +2,8 @@ package dev.metascale.engine.learn;
 
 import dev.metascale.engine.model.LinearHead;
 import dev.metascale.engine.model.Model;
+import dev.metascale.engine.technique.SegmentRecompute;
+import dev.metascale.engine.technique.TrainingTechniques;
 import dev.metascale.engine.torch.ParamSet;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
@@ -22,6 +24,10 @@ import java.util.List;
  * second order through the head's inner steps (their gradients are taken with create_graph, so
  * ∂θ'_h/∂θ_b and ∂θ'_h/∂θ_h are exact). The body's features are computed once per task: the inner
  * loop never changes the body, and the body's gradient comes from the outer loss alone.
+ *
+ * <p>Activation checkpointing ({@link SegmentRecompute}) covers the body entirely: its support and
+ * query features are segment-recomputed, and only the head's inner steps and the query loss (the
+ * second-order part, on the features) keep their graph. Task chunking does not apply here (chunk 0).
  */
 public final class Anil implements MetaLearner {
     private final Model model;
@@ -30,9 +36,22 @@ public final class Anil implements MetaLearner {
     private final int innerSteps;
     private final int evalInnerSteps;
     private final OuterOptimizer optimizer;
+    private final TrainingTechniques techniques;
+    private final SegmentRecompute recompute;
 
     /** @param params body plus a {@code ways}-way head ({@link LinearHead}) */
     public Anil(Model model, ParamSet params, double innerLr, int innerSteps, int evalInnerSteps, double outerLr) {
+        this(model, params, innerLr, innerSteps, evalInnerSteps, outerLr, TrainingTechniques.NONE);
+    }
+
+    /** @param techniques activation checkpointing of the body; chunk must be 0 */
+    public Anil(Model model, ParamSet params, double innerLr, int innerSteps, int evalInnerSteps, double outerLr,
+                TrainingTechniques techniques) {
+        if (techniques.chunk() > 0) {
+            throw new IllegalArgumentException("task chunking is implemented for maml, fomaml and protonet, not anil; use chunk: 0");
+        }
+        this.techniques = techniques;
+        this.recompute = techniques.recompute(model);
         if (!params.has(LinearHead.WEIGHT)) {
             throw new IllegalArgumentException("ANIL adapts a linear head, but the parameters have none: initialise the model with outputs = ways");
         }
@@ -46,7 +65,11 @@ public final class Anil implements MetaLearner {
 
     /** The adapted head from support features (differentiable: second order through the steps). */
     private ParamSet adaptHead(Tensor supportFeatures, Tensor supportY, int steps, boolean differentiable) {
-        ParamSet head = params.select(LinearHead.PREFIX);
+        return adaptHead(params.select(LinearHead.PREFIX), supportFeatures, supportY, steps, differentiable);
+    }
+
+    private ParamSet adaptHead(ParamSet start, Tensor supportFeatures, Tensor supportY, int steps, boolean differentiable) {
+        ParamSet head = start;
         for (int s = 0; s < steps; s++) {
             Tensor loss = Losses.crossEntropy(LinearHead.apply(head, supportFeatures), supportY);
             head = InnerSgd.step(head, loss, innerLr, differentiable);
@@ -70,6 +93,18 @@ public final class Anil implements MetaLearner {
 
     /** Accumulates the meta-gradient into the parameters' {@code .grad()}; returns the mean query loss. */
     public double accumulateMetaGradient(List<Episode> tasks) {
+        if (recompute != null) {
+            double total = 0;
+            for (Episode task : tasks) {
+                SegmentRecompute.Gradients g = recompute.gradients(params, List.of(task.supportX(), task.queryX()),
+                        (f, leaves) -> Losses.crossEntropy(LinearHead.apply(
+                                adaptHead(leaves.select(LinearHead.PREFIX), f.get(0), task.supportY(), innerSteps, true), f.get(1)),
+                                task.queryY()));
+                SegmentRecompute.backwardInto(params, g.gradients(), 1.0 / tasks.size());
+                total += g.loss() / tasks.size();
+            }
+            return total;
+        }
         double total = 0;
         Scalar scale = new Scalar(1.0 / tasks.size());
         for (Episode task : tasks) {
@@ -105,6 +140,20 @@ public final class Anil implements MetaLearner {
     @Override
     public ParamSet parameters() {
         return params;
+    }
+
+    @Override
+    public com.fasterxml.jackson.databind.node.ObjectNode describeTechniques() {
+        var out = techniques.describe();
+        if (recompute == null) {
+            out.put("checkpointed", "none");
+        } else {
+            out.put("segments", recompute.segmentCount());
+            out.putPOJO("blocks_per_segment", recompute.blocksPerSegment());
+            out.put("checkpointed", "the body's support and query features; the head's second-order inner steps keep their graph");
+        }
+        out.put("chunking", "task by task");
+        return out;
     }
 
     /** Zeroes the accumulated gradients (for callers that inspect {@link #accumulateMetaGradient}). */

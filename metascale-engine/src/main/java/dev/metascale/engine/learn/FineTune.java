@@ -1,6 +1,7 @@
 package dev.metascale.engine.learn;
 
 import dev.metascale.engine.model.Model;
+import dev.metascale.engine.technique.TrainingTechniques;
 import dev.metascale.engine.torch.ParamSet;
 
 import java.util.List;
@@ -17,7 +18,12 @@ public final class FineTune extends PretrainedBaseline {
 
     /** @param params backbone plus a head over all meta-train classes */
     public FineTune(Model model, ParamSet params, double lr, int steps, double outerLr) {
-        super(model, params, lr, steps, outerLr);
+        this(model, params, lr, steps, outerLr, TrainingTechniques.NONE);
+    }
+
+    /** @param techniques activation checkpointing of the pre-training gradient */
+    public FineTune(Model model, ParamSet params, double lr, int steps, double outerLr, TrainingTechniques techniques) {
+        super(model, params, lr, steps, outerLr, techniques);
     }
 
     @Override

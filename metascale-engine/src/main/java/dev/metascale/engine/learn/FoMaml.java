@@ -17,4 +17,9 @@ public final class FoMaml extends Maml {
     public FoMaml(Model model, ParamSet params, double innerLr, int innerSteps, int evalInnerSteps, double outerLr) {
         super(model, params, innerLr, innerSteps, evalInnerSteps, outerLr, true);
     }
+
+    public FoMaml(Model model, ParamSet params, double innerLr, int innerSteps, int evalInnerSteps, double outerLr,
+                  dev.metascale.engine.technique.TrainingTechniques techniques) {
+        super(model, params, innerLr, innerSteps, evalInnerSteps, outerLr, true, techniques);
+    }
 }

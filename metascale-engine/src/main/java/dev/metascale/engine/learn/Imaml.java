@@ -1,6 +1,9 @@
 package dev.metascale.engine.learn;
 
+import dev.metascale.engine.model.LinearHead;
 import dev.metascale.engine.model.Model;
+import dev.metascale.engine.technique.SegmentRecompute;
+import dev.metascale.engine.technique.TrainingTechniques;
 import dev.metascale.engine.torch.ParamSet;
 import org.bytedeco.pytorch.BoolOptional;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -35,6 +38,8 @@ public final class Imaml implements MetaLearner {
     private final Settings settings;
     private final int evalInnerSteps;
     private final OuterOptimizer optimizer;
+    private final TrainingTechniques techniques;
+    private final SegmentRecompute recompute;
 
     /** The inner-loop and solver hyperparameters: step size α, steps k, proximal strength λ, CG iterations. */
     public record Settings(double innerLr, int innerSteps, double lambda, int cgSteps) {
@@ -53,6 +58,21 @@ public final class Imaml implements MetaLearner {
     }
 
     public Imaml(Model model, ParamSet params, Settings settings, int evalInnerSteps, double outerLr) {
+        this(model, params, settings, evalInnerSteps, outerLr, TrainingTechniques.NONE);
+    }
+
+    /**
+     * @param techniques activation checkpointing of the inner loop's gradients and of the query gradient
+     *                   b ({@link SegmentRecompute}); the CG solver's Hessian-vector products need the
+     *                   support-gradient graph (create_graph) and are not checkpointed. Chunk must be 0.
+     */
+    public Imaml(Model model, ParamSet params, Settings settings, int evalInnerSteps, double outerLr, TrainingTechniques techniques) {
+        if (techniques.chunk() > 0) {
+            throw new IllegalArgumentException("imaml has no meta-loss to back-propagate in chunks (it solves for each"
+                    + " task's implicit gradient, task by task); use chunk: 0");
+        }
+        this.techniques = techniques;
+        this.recompute = techniques.recompute(model);
         this.model = model;
         this.params = params;
         this.settings = settings;
@@ -87,6 +107,11 @@ public final class Imaml implements MetaLearner {
         Tensor query = queryLoss.apply(phi);
         double queryValue = query.item_double();
         List<Tensor> b = detach(InnerSgd.gradients(query, phi, false));
+        return new TaskGradient(solve(phi, supportLoss, b, s), queryValue);
+    }
+
+    /** x ≈ (I + H/λ)⁻¹ b by conjugate gradient, H the support-loss Hessian at φ (Hessian-vector products). */
+    static List<Tensor> solve(ParamSet phi, Function<ParamSet, Tensor> supportLoss, List<Tensor> b, Settings s) {
         List<Tensor> supportGrad = InnerSgd.gradients(supportLoss.apply(phi), phi, true);
         Function<List<Tensor>, List<Tensor>> operator = v -> {
             Tensor inner = null;
@@ -104,7 +129,7 @@ public final class Imaml implements MetaLearner {
             }
             return out;
         };
-        return new TaskGradient(conjugateGradient(operator, b, s.cgSteps()), queryValue);
+        return conjugateGradient(operator, b, s.cgSteps());
     }
 
     /** Solves A x = b for a symmetric positive-definite A given as a function, from x = 0 (Hestenes and Stiefel 1952); b must not require grad. */
@@ -158,9 +183,53 @@ public final class Imaml implements MetaLearner {
 
     /** The implicit meta-gradient of one classification task. */
     public TaskGradient taskGradient(Episode task) {
+        if (recompute != null) {
+            return checkpointedTaskGradient(task);
+        }
         return implicitGradient(params,
                 p -> Losses.crossEntropy(model.logits(p, task.supportX()), task.supportY()),
                 p -> Losses.crossEntropy(model.logits(p, task.queryX()), task.queryY()), settings);
+    }
+
+    /**
+     * {@link #implicitGradient} with the inner loop's gradients ∇L^{support}(φ) + λ(φ − θ) and the query
+     * gradient b segment-recomputed; the solver is unchanged.
+     */
+    private TaskGradient checkpointedTaskGradient(Episode task) {
+        ParamSet anchor = InnerSgd.frozen(params);
+        ParamSet phi = InnerSgd.detachedLeaves(params);
+        Scalar lambda = new Scalar(settings.lambda());
+        for (int step = 0; step < settings.innerSteps(); step++) {
+            List<Tensor> g = recompute.gradients(phi, List.of(task.supportX()),
+                    (f, leaves) -> Losses.crossEntropy(LinearHead.apply(leaves, f.get(0)), task.supportY())).gradients();
+            List<Tensor> total = new ArrayList<>(g.size());
+            try (NoGradGuard guard = new NoGradGuard()) {
+                for (int i = 0; i < g.size(); i++) {
+                    total.add(g.get(i).add(phi.tensors().get(i).sub(anchor.tensors().get(i)), lambda));
+                }
+            }
+            phi = InnerSgd.step(phi, total, settings.innerLr());
+        }
+        SegmentRecompute.Gradients query = recompute.gradients(phi, List.of(task.queryX()),
+                (f, leaves) -> Losses.crossEntropy(LinearHead.apply(leaves, f.get(0)), task.queryY()));
+        List<Tensor> b = detach(query.gradients());
+        return new TaskGradient(solve(phi, p -> Losses.crossEntropy(model.logits(p, task.supportX()), task.supportY()), b, settings),
+                query.loss());
+    }
+
+    @Override
+    public com.fasterxml.jackson.databind.node.ObjectNode describeTechniques() {
+        var out = techniques.describe();
+        if (recompute == null) {
+            out.put("checkpointed", "none");
+        } else {
+            out.put("segments", recompute.segmentCount());
+            out.putPOJO("blocks_per_segment", recompute.blocksPerSegment());
+            out.put("checkpointed", "inner-loop gradients and the query gradient b; CG Hessian-vector products keep their"
+                    + " support-gradient graph (not checkpointed)");
+        }
+        out.put("chunking", "task by task");
+        return out;
     }
 
     @Override

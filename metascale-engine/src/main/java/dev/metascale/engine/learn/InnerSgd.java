@@ -50,6 +50,19 @@ final class InnerSgd {
         return new ParamSet(p.names(), next);
     }
 
+    /** One non-differentiable step p − lr·g with given gradients: fresh leaves that require grad. */
+    static ParamSet step(ParamSet p, List<Tensor> grads, double lr) {
+        Scalar alpha = new Scalar(lr);
+        List<Tensor> next = new ArrayList<>(p.size());
+        try (NoGradGuard guard = new NoGradGuard()) {
+            for (int i = 0; i < p.size(); i++) {
+                next.add(p.tensors().get(i).sub(grads.get(i), alpha));
+            }
+        }
+        next.forEach(t -> t.requires_grad_(true));
+        return new ParamSet(p.names(), next);
+    }
+
     /** Detached copies of p that require grad (per-episode fast weights, not retained beyond the scope). */
     static ParamSet detachedLeaves(ParamSet p) {
         return p.map((name, t) -> t.detach().clone().requires_grad_(true));

@@ -2,6 +2,7 @@ package dev.metascale.engine.learn;
 
 import dev.metascale.engine.model.LinearHead;
 import dev.metascale.engine.model.Model;
+import dev.metascale.engine.technique.TrainingTechniques;
 import dev.metascale.engine.torch.ParamSet;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
@@ -22,7 +23,12 @@ public final class LinearProbe extends PretrainedBaseline {
 
     /** @param params backbone plus a head over all meta-train classes */
     public LinearProbe(Model model, ParamSet params, double lr, int steps, double outerLr) {
-        super(model, params, lr, steps, outerLr);
+        this(model, params, lr, steps, outerLr, TrainingTechniques.NONE);
+    }
+
+    /** @param techniques activation checkpointing of the pre-training gradient */
+    public LinearProbe(Model model, ParamSet params, double lr, int steps, double outerLr, TrainingTechniques techniques) {
+        super(model, params, lr, steps, outerLr, techniques);
     }
 
     @Override

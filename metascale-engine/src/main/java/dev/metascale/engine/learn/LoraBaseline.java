@@ -2,6 +2,7 @@ package dev.metascale.engine.learn;
 
 import dev.metascale.engine.model.Lora;
 import dev.metascale.engine.model.Model;
+import dev.metascale.engine.technique.TrainingTechniques;
 import dev.metascale.engine.torch.ParamSet;
 
 /**
@@ -16,7 +17,12 @@ public final class LoraBaseline extends PretrainedBaseline {
 
     /** @param params backbone plus a head over all meta-train classes */
     public LoraBaseline(Model model, ParamSet params, double lr, int steps, double outerLr, int rank) {
-        super(model, params, lr, steps, outerLr);
+        this(model, params, lr, steps, outerLr, rank, TrainingTechniques.NONE);
+    }
+
+    /** @param techniques activation checkpointing of the pre-training gradient */
+    public LoraBaseline(Model model, ParamSet params, double lr, int steps, double outerLr, int rank, TrainingTechniques techniques) {
+        super(model, params, lr, steps, outerLr, techniques);
         this.lora = Lora.wrap(model, params, rank);
     }
 

@@ -1,6 +1,10 @@
 package dev.metascale.engine.learn;
 
+import dev.metascale.engine.model.LinearHead;
 import dev.metascale.engine.model.Model;
+import dev.metascale.engine.technique.SegmentRecompute;
+import dev.metascale.engine.technique.TaskChunks;
+import dev.metascale.engine.technique.TrainingTechniques;
 import dev.metascale.engine.torch.ParamSet;
 import org.bytedeco.pytorch.BoolOptional;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -27,6 +31,15 @@ import java.util.List;
  * at a time; the accumulated gradient is the same as that of the summed loss.
  *
  * <p>{@link FoMaml} is this algorithm with the inner gradients treated as constants.
+ *
+ * <p>Techniques ({@link TrainingTechniques}). Task chunking: {@code chunk} tasks' query losses are
+ * summed and back-propagated together ({@link TaskChunks}). Activation checkpointing
+ * ({@link SegmentRecompute}): FOMAML recomputes every gradient, the inner support gradients and the
+ * query gradient. Second-order MAML keeps the inner steps' graphs whole (their double-backward needs
+ * the support activations of every step, which a plain gradient call cannot recompute); only the
+ * query forward and backward at the fast weights θ' are segment-recomputed, giving ∂L^{query}/∂θ',
+ * which is then back-propagated through the kept inner-step graphs into θ
+ * ({@link SegmentRecompute#backwardInto}). With checkpointing the tasks go one at a time.
  */
 public class Maml implements MetaLearner {
     private final Model model;
@@ -36,12 +49,26 @@ public class Maml implements MetaLearner {
     private final int evalInnerSteps;
     private final boolean firstOrder;
     private final OuterOptimizer optimizer;
+    private final TrainingTechniques techniques;
+    private final SegmentRecompute recompute;
 
     public Maml(Model model, ParamSet params, double innerLr, int innerSteps, int evalInnerSteps, double outerLr) {
         this(model, params, innerLr, innerSteps, evalInnerSteps, outerLr, false);
     }
 
+    public Maml(Model model, ParamSet params, double innerLr, int innerSteps, int evalInnerSteps, double outerLr,
+                TrainingTechniques techniques) {
+        this(model, params, innerLr, innerSteps, evalInnerSteps, outerLr, false, techniques);
+    }
+
     Maml(Model model, ParamSet params, double innerLr, int innerSteps, int evalInnerSteps, double outerLr, boolean firstOrder) {
+        this(model, params, innerLr, innerSteps, evalInnerSteps, outerLr, firstOrder, TrainingTechniques.NONE);
+    }
+
+    Maml(Model model, ParamSet params, double innerLr, int innerSteps, int evalInnerSteps, double outerLr, boolean firstOrder,
+         TrainingTechniques techniques) {
+        this.techniques = techniques;
+        this.recompute = techniques.recompute(model);
         this.model = model;
         this.params = params;
         this.innerLr = innerLr;
@@ -60,13 +87,22 @@ public class Maml implements MetaLearner {
         ParamSet fast = start;
         Scalar alpha = new Scalar(innerLr);
         for (int s = 0; s < steps; s++) {
-            Tensor loss = Losses.crossEntropy(model.logits(fast, task.supportX()), task.supportY());
-            TensorVector grads = torch.grad(new TensorVector(loss), fast.vector(), new TensorVector(),
-                    new BoolOptional(differentiable), differentiable, false);
+            List<Tensor> grads;
+            if (!differentiable && recompute != null) {
+                grads = recompute.gradients(fast, List.of(task.supportX()),
+                        (f, leaves) -> Losses.crossEntropy(LinearHead.apply(leaves, f.get(0)), task.supportY())).gradients();
+            } else {
+                Tensor loss = Losses.crossEntropy(model.logits(fast, task.supportX()), task.supportY());
+                TensorVector g = torch.grad(new TensorVector(loss), fast.vector(), new TensorVector(),
+                        new BoolOptional(differentiable), differentiable, false);
+                grads = new ArrayList<>(fast.size());
+                for (int i = 0; i < fast.size(); i++) {
+                    grads.add(new Tensor(g.get(i)));
+                }
+            }
             List<Tensor> next = new ArrayList<>(fast.size());
             for (int i = 0; i < fast.size(); i++) {
-                Tensor g = new Tensor(grads.get(i));
-                next.add(fast.tensors().get(i).sub(g, alpha));
+                next.add(fast.tensors().get(i).sub(grads.get(i), alpha));
             }
             fast = new ParamSet(fast.names(), next);
         }
@@ -81,14 +117,35 @@ public class Maml implements MetaLearner {
 
     /** Accumulates the meta-gradient of the batch into the parameters' {@code .grad()}; returns the mean loss. */
     public double accumulateMetaGradient(List<Episode> tasks) {
+        if (recompute == null) {
+            return TaskChunks.backward(tasks, techniques.chunk(), this::taskMetaLoss);
+        }
         double total = 0;
-        Scalar scale = new Scalar(1.0 / tasks.size());
         for (Episode task : tasks) {
-            Tensor loss = taskMetaLoss(task).mul(scale);
-            loss.backward();
-            total += loss.item_double();
+            ParamSet fast = adapt(params, task, innerSteps, !firstOrder);
+            SegmentRecompute.Gradients query = recompute.gradients(fast, List.of(task.queryX()),
+                    (f, leaves) -> Losses.crossEntropy(LinearHead.apply(leaves, f.get(0)), task.queryY()));
+            SegmentRecompute.backwardInto(fast, query.gradients(), 1.0 / tasks.size());
+            total += query.loss() / tasks.size();
         }
         return total;
+    }
+
+    @Override
+    public com.fasterxml.jackson.databind.node.ObjectNode describeTechniques() {
+        var out = techniques.describe();
+        if (recompute == null) {
+            out.put("checkpointed", "none");
+        } else {
+            out.put("segments", recompute.segmentCount());
+            out.putPOJO("blocks_per_segment", recompute.blocksPerSegment());
+            out.put("checkpointed", firstOrder
+                    ? "inner support gradients and query gradient (all feature blocks)"
+                    : "query forward/backward at the fast weights only; inner-step graphs kept whole (second order)");
+        }
+        out.put("chunking", recompute != null ? "task by task (checkpointed path)"
+                : techniques.chunk() == 0 ? "task by task" : techniques.chunk() + " tasks per backward");
+        return out;
     }
 
     @Override

@@ -20,4 +20,16 @@ public interface MetaLearner {
 
     /** The meta-parameters (leaves updated by the outer optimiser). */
     ParamSet parameters();
+
+    /**
+     * The memory techniques this learner applies and exactly what they cover (segments used, what is
+     * recomputed, how tasks are chunked): the trial's {@code env.checkpointing}. Learners without
+     * techniques back-propagate task by task and checkpoint nothing.
+     */
+    default com.fasterxml.jackson.databind.node.ObjectNode describeTechniques() {
+        var out = dev.metascale.core.result.Json.MAPPER.createObjectNode();
+        out.put("checkpointed", "none");
+        out.put("chunking", "task by task");
+        return out;
+    }
 }

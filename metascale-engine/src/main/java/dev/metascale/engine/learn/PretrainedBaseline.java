@@ -2,6 +2,8 @@ package dev.metascale.engine.learn;
 
 import dev.metascale.engine.model.LinearHead;
 import dev.metascale.engine.model.Model;
+import dev.metascale.engine.technique.SegmentRecompute;
+import dev.metascale.engine.technique.TrainingTechniques;
 import dev.metascale.engine.torch.ArrayTensors;
 import dev.metascale.engine.torch.ParamSet;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -24,6 +26,10 @@ import java.util.List;
  * Per episode the pre-trained head is dropped; a new zero-initialised {@code ways}-way head (and
  * whatever else the baseline trains) is fit to the support set with {@code eval_inner_steps}
  * full-batch gradient steps of size {@code inner_lr} ({@link #fit}).
+ *
+ * <p>Activation checkpointing ({@link SegmentRecompute}) covers the pre-training gradient (the
+ * backbone's blocks are segment-recomputed, the head and loss keep their graph); the per-episode fit
+ * is not checkpointed. Task chunking does not apply (pre-training is supervised, task by task).
  */
 public abstract class PretrainedBaseline implements MetaLearner {
     protected final Model model;
@@ -31,9 +37,22 @@ public abstract class PretrainedBaseline implements MetaLearner {
     protected final double lr;
     protected final int steps;
     private final OuterOptimizer optimizer;
+    private final TrainingTechniques techniques;
+    private final SegmentRecompute recompute;
 
     /** @param params backbone plus a head over all meta-train classes */
     protected PretrainedBaseline(Model model, ParamSet params, double lr, int steps, double outerLr) {
+        this(model, params, lr, steps, outerLr, TrainingTechniques.NONE);
+    }
+
+    /** @param techniques activation checkpointing of the pre-training gradient; chunk must be 0 */
+    protected PretrainedBaseline(Model model, ParamSet params, double lr, int steps, double outerLr, TrainingTechniques techniques) {
+        if (techniques.chunk() > 0) {
+            throw new IllegalArgumentException("the pre-trained baselines have no meta-loss to back-propagate in chunks"
+                    + " (pre-training is supervised, task by task); use chunk: 0");
+        }
+        this.techniques = techniques;
+        this.recompute = techniques.recompute(model);
         this.model = model;
         this.params = params;
         this.lr = lr;
@@ -49,12 +68,33 @@ public abstract class PretrainedBaseline implements MetaLearner {
         for (Episode task : tasks) {
             Tensor x = torch.cat(new TensorVector(task.supportX(), task.queryX()), 0);
             Tensor y = torch.cat(new TensorVector(globalLabels(task, task.supportY()), globalLabels(task, task.queryY())), 0);
+            if (recompute != null) {
+                SegmentRecompute.Gradients g = recompute.gradients(params, List.of(x),
+                        (f, leaves) -> Losses.crossEntropy(LinearHead.apply(leaves, f.get(0)), y));
+                SegmentRecompute.backwardInto(params, g.gradients(), 1.0 / tasks.size());
+                total += g.loss() / tasks.size();
+                continue;
+            }
             Tensor loss = Losses.crossEntropy(model.logits(params, x), y).mul(scale);
             loss.backward();
             total += loss.item_double();
         }
         optimizer.step();
         return total;
+    }
+
+    @Override
+    public com.fasterxml.jackson.databind.node.ObjectNode describeTechniques() {
+        var out = techniques.describe();
+        if (recompute == null) {
+            out.put("checkpointed", "none");
+        } else {
+            out.put("segments", recompute.segmentCount());
+            out.putPOJO("blocks_per_segment", recompute.blocksPerSegment());
+            out.put("checkpointed", "pre-training gradient (all backbone blocks); per-episode fit not checkpointed");
+        }
+        out.put("chunking", "task by task");
+        return out;
     }
 
     private static Tensor globalLabels(Episode task, Tensor episodeLabels) {

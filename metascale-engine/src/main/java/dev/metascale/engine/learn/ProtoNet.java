@@ -1,6 +1,9 @@
 package dev.metascale.engine.learn;
 
 import dev.metascale.engine.model.Model;
+import dev.metascale.engine.technique.SegmentRecompute;
+import dev.metascale.engine.technique.TaskChunks;
+import dev.metascale.engine.technique.TrainingTechniques;
 import dev.metascale.engine.torch.ParamSet;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
@@ -19,13 +22,25 @@ import java.util.List;
  * <pre>  p(y = k | x) ∝ exp(−‖f_θ(x) − c_k‖²).</pre>
  * Meta-training minimises the query cross-entropy with Adam; adaptation is the prototype
  * computation alone (no gradient steps).
+ *
+ * <p>Techniques: {@code chunk} tasks are back-propagated together ({@link TaskChunks}); with
+ * activation checkpointing the support and query embeddings are segment-recomputed
+ * ({@link SegmentRecompute}) and only the prototype/distance/loss tail keeps its graph.
  */
 public final class ProtoNet implements MetaLearner {
     private final Model model;
     private final ParamSet params;
     private final OuterOptimizer optimizer;
+    private final TrainingTechniques techniques;
+    private final SegmentRecompute recompute;
 
     public ProtoNet(Model model, ParamSet params, double outerLr) {
+        this(model, params, outerLr, TrainingTechniques.NONE);
+    }
+
+    public ProtoNet(Model model, ParamSet params, double outerLr, TrainingTechniques techniques) {
+        this.techniques = techniques;
+        this.recompute = techniques.recompute(model);
         this.model = model;
         this.params = params;
         this.optimizer = new OuterOptimizer(params, outerLr);
@@ -54,15 +69,45 @@ public final class ProtoNet implements MetaLearner {
     @Override
     public double metaStep(List<Episode> tasks) {
         optimizer.zeroGrad();
-        double total = 0;
-        Scalar scale = new Scalar(1.0 / tasks.size());
-        for (Episode task : tasks) {
-            Tensor loss = Losses.crossEntropy(episodeLogits(task), task.queryY()).mul(scale);
-            loss.backward();
-            total += loss.item_double();
-        }
+        double total = accumulateMetaGradient(tasks);
         optimizer.step();
         return total;
+    }
+
+    /** Accumulates the meta-gradient of the batch into the parameters' {@code .grad()}; returns the mean loss. */
+    public double accumulateMetaGradient(List<Episode> tasks) {
+        if (recompute == null) {
+            return TaskChunks.backward(tasks, techniques.chunk(), task -> Losses.crossEntropy(episodeLogits(task), task.queryY()));
+        }
+        double total = 0;
+        for (Episode task : tasks) {
+            SegmentRecompute.Gradients g = recompute.gradients(params, List.of(task.supportX(), task.queryX()),
+                    (f, leaves) -> Losses.crossEntropy(logits(f.get(1), prototypes(f.get(0), task.supportY(), task.ways())),
+                            task.queryY()));
+            SegmentRecompute.backwardInto(params, g.gradients(), 1.0 / tasks.size());
+            total += g.loss() / tasks.size();
+        }
+        return total;
+    }
+
+    /** Zeroes the accumulated gradients (for callers that inspect {@link #accumulateMetaGradient}). */
+    public void zeroGrad() {
+        optimizer.zeroGrad();
+    }
+
+    @Override
+    public com.fasterxml.jackson.databind.node.ObjectNode describeTechniques() {
+        var out = techniques.describe();
+        if (recompute == null) {
+            out.put("checkpointed", "none");
+        } else {
+            out.put("segments", recompute.segmentCount());
+            out.putPOJO("blocks_per_segment", recompute.blocksPerSegment());
+            out.put("checkpointed", "support and query embeddings (all feature blocks)");
+        }
+        out.put("chunking", recompute != null ? "task by task (checkpointed path)"
+                : techniques.chunk() == 0 ? "task by task" : techniques.chunk() + " tasks per backward");
+        return out;
     }
 
     @Override

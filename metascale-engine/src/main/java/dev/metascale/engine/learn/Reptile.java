@@ -1,7 +1,10 @@
 package dev.metascale.engine.learn;
 
 import dev.metascale.engine.dist.DataParallel;
+import dev.metascale.engine.model.LinearHead;
 import dev.metascale.engine.model.Model;
+import dev.metascale.engine.technique.SegmentRecompute;
+import dev.metascale.engine.technique.TrainingTechniques;
 import dev.metascale.engine.torch.ParamSet;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
@@ -34,8 +37,22 @@ public final class Reptile implements MetaLearner {
     private final int innerSteps;
     private final int evalInnerSteps;
     private final double epsilon;
+    private final TrainingTechniques techniques;
+    private final SegmentRecompute recompute;
 
     public Reptile(Model model, ParamSet params, double innerLr, int innerSteps, int evalInnerSteps, double epsilon) {
+        this(model, params, innerLr, innerSteps, evalInnerSteps, epsilon, TrainingTechniques.NONE);
+    }
+
+    /** @param techniques activation checkpointing of every inner gradient; chunking does not apply (no meta-loss) */
+    public Reptile(Model model, ParamSet params, double innerLr, int innerSteps, int evalInnerSteps, double epsilon,
+                   TrainingTechniques techniques) {
+        if (techniques.chunk() > 0) {
+            throw new IllegalArgumentException("reptile has no meta-loss to back-propagate in chunks (its update is the mean"
+                    + " of per-task parameter differences, already task by task); use chunk: 0");
+        }
+        this.techniques = techniques;
+        this.recompute = techniques.recompute(model);
         if (innerSteps < 1) {
             throw new IllegalArgumentException("reptile needs at least one inner step (algorithm.inner_steps), got " + innerSteps);
         }
@@ -51,9 +68,29 @@ public final class Reptile implements MetaLearner {
     public ParamSet adapt(ParamSet start, Tensor x, Tensor y, int steps) {
         ParamSet fast = InnerSgd.detachedLeaves(start);
         for (int s = 0; s < steps; s++) {
-            fast = InnerSgd.step(fast, Losses.crossEntropy(model.logits(fast, x), y), innerLr, false);
+            if (recompute == null) {
+                fast = InnerSgd.step(fast, Losses.crossEntropy(model.logits(fast, x), y), innerLr, false);
+            } else {
+                List<Tensor> grads = recompute.gradients(fast, List.of(x),
+                        (f, leaves) -> Losses.crossEntropy(LinearHead.apply(leaves, f.get(0)), y)).gradients();
+                fast = InnerSgd.step(fast, grads, innerLr);
+            }
         }
         return fast;
+    }
+
+    @Override
+    public com.fasterxml.jackson.databind.node.ObjectNode describeTechniques() {
+        var out = techniques.describe();
+        if (recompute == null) {
+            out.put("checkpointed", "none");
+        } else {
+            out.put("segments", recompute.segmentCount());
+            out.putPOJO("blocks_per_segment", recompute.blocksPerSegment());
+            out.put("checkpointed", "every inner-step gradient (all feature blocks)");
+        }
+        out.put("chunking", "task by task");
+        return out;
     }
 
     /** The task's training data: support and query together. */

@@ -97,15 +97,35 @@ public final class Conv4 implements Model {
     @Override
     public Tensor features(ParamSet p, Tensor images, BlockHook hook) {
         Tensor x = images;
-        TensorOptional none = new TensorOptional();
         for (int b = 0; b < BLOCKS; b++) {
-            x = torch.conv2d(x, p.get("block" + b + ".conv.weight"), none, STRIDE, PAD, DILATION, 1);
-            x = torch.batch_norm(x, new TensorOptional(p.get("block" + b + ".bn.weight")),
-                    new TensorOptional(p.get("block" + b + ".bn.bias")), none, none, true, 0.1, 1e-5, true);
-            x = torch.relu(x);
-            x = hook.apply(b, torch.max_pool2d(x, POOL, POOL, NO_PAD, DILATION, false));
+            x = hook.apply(b, block(p, b, x));
         }
         return x.reshape(x.size(0), -1);
+    }
+
+    private static Tensor block(ParamSet p, int b, Tensor x) {
+        TensorOptional none = new TensorOptional();
+        Tensor y = torch.conv2d(x, p.get("block" + b + ".conv.weight"), none, STRIDE, PAD, DILATION, 1);
+        y = torch.batch_norm(y, new TensorOptional(p.get("block" + b + ".bn.weight")),
+                new TensorOptional(p.get("block" + b + ".bn.bias")), none, none, true, 0.1, 1e-5, true);
+        y = torch.relu(y);
+        return torch.max_pool2d(y, POOL, POOL, NO_PAD, DILATION, false);
+    }
+
+    @Override
+    public int featureBlockCount() {
+        return BLOCKS;
+    }
+
+    @Override
+    public Tensor featureBlock(ParamSet p, int b, Tensor x) {
+        Tensor y = block(p, b, x);
+        return b == BLOCKS - 1 ? y.reshape(y.size(0), -1) : y;
+    }
+
+    @Override
+    public List<String> featureBlockParameters(int b) {
+        return List.of("block" + b + ".conv.weight", "block" + b + ".bn.weight", "block" + b + ".bn.bias");
     }
 
     /**

@@ -82,6 +82,22 @@ public final class Mlp implements Model {
         return x;
     }
 
+    @Override
+    public int featureBlockCount() {
+        return hidden.length;
+    }
+
+    @Override
+    public Tensor featureBlock(ParamSet p, int i, Tensor x) {
+        Tensor in = i == 0 ? x.reshape(x.size(0), -1) : x;
+        return torch.relu(torch.linear(in, p.get("layer" + i + ".weight"), new TensorOptional(p.get("layer" + i + ".bias"))));
+    }
+
+    @Override
+    public List<String> featureBlockParameters(int i) {
+        return List.of("layer" + i + ".weight", "layer" + i + ".bias");
+    }
+
     /**
      * FLOPs of one forward pass over {@code batch} images by {@link FlopFormulas}: per hidden layer a linear
      * map with bias and a ReLU, then the linear head of {@code outputs} classes. The first layer's input is

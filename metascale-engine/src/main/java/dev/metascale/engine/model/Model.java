@@ -51,6 +51,29 @@ public interface Model {
         return java.util.OptionalLong.empty();
     }
 
+    /**
+     * Number of blocks {@link #featureBlock} splits {@link #features} into, the units that activation
+     * checkpointing groups into segments; 0 when the model does not expose them.
+     */
+    default int featureBlockCount() {
+        return 0;
+    }
+
+    /**
+     * Block {@code i} of {@link #features}: block 0 takes the images, the last returns the features
+     * [batch, featureDim]; running the blocks in order equals {@link #features}{@code (params, images)}.
+     */
+    default Tensor featureBlock(ParamSet params, int i, Tensor x) {
+        throw new UnsupportedOperationException("model " + name() + " exposes no feature blocks for activation"
+                + " checkpointing; use conv4 or mlp, or checkpointing: false");
+    }
+
+    /** Names of the parameters {@link #featureBlock} {@code i} reads. */
+    default java.util.List<String> featureBlockParameters(int i) {
+        throw new UnsupportedOperationException("model " + name() + " exposes no feature blocks for activation"
+                + " checkpointing; use conv4 or mlp, or checkpointing: false");
+    }
+
     /** Logits [batch, outputs]: {@link #features} followed by the head. */
     default Tensor logits(ParamSet params, Tensor images) {
         return LinearHead.apply(params, features(params, images));

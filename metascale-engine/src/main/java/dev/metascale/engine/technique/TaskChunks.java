@@ -1,0 +1,38 @@
+package dev.metascale.engine.technique;
+
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Task chunking (gradient accumulation over the meta-batch). The meta-objective is the mean task
+ * loss L = (1/B) Σ_i L_i; since ∇L = Σ_c ∇((1/B) Σ_{i ∈ c} L_i) for any partition of the batch into
+ * chunks c, back-propagating chunk by chunk into the accumulated {@code .grad} gives the same
+ * meta-gradient while only one chunk's graphs are alive: memory grows with the chunk, not the batch.
+ */
+public final class TaskChunks {
+    private TaskChunks() {
+    }
+
+    /**
+     * Back-propagates (1/B) Σ loss(task) chunk by chunk: {@code chunk} tasks' losses are summed and
+     * back-propagated together ({@code chunk} = 0 means one task at a time); returns the mean loss.
+     */
+    public static <T> double backward(List<T> tasks, int chunk, Function<T, Tensor> loss) {
+        int size = chunk <= 0 ? 1 : chunk;
+        Scalar scale = new Scalar(1.0 / tasks.size());
+        double total = 0;
+        for (int from = 0; from < tasks.size(); from += size) {
+            Tensor sum = null;
+            for (T task : tasks.subList(from, Math.min(tasks.size(), from + size))) {
+                Tensor l = loss.apply(task).mul(scale);
+                sum = sum == null ? l : sum.add(l);
+            }
+            sum.backward();
+            total += sum.item_double();
+        }
+        return total;
+    }
+}

@@ -1,0 +1,53 @@
+package dev.metascale.engine.technique;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.metascale.core.result.TrialResult;
+import dev.metascale.core.spec.AlgorithmSpec;
+import dev.metascale.core.spec.EvalSpec;
+import dev.metascale.core.spec.ModelSpec;
+import dev.metascale.core.spec.SamplerSpec;
+import dev.metascale.core.spec.TechniqueSpec;
+import dev.metascale.core.spec.TrainSpec;
+import dev.metascale.core.spec.TrialSpec;
+import dev.metascale.engine.TrialExecutor;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Checkpointing and chunking end to end through the trial loop: the record says what was done. */
+class CheckpointedTrialTest {
+
+    private static TrialResult run(String algorithm, TechniqueSpec techniques) {
+        TrialSpec spec = new TrialSpec("test", "synthetic", new SamplerSpec("fixed", 5, 1, 5),
+                new ModelSpec("conv4", "", List.of(), 8),
+                new AlgorithmSpec(algorithm, 0.4, 2, 2, 0.005, 2, 3, 1.0, 4, 8),
+                new TrainSpec(4, 1), new EvalSpec(5, 1000, "synthetic"), techniques, 0, 600, "none");
+        TrialResult result = TrialExecutor.execute(spec, 1, "2026-01-01T00:00:00Z", line -> { });
+        assertTrue(result.isOk(), String.valueOf(result));
+        return result;
+    }
+
+    @Test
+    void aCheckpointedFomamlTrialRecordsItsSegmentsAndRecomputeFlops() {
+        TrialResult plain = run("fomaml", new TechniqueSpec("fp32", 0, 1));
+        TrialResult checkpointed = run("fomaml", new TechniqueSpec("fp32", 3, 1));
+        JsonNode record = checkpointed.env().get("checkpointing");
+        assertEquals(3, record.get("segments").asInt(), record.toString());
+        assertEquals("[2,1,1]", record.get("blocks_per_segment").toString());
+        assertTrue(record.get("checkpointed").asText().contains("inner support gradients"));
+        assertEquals("none", plain.env().get("checkpointing").get("checkpointed").asText());
+        System.out.println("flops plain " + plain.metrics().get("flops_breakdown") + "\nflops checkpointed "
+                + checkpointed.metrics().get("flops_breakdown"));
+        assertEquals(0, plain.metrics().path("flops_breakdown").path("recompute").asLong());
+        assertTrue(checkpointed.metrics().path("flops_breakdown").path("recompute").asLong() > 0);
+    }
+
+    @Test
+    void aChunkedProtoNetTrialRecordsItsChunks() {
+        TrialResult chunked = run("protonet", new TechniqueSpec("fp32", 0, 1, "strong", 2));
+        assertEquals("2 tasks per backward", chunked.env().get("checkpointing").get("chunking").asText());
+    }
+}

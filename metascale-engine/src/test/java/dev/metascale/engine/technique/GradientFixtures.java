@@ -1,0 +1,67 @@
+package dev.metascale.engine.technique;
+
+import dev.metascale.engine.learn.Episode;
+import dev.metascale.engine.torch.ArrayTensors;
+import dev.metascale.engine.torch.ParamSet;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.global.torch;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Random episodes and gradient comparisons shared by the technique tests. */
+final class GradientFixtures {
+    static final torch.ScalarType F64 = torch.ScalarType.Double;
+
+    private GradientFixtures() {
+    }
+
+    static List<Episode> tasks(int count, int ways, int shots, int query, int side, long seed) {
+        torch.manual_seed(seed);
+        List<Episode> tasks = new ArrayList<>();
+        for (int t = 0; t < count; t++) {
+            Tensor sx = torch.randn(new long[]{(long) ways * shots, 1, side, side}, new TensorOptions(F64));
+            Tensor qx = torch.randn(new long[]{(long) ways * query, 1, side, side}, new TensorOptions(F64));
+            long[] classIds = new long[ways];   // a different split-wide class for each label in each task
+            for (int c = 0; c < ways; c++) {
+                classIds[c] = (c + t) % ways;
+            }
+            tasks.add(new Episode(sx, labels(ways, shots), qx, labels(ways, query), ways, classIds));
+        }
+        return tasks;
+    }
+
+    static Tensor labels(int ways, int perClass) {
+        long[] y = new long[ways * perClass];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = i / perClass;
+        }
+        return ArrayTensors.longs(y, y.length);
+    }
+
+    /** The accumulated {@code .grad} of every parameter, flattened in order. */
+    static double[] grads(ParamSet p) {
+        List<Double> out = new ArrayList<>();
+        for (Tensor t : p.tensors()) {
+            for (double v : ArrayTensors.toDoubles(t.grad())) {
+                out.add(v);
+            }
+        }
+        return out.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    /** ‖a − b‖ / ‖b‖. */
+    static double relativeError(double[] a, double[] b) {
+        if (a.length != b.length) {
+            throw new AssertionError(a.length + " gradient entries vs " + b.length);
+        }
+        double diff = 0;
+        double norm = 0;
+        for (int i = 0; i < a.length; i++) {
+            diff += (a[i] - b[i]) * (a[i] - b[i]);
+            norm += b[i] * b[i];
+        }
+        return Math.sqrt(diff / norm);
+    }
+}
