@@ -11,7 +11,8 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  * @param worldSize     data-parallel ranks
  * @param scaling       strong (the global meta-batch is split over the ranks) or weak (each rank
  *                      takes a full meta-batch)
- * @param chunk         tasks per chunk of the meta-batch (gradient accumulation); 0 = whole batch
+ * @param chunk         tasks back-propagated together per chunk of the meta-batch (gradient
+ *                      accumulation over chunks); 0 = one task at a time
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record TechniqueSpec(String precision, int checkpointing, int worldSize, String scaling, int chunk) {

@@ -211,7 +211,7 @@ class SegmentRecomputeTest {
             long t2 = System.nanoTime();
             System.out.printf("deep MLP 8x1024, batch 2048: peak tensor bytes plain %.1f MB (%.2f s), 4 segments %.1f MB (%.2f s)%n",
                     plain / 1e6, (t1 - t0) / 1e9, checkpointed / 1e6, (t2 - t1) / 1e9);
-            assertTrue(checkpointed < 0.75 * plain, "peak " + checkpointed + " vs plain " + plain);
+            assertTrue(checkpointed < 0.8 * plain, "peak " + checkpointed + " vs plain " + plain);
         }
     }
 }
