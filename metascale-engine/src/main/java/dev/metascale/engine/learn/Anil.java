@@ -144,16 +144,8 @@ public final class Anil implements MetaLearner {
 
     @Override
     public com.fasterxml.jackson.databind.node.ObjectNode describeTechniques() {
-        var out = techniques.describe();
-        if (recompute == null) {
-            out.put("checkpointed", "none");
-        } else {
-            out.put("segments", recompute.segmentCount());
-            out.putPOJO("blocks_per_segment", recompute.blocksPerSegment());
-            out.put("checkpointed", "the body's support and query features; the head's second-order inner steps keep their graph");
-        }
-        out.put("chunking", "task by task");
-        return out;
+        return techniques.describe(recompute, "the body's support and query features; the head's second-order inner steps keep their graph",
+                "task by task");
     }
 
     /** Zeroes the accumulated gradients (for callers that inspect {@link #accumulateMetaGradient}). */

@@ -219,17 +219,9 @@ public final class Imaml implements MetaLearner {
 
     @Override
     public com.fasterxml.jackson.databind.node.ObjectNode describeTechniques() {
-        var out = techniques.describe();
-        if (recompute == null) {
-            out.put("checkpointed", "none");
-        } else {
-            out.put("segments", recompute.segmentCount());
-            out.putPOJO("blocks_per_segment", recompute.blocksPerSegment());
-            out.put("checkpointed", "inner-loop gradients and the query gradient b; CG Hessian-vector products keep their"
-                    + " support-gradient graph (not checkpointed)");
-        }
-        out.put("chunking", "task by task");
-        return out;
+        return techniques.describe(recompute, "inner-loop gradients and the query gradient b; CG Hessian-vector products keep their"
+                    + " support-gradient graph (not checkpointed)",
+                "task by task");
     }
 
     @Override

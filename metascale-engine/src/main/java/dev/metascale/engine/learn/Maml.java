@@ -133,19 +133,10 @@ public class Maml implements MetaLearner {
 
     @Override
     public com.fasterxml.jackson.databind.node.ObjectNode describeTechniques() {
-        var out = techniques.describe();
-        if (recompute == null) {
-            out.put("checkpointed", "none");
-        } else {
-            out.put("segments", recompute.segmentCount());
-            out.putPOJO("blocks_per_segment", recompute.blocksPerSegment());
-            out.put("checkpointed", firstOrder
+        return techniques.describe(recompute, firstOrder
                     ? "inner support gradients and query gradient (all feature blocks)"
-                    : "query forward/backward at the fast weights only; inner-step graphs kept whole (second order)");
-        }
-        out.put("chunking", recompute != null ? "task by task (checkpointed path)"
-                : techniques.chunk() == 0 ? "task by task" : techniques.chunk() + " tasks per backward");
-        return out;
+                    : "query forward/backward at the fast weights only; inner-step graphs kept whole (second order)",
+                techniques.chunkingDescription(recompute != null));
     }
 
     @Override

@@ -85,16 +85,8 @@ public abstract class PretrainedBaseline implements MetaLearner {
 
     @Override
     public com.fasterxml.jackson.databind.node.ObjectNode describeTechniques() {
-        var out = techniques.describe();
-        if (recompute == null) {
-            out.put("checkpointed", "none");
-        } else {
-            out.put("segments", recompute.segmentCount());
-            out.putPOJO("blocks_per_segment", recompute.blocksPerSegment());
-            out.put("checkpointed", "pre-training gradient (all backbone blocks); per-episode fit not checkpointed");
-        }
-        out.put("chunking", "task by task");
-        return out;
+        return techniques.describe(recompute, "pre-training gradient (all backbone blocks); per-episode fit not checkpointed",
+                "task by task");
     }
 
     private static Tensor globalLabels(Episode task, Tensor episodeLabels) {

@@ -97,17 +97,8 @@ public final class ProtoNet implements MetaLearner {
 
     @Override
     public com.fasterxml.jackson.databind.node.ObjectNode describeTechniques() {
-        var out = techniques.describe();
-        if (recompute == null) {
-            out.put("checkpointed", "none");
-        } else {
-            out.put("segments", recompute.segmentCount());
-            out.putPOJO("blocks_per_segment", recompute.blocksPerSegment());
-            out.put("checkpointed", "support and query embeddings (all feature blocks)");
-        }
-        out.put("chunking", recompute != null ? "task by task (checkpointed path)"
-                : techniques.chunk() == 0 ? "task by task" : techniques.chunk() + " tasks per backward");
-        return out;
+        return techniques.describe(recompute, "support and query embeddings (all feature blocks)",
+                techniques.chunkingDescription(recompute != null));
     }
 
     @Override

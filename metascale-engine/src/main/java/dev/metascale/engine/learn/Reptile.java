@@ -81,16 +81,8 @@ public final class Reptile implements MetaLearner {
 
     @Override
     public com.fasterxml.jackson.databind.node.ObjectNode describeTechniques() {
-        var out = techniques.describe();
-        if (recompute == null) {
-            out.put("checkpointed", "none");
-        } else {
-            out.put("segments", recompute.segmentCount());
-            out.putPOJO("blocks_per_segment", recompute.blocksPerSegment());
-            out.put("checkpointed", "every inner-step gradient (all feature blocks)");
-        }
-        out.put("chunking", "task by task");
-        return out;
+        return techniques.describe(recompute, "every inner-step gradient (all feature blocks)",
+                "task by task");
     }
 
     /** The task's training data: support and query together. */

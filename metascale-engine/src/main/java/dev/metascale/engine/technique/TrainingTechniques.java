@@ -42,4 +42,26 @@ public record TrainingTechniques(int checkpointSegments, int chunk) {
         out.put("chunk", chunk);
         return out;
     }
+
+    /**
+     * The record of a learner's techniques: the requested settings, the segments in use (when
+     * {@code recompute} is not null) with what the learner {@code checkpointed}, and its {@code chunking}.
+     */
+    public ObjectNode describe(SegmentRecompute recompute, String checkpointed, String chunking) {
+        ObjectNode out = describe();
+        if (recompute == null) {
+            out.put("checkpointed", "none");
+        } else {
+            out.put("segments", recompute.segmentCount());
+            out.putPOJO("blocks_per_segment", recompute.blocksPerSegment());
+            out.put("checkpointed", checkpointed);
+        }
+        out.put("chunking", chunking);
+        return out;
+    }
+
+    /** The chunking of a learner that back-propagates {@link #chunk} tasks together (task by task when checkpointing). */
+    public String chunkingDescription(boolean checkpointed) {
+        return checkpointed ? "task by task (checkpointed path)" : chunk == 0 ? "task by task" : chunk + " tasks per backward";
+    }
 }
