@@ -87,7 +87,7 @@ public final class TrialExecutor {
     private static TrialResult run(TrialSpec spec, String startedAtIso, Consumer<String> log) {
         SamplerSpec s = spec.sampler();
         FewShotDataset dataset = Datasets.open(spec.dataset(), SPLIT_SEED);
-        Model model = Models.create(spec.model(), dataset.height(), dataset.width());
+        Model model = Models.create(spec.model(), dataset);
         int trainClasses = dataset.classNames(Split.TRAIN).size();
         MetaLearner learner = Learners.create(spec.algorithm(), model, s.ways(), trainClasses, spec.seed(), torch.ScalarType.Float,
                 TrainingTechniques.of(spec.techniques()));

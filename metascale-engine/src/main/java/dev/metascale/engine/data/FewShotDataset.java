@@ -3,9 +3,10 @@ package dev.metascale.engine.data;
 import java.util.List;
 
 /**
- * A few-shot image data set: classes in three disjoint splits, each class with a fixed number of
- * examples. Examples are single-channel images of {@link #height()} x {@link #width()} floats in
- * [0, 1], row-major. Implementations are deterministic: the same construction arguments give the
+ * A few-shot data set: classes in three disjoint splits, each class with a fixed number of
+ * examples. Examples are {@link #height()} x {@link #width()} floats, row-major: single-channel
+ * images with values in [0, 1] by default, or token / character ids as {@link #modality()} says.
+ * Implementations are deterministic: the same construction arguments give the
  * same classes, splits and pixels, whatever order they are asked for in.
  */
 public interface FewShotDataset {
@@ -20,6 +21,16 @@ public interface FewShotDataset {
     String hash();
 
     int height();
+
+    /** What an example is: an image (the default), a token sequence or a language-model window. */
+    default Modality modality() {
+        return Modality.IMAGE;
+    }
+
+    /** Size of the token or character vocabulary of a text data set; 0 for images. */
+    default int vocabularySize() {
+        return 0;
+    }
 
     int width();
 

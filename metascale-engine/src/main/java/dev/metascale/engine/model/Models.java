@@ -1,12 +1,30 @@
 package dev.metascale.engine.model;
 
 import dev.metascale.core.spec.ModelSpec;
+import dev.metascale.engine.data.FewShotDataset;
+import dev.metascale.engine.data.Modality;
 
-/** Builds the model a {@link ModelSpec} names, for single-channel images of the given size. */
+/** Builds the model a {@link ModelSpec} names, for the examples of a data set. */
 public final class Models {
     private Models() {
     }
 
+    /**
+     * The model for {@code data}'s examples.
+     *
+     * @throws IllegalArgumentException when the model cannot read the data set's {@link Modality}
+     */
+    public static Model create(ModelSpec spec, FewShotDataset data) {
+        Modality modality = data.modality();
+        if (modality != Modality.IMAGE) {
+            throw new IllegalArgumentException("model '" + spec.arch() + "' reads images, but data set '" + data.name()
+                    + "' holds " + modality.name().toLowerCase().replace('_', ' ') + "; choose a model for that data"
+                    + " (see `metascale list`)");
+        }
+        return create(spec, data.height(), data.width());
+    }
+
+    /** An image model for single-channel images of {@code height x width}. */
     public static Model create(ModelSpec spec, int height, int width) {
         return switch (spec.arch()) {
             case "conv4" -> new Conv4(1, spec.channels(), height, width);
