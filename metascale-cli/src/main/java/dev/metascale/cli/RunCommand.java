@@ -6,6 +6,7 @@ import dev.metascale.cli.runner.TrialRunner;
 import dev.metascale.cli.runner.WorkerLaunch;
 import dev.metascale.core.env.Environment;
 import dev.metascale.core.spec.Suite;
+import dev.metascale.core.spec.TrialSelection;
 import dev.metascale.report.ReportWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -46,6 +47,10 @@ public final class RunCommand implements Callable<Integer> {
             + " rendezvous (default: MASTER_ADDR / MASTER_PORT)")
     String master;
 
+    @Option(names = "--only", paramLabel = "KEY=VALUE", description = "run only the trials whose spec has this value,"
+            + " e.g. --only sampler.shots=1 --only seed=0 (repeatable; run the rest later with --resume)")
+    java.util.List<String> only = java.util.List.of();
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -57,6 +62,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         Cluster cluster;
         try {
+            suite = TrialSelection.parse(only).apply(suite);
             cluster = Cluster.of(nnodes, nodeRank, master, System.getenv());
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println(e.getMessage());

@@ -1,0 +1,59 @@
+package dev.metascale.core.spec;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TrialSelectionTest {
+
+    private static Suite suite() throws InvalidSuiteException {
+        return SuiteLoader.parse(SuiteLoaderTest.DESIGN_EXAMPLE.replace("seeds: [0]", "seeds: [0, 1]"), "s.yaml");
+    }
+
+    @Test
+    void keepsTheTrialsWithEveryGivenValueInSuiteOrder() throws Exception {
+        Suite all = suite();
+        assertEquals(12, all.trials().size());
+        Suite slice = TrialSelection.parse(List.of("sampler.shots=1", "seed=0")).apply(all);
+        assertEquals(3, slice.trials().size());
+        assertEquals(List.of("maml", "fomaml", "protonet"), slice.trials().stream().map(t -> t.algorithm().name()).toList());
+        slice.trials().forEach(t -> {
+            assertEquals(1, t.sampler().shots());
+            assertEquals(0, t.seed());
+        });
+        Suite one = TrialSelection.parse(List.of("algorithm.name=protonet", "sampler.shots=5", "seed=1")).apply(all);
+        assertEquals(1, one.trials().size());
+        assertTrue(all.trials().contains(one.trials().get(0)), "the selected trial is the suite's own (same id)");
+    }
+
+    @Test
+    void noConditionsIsTheWholeSuite() throws Exception {
+        Suite all = suite();
+        assertSame(all, TrialSelection.all().apply(all));
+    }
+
+    @Test
+    void anUnknownKeyNamesTheNearestField() throws Exception {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TrialSelection.parse(List.of("sampler.shot=1")).apply(suite()));
+        assertTrue(e.getMessage().contains("did you mean sampler.shots?"), e.getMessage());
+    }
+
+    @Test
+    void aSelectionOfNothingSaysWhichValuesExist() throws Exception {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TrialSelection.parse(List.of("sampler.shots=3")).apply(suite()));
+        assertTrue(e.getMessage().contains("sampler.shots takes 1, 5"), e.getMessage());
+    }
+
+    @Test
+    void anArgumentWithoutEqualsIsRejected() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrialSelection.parse(List.of("seed")));
+        assertTrue(e.getMessage().contains("KEY=VALUE"), e.getMessage());
+    }
+}
