@@ -1,5 +1,15 @@
 package dev.metascale.engine.technique;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.metascale.core.result.TrialResult;
+import dev.metascale.core.spec.AlgorithmSpec;
+import dev.metascale.core.spec.EvalSpec;
+import dev.metascale.core.spec.ModelSpec;
+import dev.metascale.core.spec.SamplerSpec;
+import dev.metascale.core.spec.TechniqueSpec;
+import dev.metascale.core.spec.TrainSpec;
+import dev.metascale.core.spec.TrialSpec;
+import dev.metascale.engine.TrialExecutor;
 import dev.metascale.engine.learn.Episode;
 import dev.metascale.engine.learn.FoMaml;
 import dev.metascale.engine.learn.Losses;
@@ -113,6 +123,20 @@ class DeepBackboneRecomputeTest {
             assertClose(mamlGradient(VIT, VIT_SIDE, new TrainingTechniques(2, 0)),
                     mamlGradient(VIT, VIT_SIDE, TrainingTechniques.NONE), "maml vit");
         }
+    }
+
+    @Test
+    void aCheckpointedVitTrialRecordsOneLayerPerSegmentAndItsRecomputeFlops() {
+        TrialSpec spec = new TrialSpec("test", "synthetic", new SamplerSpec("fixed", 3, 1, 3),
+                new ModelSpec("vit", "tiny", List.of(), 8),
+                new AlgorithmSpec("protonet", 0.4, 1, 1, 0.005, 2, 3, 1.0, 4, 8),
+                new TrainSpec(3, 1), new EvalSpec(3, 1000, "synthetic"), new TechniqueSpec("fp32", 2, 1), 0, 600, "none");
+        TrialResult result = TrialExecutor.execute(spec, 1, "2026-01-01T00:00:00Z", line -> { });
+        assertTrue(result.isOk(), String.valueOf(result));
+        JsonNode record = result.env().get("checkpointing");
+        assertEquals(2, record.get("segments").asInt(), record.toString());
+        assertEquals("[1,1]", record.get("blocks_per_segment").toString());
+        assertTrue(result.metrics().path("flops_breakdown").path("recompute").asLong() > 0, result.metrics().toString());
     }
 
     /** Peak live tensor bytes (Kineto's allocation events) of one cross-entropy gradient, plain or in segments. */
