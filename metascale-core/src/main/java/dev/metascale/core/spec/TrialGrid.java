@@ -51,8 +51,11 @@ final class TrialGrid {
             "anil", "finetune", "linear-probe", "lora", "adapter");
     /** Learners that back-propagate a meta-loss and so apply task chunking (engine: Learners.create). */
     private static final List<String> CHUNKED = List.of("maml", "fomaml", "protonet");
-    /** Models that expose feature blocks for segment recompute (engine: Model.featureBlock). */
-    private static final List<String> SEGMENTED = List.of("conv4", "mlp");
+    /**
+     * Models that expose feature blocks for segment recompute (engine: Model.featureBlock); a model
+     * added later is rejected for checkpointing until it implements them and is listed here.
+     */
+    private static final List<String> SEGMENTED = List.of("conv4", "mlp", "resnet12", "vit");
 
     private static final List<Rule> RULES = List.of(
             new Rule(List.of("train.warmup", "train.iterations"),
@@ -73,9 +76,8 @@ final class TrialGrid {
                     c -> "activation checkpointing is implemented for maml (query pass only), fomaml, protonet, reptile,"
                             + " imaml (inner loop), anil (body) and the pre-training of finetune, linear-probe, lora and adapter in this version, not " + c.text("algorithm.name") + "; use checkpointing: false"),
             new Rule(List.of("techniques.checkpointing", "model.arch"),
-                    c -> c.integer("techniques.checkpointing") > 0 && !SEGMENTED.contains(c.text("model.arch")),
-                    c -> "activation checkpointing needs a model that exposes its feature blocks (conv4, mlp); "
-                            + c.text("model.arch") + " does not in this version; use checkpointing: false"),
+                    c -> c.integer("techniques.checkpointing") > 0 && checkpointingRejection(c.text("model.arch")) != null,
+                    c -> checkpointingRejection(c.text("model.arch"))),
             new Rule(List.of("techniques.chunk", "algorithm.name"),
                     c -> c.integer("techniques.chunk") > 0 && !CHUNKED.contains(c.text("algorithm.name")),
                     c -> "task chunking is implemented for maml, fomaml and protonet (which back-propagate a meta-loss);"
@@ -90,6 +92,13 @@ final class TrialGrid {
                     c -> "strong scaling splits meta_batch " + c.integer("algorithm.meta_batch") + " over world_size "
                             + c.integer("techniques.world_size") + ": use a meta_batch divisible by the world size,"
                             + " or scaling: weak"));
+
+    /** Why activation checkpointing cannot apply to model {@code arch}, or null when the model exposes feature blocks. */
+    static String checkpointingRejection(String arch) {
+        return SEGMENTED.contains(arch) ? null
+                : "activation checkpointing needs a model that exposes its feature blocks (" + String.join(", ", SEGMENTED)
+                        + "); " + arch + " does not in this version; use checkpointing: false";
+    }
 
     /** Largest number of trials a suite may expand to. */
     static final int MAX_TRIALS = 10_000;

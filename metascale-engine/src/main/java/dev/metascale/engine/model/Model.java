@@ -65,13 +65,13 @@ public interface Model {
      */
     default Tensor featureBlock(ParamSet params, int i, Tensor x) {
         throw new UnsupportedOperationException("model " + name() + " exposes no feature blocks for activation"
-                + " checkpointing; use conv4 or mlp, or checkpointing: false");
+                + " checkpointing; use conv4, mlp, resnet12 or vit, or checkpointing: false");
     }
 
     /** Names of the parameters {@link #featureBlock} {@code i} reads. */
     default java.util.List<String> featureBlockParameters(int i) {
         throw new UnsupportedOperationException("model " + name() + " exposes no feature blocks for activation"
-                + " checkpointing; use conv4 or mlp, or checkpointing: false");
+                + " checkpointing; use conv4, mlp, resnet12 or vit, or checkpointing: false");
     }
 
     /** Logits [batch, outputs]: {@link #features} followed by the head. */

@@ -130,15 +130,43 @@ public final class ResNet12 implements Model {
     public Tensor features(ParamSet p, Tensor images, BlockHook hook) {
         Tensor x = images;
         for (int b = 0; b < 4; b++) {
-            String s = "block" + b;
-            Tensor y = torch.leaky_relu(convBn(p, s + ".conv1", x, PAD), SLOPE);
-            y = torch.leaky_relu(convBn(p, s + ".conv2", y, PAD), SLOPE);
-            y = convBn(p, s + ".conv3", y, PAD);
-            y = torch.leaky_relu(y.add(convBn(p, s + ".shortcut", x, NO_PAD)), SLOPE);
-            // ceil_mode keeps a 1×1 map at 1×1 for inputs smaller than 16 pixels.
-            x = hook.apply(b, torch.max_pool2d(y, POOL, POOL, NO_PAD, ONE, y.size(2) < 2));
+            x = hook.apply(b, stage(p, b, x));
         }
         return x.reshape(x.size(0), -1);
+    }
+
+    /** Residual block {@code b} and its 2×2 max-pool. */
+    private static Tensor stage(ParamSet p, int b, Tensor x) {
+        String s = "block" + b;
+        Tensor y = torch.leaky_relu(convBn(p, s + ".conv1", x, PAD), SLOPE);
+        y = torch.leaky_relu(convBn(p, s + ".conv2", y, PAD), SLOPE);
+        y = convBn(p, s + ".conv3", y, PAD);
+        y = torch.leaky_relu(y.add(convBn(p, s + ".shortcut", x, NO_PAD)), SLOPE);
+        // ceil_mode keeps a 1×1 map at 1×1 for inputs smaller than 16 pixels.
+        return torch.max_pool2d(y, POOL, POOL, NO_PAD, ONE, y.size(2) < 2);
+    }
+
+    /** One feature block per residual block; batch norm uses batch statistics, so a recompute is exact. */
+    @Override
+    public int featureBlockCount() {
+        return 4;
+    }
+
+    /** Residual block {@code b} with its pooling; the last also flattens to the features. */
+    @Override
+    public Tensor featureBlock(ParamSet p, int b, Tensor x) {
+        Tensor y = stage(p, b, x);
+        return b == 3 ? y.reshape(y.size(0), -1) : y;
+    }
+
+    @Override
+    public List<String> featureBlockParameters(int b) {
+        List<String> names = new ArrayList<>();
+        for (String conv : List.of("conv1", "conv2", "conv3", "shortcut")) {
+            String prefix = "block" + b + "." + conv;
+            names.addAll(List.of(prefix + ".weight", prefix + ".bn.weight", prefix + ".bn.bias"));
+        }
+        return names;
     }
 
     @Override

@@ -170,14 +170,57 @@ public final class Vit implements Model {
 
     @Override
     public Tensor features(ParamSet p, Tensor images, BlockHook hook) {
-        Tensor z = linear(p, "patch_embed", patches(images)).add(p.get("pos_embed"));
+        Tensor z = embed(p, images);
         for (int l = 0; l < shape.depth(); l++) {
-            String b = "block" + l;
-            z = z.add(attention(p, b + ".attn", norm(p, b + ".ln1", z)));
-            Tensor mlp = linear(p, b + ".mlp.fc2", torch.gelu(linear(p, b + ".mlp.fc1", norm(p, b + ".ln2", z))));
-            z = hook.apply(l, z.add(mlp));
+            z = hook.apply(l, layer(p, l, z));
         }
+        return pool(p, z);
+    }
+
+    /** z_0: patch embedding plus position embedding (eq. 1). */
+    private Tensor embed(ParamSet p, Tensor images) {
+        return linear(p, "patch_embed", patches(images)).add(p.get("pos_embed"));
+    }
+
+    /** Transformer layer {@code l}: z_l from z_{l−1} (eq. 2–3). */
+    private Tensor layer(ParamSet p, int l, Tensor z) {
+        String b = "block" + l;
+        Tensor mid = z.add(attention(p, b + ".attn", norm(p, b + ".ln1", z)));
+        Tensor mlp = linear(p, b + ".mlp.fc2", torch.gelu(linear(p, b + ".mlp.fc1", norm(p, b + ".ln2", mid))));
+        return mid.add(mlp);
+    }
+
+    /** The features: final layer norm of the token mean. */
+    private Tensor pool(ParamSet p, Tensor z) {
         return norm(p, "norm", z.mean(new long[]{1}, false, new org.bytedeco.pytorch.ScalarTypeOptional()));
+    }
+
+    /** One feature block per Transformer layer; the first also embeds the patches, the last also pools and norms. */
+    @Override
+    public int featureBlockCount() {
+        return shape.depth();
+    }
+
+    @Override
+    public Tensor featureBlock(ParamSet p, int l, Tensor x) {
+        Tensor z = layer(p, l, l == 0 ? embed(p, x) : x);
+        return l == shape.depth() - 1 ? pool(p, z) : z;
+    }
+
+    @Override
+    public List<String> featureBlockParameters(int l) {
+        List<String> names = new ArrayList<>();
+        if (l == 0) {
+            names.addAll(List.of("patch_embed.weight", "patch_embed.bias", "pos_embed"));
+        }
+        String b = "block" + l;
+        for (String part : List.of(".ln1", ".attn.qkv", ".attn.proj", ".ln2", ".mlp.fc1", ".mlp.fc2")) {
+            names.addAll(List.of(b + part + ".weight", b + part + ".bias"));
+        }
+        if (l == shape.depth() - 1) {
+            names.addAll(List.of("norm.weight", "norm.bias"));
+        }
+        return names;
     }
 
     @Override

@@ -44,7 +44,7 @@ public final class SegmentRecompute {
         int blocks = model.featureBlockCount();
         if (blocks == 0) {
             throw new IllegalArgumentException("model " + model.name() + " exposes no feature blocks for activation"
-                    + " checkpointing; use conv4 or mlp, or checkpointing: false");
+                    + " checkpointing; use conv4, mlp, resnet12 or vit, or checkpointing: false");
         }
         if (segments < 1) {
             throw new IllegalArgumentException("activation checkpointing needs at least 1 segment, got " + segments);
