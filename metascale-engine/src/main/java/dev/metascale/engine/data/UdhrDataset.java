@@ -82,8 +82,8 @@ public final class UdhrDataset implements FewShotDataset {
         public static final Settings DEFAULT = new Settings(64, 32, 20, false);
 
         public Settings {
-            if (window < 1 || minWindows < 1 || minCount < 1) {
-                throw new IllegalArgumentException("udhr: window, minWindows and minCount must be >= 1, got " + window
+            if (window < 2 || minWindows < 1 || minCount < 1) {
+                throw new IllegalArgumentException("udhr: window must be >= 2, minWindows and minCount >= 1, got " + window
                     + ", " + minWindows + ", " + minCount);
             }
         }
