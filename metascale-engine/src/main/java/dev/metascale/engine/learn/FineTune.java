@@ -37,7 +37,7 @@ public final class FineTune extends PretrainedBaseline {
         for (int s = 0; s < steps; s++) {
             fast = InnerSgd.step(fast, Losses.crossEntropy(model.logits(fast, episode.supportX()), episode.supportY()), lr, false);
         }
-        return Losses.meanCrossEntropy(model, fast, episode.queryX(), episode.queryY());
+        return MetaLearner.queryLoss(model, fast, episode);
     }
 
     @Override

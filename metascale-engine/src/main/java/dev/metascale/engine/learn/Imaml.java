@@ -266,7 +266,7 @@ public final class Imaml implements MetaLearner {
     public double adaptAndQueryLoss(Episode episode) {
         ParamSet fast = proximalAdapt(params, p -> Losses.crossEntropy(model.logits(p, episode.supportX()), episode.supportY()),
                 settings.innerLr(), evalInnerSteps, settings.lambda());
-        return Losses.meanCrossEntropy(model, fast, episode.queryX(), episode.queryY());
+        return MetaLearner.queryLoss(model, fast, episode);
     }
 
     @Override

@@ -13,14 +13,6 @@ public final class Losses {
         return torch.cross_entropy_loss(logits, labels);
     }
 
-    /** Mean cross-entropy of logits [n, classes] against labels [n] as a number, without a graph (evaluation). */
-    public static double meanCrossEntropy(dev.metascale.engine.model.Model model, dev.metascale.engine.torch.ParamSet params,
-                                          Tensor x, Tensor labels) {
-        try (org.bytedeco.pytorch.NoGradGuard guard = new org.bytedeco.pytorch.NoGradGuard()) {
-            return crossEntropy(model.logits(params, x), labels).item_double();
-        }
-    }
-
     /** Predicted class per row of logits. */
     public static long[] argmax(Tensor logits) {
         return dev.metascale.engine.torch.ArrayTensors.toLongs(logits.argmax(new org.bytedeco.pytorch.LongOptional(1), false));

@@ -159,7 +159,7 @@ public class Maml implements MetaLearner {
     @Override
     public double adaptAndQueryLoss(Episode episode) {
         ParamSet fast = adapt(params, episode, evalInnerSteps, false);
-        return Losses.meanCrossEntropy(model, fast, episode.queryX(), episode.queryY());
+        return MetaLearner.queryLoss(model, fast, episode);
     }
 
     @Override

@@ -32,6 +32,13 @@ public interface MetaLearner {
                 + " use maml, fomaml, reptile, imaml, anil or finetune");
     }
 
+    /** Mean cross-entropy of the query targets under {@code params}, as a number without a graph: the learners' {@link #adaptAndQueryLoss}. */
+    static double queryLoss(dev.metascale.engine.model.Model model, ParamSet params, Episode episode) {
+        try (org.bytedeco.pytorch.NoGradGuard guard = new org.bytedeco.pytorch.NoGradGuard()) {
+            return Losses.crossEntropy(model.logits(params, episode.queryX()), episode.queryY()).item_double();
+        }
+    }
+
     /** The meta-parameters (leaves updated by the outer optimiser). */
     ParamSet parameters();
 

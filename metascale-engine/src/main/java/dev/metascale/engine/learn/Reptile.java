@@ -137,7 +137,7 @@ public final class Reptile implements MetaLearner {
     @Override
     public double adaptAndQueryLoss(Episode episode) {
         ParamSet fast = adapt(params, episode.supportX(), episode.supportY(), evalInnerSteps);
-        return Losses.meanCrossEntropy(model, fast, episode.queryX(), episode.queryY());
+        return MetaLearner.queryLoss(model, fast, episode);
     }
 
     @Override
