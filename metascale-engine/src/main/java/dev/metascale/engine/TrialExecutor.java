@@ -20,7 +20,9 @@ import dev.metascale.engine.dist.DataParallel;
 import dev.metascale.engine.dist.RankInfo;
 import dev.metascale.engine.dist.TaskPartition;
 import dev.metascale.engine.data.Split;
+import dev.metascale.engine.data.Modality;
 import dev.metascale.engine.eval.ClassificationScores;
+import dev.metascale.engine.eval.LanguageModelScores;
 import dev.metascale.engine.learn.Episode;
 import dev.metascale.engine.learn.EpisodeLoader;
 import dev.metascale.engine.learn.Learners;
@@ -89,7 +91,12 @@ public final class TrialExecutor {
         FewShotDataset dataset = Datasets.open(spec.dataset(), SPLIT_SEED);
         Model model = Models.create(spec.model(), dataset);
         int trainClasses = dataset.classNames(Split.TRAIN).size();
-        MetaLearner learner = Learners.create(spec.algorithm(), model, s.ways(), trainClasses, spec.seed(), torch.ScalarType.Float,
+        // A language model's head predicts the next character: for every learner it spans the vocabulary,
+        // not the episode's ways (one language) or the train classes (languages).
+        boolean languageModel = dataset.modality() == Modality.CHARACTER_WINDOWS;
+        int headWays = languageModel ? dataset.vocabularySize() : s.ways();
+        int headClasses = languageModel ? dataset.vocabularySize() : trainClasses;
+        MetaLearner learner = Learners.create(spec.algorithm(), model, headWays, headClasses, spec.seed(), torch.ScalarType.Float,
                 TrainingTechniques.of(spec.techniques()));
         FewShotDataset testDataset = spec.eval().dataset() == null || spec.eval().dataset().equals(spec.dataset())
                 ? dataset : Datasets.open(spec.eval().dataset(), SPLIT_SEED);
@@ -158,9 +165,17 @@ public final class TrialExecutor {
         long evalStart = System.nanoTime();
         double[] accuracy = new double[testEpisodes.size()];
         double[] f1 = new double[testEpisodes.size()];
+        double[] perplexity = new double[testEpisodes.size()];
+        double[] bitsPerChar = new double[testEpisodes.size()];
         for (int e = 0; e < testEpisodes.size(); e++) {
             try (PointerScope scope = new PointerScope()) {
                 Episode episode = testLoader.load(testEpisodes.get(e));
+                if (languageModel) {
+                    double crossEntropy = learner.adaptAndQueryLoss(episode);
+                    perplexity[e] = LanguageModelScores.perplexity(crossEntropy);
+                    bitsPerChar[e] = LanguageModelScores.bitsPerCharacter(crossEntropy);
+                    continue;
+                }
                 long[] predicted = learner.adaptAndPredict(episode);
                 long[] truth = dev.metascale.engine.torch.ArrayTensors.toLongs(episode.queryY());
                 accuracy[e] = ClassificationScores.accuracy(predicted, truth);
@@ -176,7 +191,10 @@ public final class TrialExecutor {
             timedS += t;
         }
         ObjectNode metrics = Json.MAPPER.createObjectNode();
-        if (evaluates) {
+        if (evaluates && languageModel) {
+            metrics.set("perplexity", Json.MAPPER.valueToTree(Statistics.summary(perplexity)));
+            metrics.set("bits_per_char", Json.MAPPER.valueToTree(Statistics.summary(bitsPerChar)));
+        } else if (evaluates) {
             metrics.set("accuracy", Json.MAPPER.valueToTree(Statistics.summary(accuracy)));
             metrics.set("f1_macro", Json.MAPPER.valueToTree(Statistics.summary(f1)));
         }
@@ -214,7 +232,11 @@ public final class TrialExecutor {
         ObjectNode samples = Json.MAPPER.createObjectNode();
         samples.set("iter_time_s", array(iterTimes));
         samples.set("train_loss", array(losses));
-        samples.set("episode_accuracy", array(accuracy));
+        if (languageModel) {
+            samples.set("episode_perplexity", array(perplexity));
+        } else {
+            samples.set("episode_accuracy", array(accuracy));
+        }
 
         ObjectNode data = identity(dataset);
         if (testDataset != dataset) {
@@ -227,7 +249,7 @@ public final class TrialExecutor {
         env.set("checkpointing", learner.describeTechniques());
         AlgorithmSpec stepAlgorithm = spec.algorithm().withMetaBatch(tasksOfRank.perStep());
         Optional<FlopCount> recomputed = RecomputeFlops.perIteration(stepAlgorithm, s, model, TrainingTechniques.of(spec.techniques()));
-        TrialMeasurements.write(metrics, TrialFlops.perIteration(stepAlgorithm, s, model, trainClasses)
+        TrialMeasurements.write(metrics, TrialFlops.perIteration(stepAlgorithm, s, model, headClasses)
                         .map(f -> recomputed.map(f::withRecompute).orElse(f)), iterations,
                 iterTimes, env.path("cpu_model").asText(null));
         profile.writeTo(metrics);
@@ -262,6 +284,12 @@ public final class TrialExecutor {
             classes.put(split.name().toLowerCase(), dataset.classNames(split).size());
         }
         data.put("split_seed", SPLIT_SEED);
+        if (dataset.vocabularySize() > 0) {
+            data.put("vocabulary", dataset.vocabularySize());
+        }
+        if (!dataset.skipped().isEmpty()) {
+            data.set("skipped", Json.MAPPER.valueToTree(dataset.skipped()));
+        }
         return data;
     }
 

@@ -3,9 +3,10 @@ package dev.metascale.report;
 import java.util.OptionalDouble;
 
 /**
- * Accuracy of one configuration (fraction in [0, 1]) with its 95 % confidence half-width.
+ * A task metric of one configuration with its 95 % confidence half-width: accuracy (a fraction in
+ * [0, 1]), or for language-model tasks perplexity or bits per character.
  *
- * @param mean  mean over seeds of the per-trial mean episode accuracy
+ * @param mean  mean over seeds of the per-trial mean over test episodes
  * @param ci95  half-width of the 95 % interval; empty when the record gave none
  * @param basis where the interval comes from
  * @param n     seeds (basis {@link CiBasis#SEEDS}) or test episodes (basis {@link CiBasis#EPISODES})

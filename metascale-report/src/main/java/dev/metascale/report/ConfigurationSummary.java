@@ -22,6 +22,9 @@ import java.util.function.Function;
  * @param spec                the spec of the first seed (identical to the others but for the seed)
  * @param seeds               the seeds of the ok trials, in record order
  * @param accuracy            accuracy with its interval; empty when no seed measured it
+ * @param perplexity          language-model tasks: query perplexity after adaptation with its interval (lower is
+ *                            better); empty when no seed measured it
+ * @param bitsPerChar         language-model tasks: the same cross-entropy in bits per character
  * @param iterTimeS           median time of one meta-iteration, s (mean over seeds of each trial's median)
  * @param trainTimeS          total meta-training time, s
  * @param throughputTasksPerS meta-training throughput, tasks/s
@@ -35,6 +38,8 @@ public record ConfigurationSummary(
         TrialSpec spec,
         List<Long> seeds,
         Optional<AccuracyEstimate> accuracy,
+        Optional<AccuracyEstimate> perplexity,
+        Optional<AccuracyEstimate> bitsPerChar,
         OptionalDouble iterTimeS,
         OptionalDouble trainTimeS,
         OptionalDouble throughputTasksPerS,
@@ -61,7 +66,9 @@ public record ConfigurationSummary(
         TrialResult first = trials.get(0);
         List<Long> seeds = trials.stream().map(t -> t.spec().seed()).toList();
         return new ConfigurationSummary(first.configId(), label, first.spec(), seeds,
-                accuracy(trials),
+                estimate(trials, "accuracy"),
+                estimate(trials, "perplexity"),
+                estimate(trials, "bits_per_char"),
                 meanOverSeeds(trials, t -> timingMedian(t, "iter_time_s")),
                 meanOverSeeds(trials, t -> t.metric("train_time_s")),
                 meanOverSeeds(trials, t -> t.metric("throughput_tasks_per_s")),
@@ -85,24 +92,25 @@ public record ConfigurationSummary(
     }
 
     /**
-     * With two or more seeds: the mean and Student-t CI of the per-seed mean accuracies. With one:
-     * that trial's mean and its own ci95 over test episodes.
+     * A task metric ({@code accuracy}, {@code perplexity}, {@code bits_per_char}): with two or more
+     * seeds the mean and Student-t CI of the per-seed means; with one, that trial's mean and its own
+     * ci95 over test episodes.
      */
-    static Optional<AccuracyEstimate> accuracy(List<TrialResult> trials) {
-        List<TrialResult> measured = trials.stream().filter(t -> t.metric("accuracy").isPresent()).toList();
+    static Optional<AccuracyEstimate> estimate(List<TrialResult> trials, String metric) {
+        List<TrialResult> measured = trials.stream().filter(t -> t.metric(metric).isPresent()).toList();
         if (measured.isEmpty()) {
             return Optional.empty();
         }
         if (measured.size() == 1) {
             TrialResult trial = measured.get(0);
-            Optional<JsonNode> distribution = trial.distribution("accuracy");
+            Optional<JsonNode> distribution = trial.distribution(metric);
             OptionalDouble ci = distribution.filter(d -> d.has("ci95") && d.get("ci95").isNumber())
                     .map(d -> OptionalDouble.of(d.get("ci95").asDouble())).orElse(OptionalDouble.empty());
             int episodes = distribution.filter(d -> d.has("n")).map(d -> d.get("n").asInt()).orElse(0);
-            return Optional.of(new AccuracyEstimate(trial.metric("accuracy").getAsDouble(), ci,
+            return Optional.of(new AccuracyEstimate(trial.metric(metric).getAsDouble(), ci,
                     AccuracyEstimate.CiBasis.EPISODES, episodes));
         }
-        double[] seedMeans = measured.stream().mapToDouble(t -> t.metric("accuracy").getAsDouble()).toArray();
+        double[] seedMeans = measured.stream().mapToDouble(t -> t.metric(metric).getAsDouble()).toArray();
         Summary summary = Statistics.summary(seedMeans);
         return Optional.of(new AccuracyEstimate(summary.mean(), OptionalDouble.of(summary.ci95()),
                 AccuracyEstimate.CiBasis.SEEDS, summary.n()));

@@ -23,6 +23,16 @@ final class DisplayFormat {
         return a.ci95().isPresent() ? mean + " ± " + percent(a.ci95().getAsDouble()) + " %" : mean + " %";
     }
 
+    /** {@code 12.34 ± 0.56} (perplexity, bits per character), without an interval {@code 12.34}, or {@link #ABSENT}. */
+    static String plain(Optional<AccuracyEstimate> estimate) {
+        if (estimate.isEmpty()) {
+            return ABSENT;
+        }
+        AccuracyEstimate a = estimate.get();
+        String mean = String.format(Locale.ROOT, "%.2f", a.mean());
+        return a.ci95().isPresent() ? mean + " ± " + String.format(Locale.ROOT, "%.2f", a.ci95().getAsDouble()) : mean;
+    }
+
     /** A fraction as percent with one decimal, without the sign: {@code 0.7134 -> 71.3}. */
     static String percent(double fraction) {
         return String.format(Locale.ROOT, "%.1f", fraction * 100);

@@ -88,11 +88,16 @@ public final class HtmlReport {
         frontierSection(h, analysis);
         chartSection(h, analysis, charts);
         h.append("<section id=\"results\">\n<h2>Results</h2>\n");
-        table(h, ReportTable.results(analysis), 0, 9);
+        ReportTable results = ReportTable.results(analysis);
+        table(h, results, 0, results.header().indexOf(ReportTable.FRONTIER_COLUMN));
         h.append("<p class=\"note\">One row per configuration (its seeds together). Accuracy is the mean over seeds of each trial's mean test-episode accuracy; "
                 + "with two or more seeds its interval is the Student-t 95 % CI across the seed means, with one seed the trial's own 95 % CI over test episodes (CI basis). "
                 + "Costs are means over seeds; iteration time is each trial's median meta-iteration (warm-up excluded); peak RSS is the process's peak resident memory during meta-training. "
-                + "— means not measured.</p>\n</section>\n");
+                + "— means not measured."
+                + (analysis.configurations().stream().anyMatch(c -> c.perplexity().isPresent()) ? " Language-model tasks: perplexity = exp(mean next-character cross-entropy of the query windows"
+                        + " after adaptation on the support windows), bits per character = that cross-entropy / ln 2, each averaged over"
+                        + " test episodes; lower is better." : "")
+                + "</p>\n</section>\n");
         significanceSection(h, analysis);
         failureSection(h, analysis);
         for (ReportSection section : sections) {

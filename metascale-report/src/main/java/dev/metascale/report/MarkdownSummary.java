@@ -41,9 +41,16 @@ public final class MarkdownSummary {
             }
         }
         m.append("## Results\n\n");
-        table(m, ReportTable.results(analysis));
+        ReportTable results = ReportTable.results(analysis);
+        table(m, results);
         m.append("\nAccuracy: mean over seeds of each trial's mean test-episode accuracy; interval as in \"CI basis\" "
-                + "(Student-t across seed means with ≥ 2 seeds, else the trial's CI over episodes). Costs: means over seeds. — = not measured.\n\n");
+                + "(Student-t across seed means with ≥ 2 seeds, else the trial's CI over episodes). Costs: means over seeds. — = not measured.\n");
+        if (analysis.configurations().stream().anyMatch(c -> c.perplexity().isPresent())) {
+            m.append("Perplexity (language-model tasks): exp of the mean next-character cross-entropy on the query windows after"
+                    + " adaptation on the support windows, averaged over test episodes; bits per character = that cross-entropy / ln 2."
+                    + " Lower is better.\n");
+        }
+        m.append('\n');
         ReportTable significance = ReportTable.significance(analysis);
         if (!significance.rows().isEmpty()) {
             m.append("## Significance vs the most accurate configuration\n\n");

@@ -16,17 +16,34 @@ import java.util.stream.Collectors;
  */
 public record ReportTable(List<String> header, List<Boolean> numeric, List<List<String>> rows) {
 
-    /** One row per configuration: accuracy, costs, seeds, and on which frontiers it lies. */
+    /** Title of the results table's frontier column (the HTML report shows its cells as badges). */
+    static final String FRONTIER_COLUMN = "Pareto frontier";
+
+    /**
+     * One row per configuration: accuracy, costs, seeds, and on which frontiers it lies. When a
+     * configuration measured language-model tasks, perplexity and bits per character (lower is
+     * better) follow the accuracy.
+     */
     static ReportTable results(RunAnalysis analysis) {
-        List<String> header = List.of("Configuration", "Accuracy (mean ± 95 % CI)", "CI basis", "Iteration time, median (s)",
-                "Training time (s)", "Throughput (tasks/s)", "Peak RSS (MiB)", "Parameters", "Seeds", "Pareto frontier");
-        List<Boolean> numeric = List.of(false, true, false, true, true, true, true, true, true, false);
+        boolean languageModels = analysis.configurations().stream().anyMatch(c -> c.perplexity().isPresent());
+        List<String> header = new ArrayList<>(List.of("Configuration", "Accuracy (mean ± 95 % CI)"));
+        List<Boolean> numeric = new ArrayList<>(List.of(false, true));
+        if (languageModels) {
+            header.addAll(List.of("Perplexity (mean ± 95 % CI, lower is better)", "Bits per character (mean ± 95 % CI)"));
+            numeric.addAll(List.of(true, true));
+        }
+        header.addAll(List.of("CI basis", "Iteration time, median (s)",
+                "Training time (s)", "Throughput (tasks/s)", "Peak RSS (MiB)", "Parameters", "Seeds", FRONTIER_COLUMN));
+        numeric.addAll(List.of(false, true, true, true, true, true, true, false));
         List<List<String>> rows = new ArrayList<>();
         for (ConfigurationSummary c : analysis.configurations()) {
-            rows.add(List.of(
-                    c.label(),
-                    DisplayFormat.accuracy(c.accuracy()),
-                    c.accuracy().map(AccuracyEstimate::basisDescription).orElse(DisplayFormat.ABSENT),
+            List<String> row = new ArrayList<>(List.of(c.label(), DisplayFormat.accuracy(c.accuracy())));
+            if (languageModels) {
+                row.add(DisplayFormat.plain(c.perplexity()));
+                row.add(DisplayFormat.plain(c.bitsPerChar()));
+            }
+            row.addAll(List.of(
+                    c.accuracy().or(c::perplexity).map(AccuracyEstimate::basisDescription).orElse(DisplayFormat.ABSENT),
                     DisplayFormat.number(c.iterTimeS()),
                     DisplayFormat.number(c.trainTimeS()),
                     DisplayFormat.number(c.throughputTasksPerS()),
@@ -34,8 +51,9 @@ public record ReportTable(List<String> header, List<Boolean> numeric, List<List<
                     DisplayFormat.count(c.paramCount()),
                     String.valueOf(c.seedCount()),
                     frontiers(analysis, c)));
+            rows.add(row);
         }
-        return new ReportTable(header, numeric, rows);
+        return new ReportTable(List.copyOf(header), List.copyOf(numeric), rows);
     }
 
     /**

@@ -1,5 +1,12 @@
 package dev.metascale.report;
 
+import dev.metascale.core.spec.TechniqueSpec;
+import dev.metascale.core.spec.EvalSpec;
+import dev.metascale.core.spec.TrainSpec;
+import dev.metascale.core.spec.AlgorithmSpec;
+import dev.metascale.core.spec.ModelSpec;
+import dev.metascale.core.spec.SamplerSpec;
+import dev.metascale.core.spec.TrialSpec;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -155,6 +162,33 @@ class ReportWriterTest {
         assertTrue(html.contains("passed 600 s"));
         assertTrue(html.contains("so there is nothing to plot"));
         assertFalse(Files.exists(runDir.resolve("report/accuracy-vs-memory.svg")));
+    }
+
+    /** A run of language-model trials (perplexity, no accuracy) gets a report with perplexity and bits per character. */
+    @Test
+    void aLanguageModelRunReportsPerplexityAndBitsPerCharacter(@TempDir Path runDir) throws Exception {
+        var store = new dev.metascale.core.result.ResultStore(runDir);
+        String[] names = {"maml", "reptile"};
+        double[] ppl = {7.25, 9.5};
+        for (int i = 0; i < 2; i++) {
+            TrialSpec spec = new TrialSpec("lm", "udhr", new SamplerSpec("fixed", 1, 4, 8), new ModelSpec("char-lm", "tiny", List.of(), 64),
+                    new AlgorithmSpec(names[i], 0.1, 1, 5, 0.003, 4), new TrainSpec(20, 3), new EvalSpec(50, 7, "udhr"),
+                    new TechniqueSpec("fp32", 0, 1), 0, 600, "none");
+            Trials.Metrics m = Trials.metrics().iterTime(0.4 + i).peakMib(500).scalar("train_time_s", 30).scalar("param_count", 363998);
+            var node = m.build();
+            node.putObject("perplexity").put("mean", ppl[i]).put("std", 2.0).put("ci95", 0.5).put("n", 50);
+            node.putObject("bits_per_char").put("mean", Math.log(ppl[i]) / Math.log(2)).put("std", 0.3).put("ci95", 0.08).put("n", 50);
+            store.append(Trials.ok(spec, m));
+        }
+        String html = Files.readString(ReportWriter.write(runDir, WHEN));
+        String md = Files.readString(runDir.resolve("report/summary.md"));
+        assertTrue(md.contains("Perplexity (mean ± 95 % CI, lower is better)"), md);
+        assertTrue(md.contains("7.25 ± 0.50") && md.contains("9.50 ± 0.50"), md);
+        assertTrue(md.contains(String.format(java.util.Locale.ROOT, "%.2f ± 0.08", Math.log(7.25) / Math.log(2))), md);
+        assertTrue(md.contains("1 seed, CI over 50 episodes"), md);
+        assertTrue(md.contains("bits per character = that cross-entropy / ln 2"), md);
+        assertTrue(html.contains("Perplexity (mean ± 95 % CI, lower is better)") && html.contains("7.25 ± 0.50"));
+        assertTrue(Files.readString(runDir.resolve("report/results.csv")).contains("perplexity_mean"));
     }
 
     /** Writes the sample report for a human to look at: {@code -Dmetascale.sample.dir=/tmp/report-sample}. */

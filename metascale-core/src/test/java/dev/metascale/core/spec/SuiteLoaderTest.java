@@ -221,7 +221,8 @@ class SuiteLoaderTest {
     @Test
     void valuesOutOfRangeAreRejected() {
         assertEquals(List.of(
-                        "s.yaml:3:19: defaults.sampler.ways: must be >= 2, got 1",
+                        "s.yaml:3:19: defaults.sampler.ways: glyphs episodes classify among their ways: ways must be >= 2, got 1"
+                                + " (ways: 1 is for the language-model data set udhr)",
                         "s.yaml:3:29: defaults.sampler.shots: must be >= 1, got 0",
                         "s.yaml:4:25: defaults.algorithm.inner_lr: must be > 0, got 0",
                         "s.yaml:4:56: defaults.algorithm.meta_batch: must be >= 1, got -2",
@@ -239,14 +240,14 @@ class SuiteLoaderTest {
     void namesAreCheckedAgainstTheCatalog() {
         assertEquals(List.of(
                         "s.yaml:3:21: defaults.algorithm.name: unknown algorithm 'mamll'; did you mean 'maml'? (see `metascale list`)",
-                        "s.yaml:4:17: defaults.model.arch: 'char-lm' is not available in this version of metascale (planned); available: conv4, mlp, resnet12, vit",
+                        "s.yaml:4:17: defaults.model.arch: 'minilm' is not available in this version of metascale (planned); available: conv4, mlp, resnet12, vit, char-lm",
                         "s.yaml:5:12: defaults.dataset: unknown dataset 'cifar'; known: glyphs, synthetic, fashion-mnist, mnist, wordnet, udhr, image-folder, text-table (see `metascale list`)",
                         "s.yaml:6:10: defaults.fault: unknown fault 'crash'; known: none, throw, exit, hang, oom"),
                 errors("""
                         name: x
                         defaults:
                           algorithm: {name: mamll}
-                          model: {arch: char-lm}
+                          model: {arch: minilm}
                           dataset: cifar
                           fault: crash
                         """));
@@ -280,6 +281,42 @@ class SuiteLoaderTest {
         assertEquals(1, errors.size(), errors.toString());
         assertTrue(errors.get(0).startsWith("s.yaml:5:30: sweep.algorithm.name[1]: maml learns a classifier head of a fixed number of ways"),
                 errors.get(0));
+    }
+
+    @Test
+    void languageModelDataGoesWithCharLmOneWayFixedEpisodesAndLearnersThatKeepTheHead() throws Exception {
+        Suite ok = parse("""
+                name: x
+                defaults:
+                  dataset: udhr
+                  model: {arch: char-lm, size: tiny}
+                  sampler: {kind: fixed, ways: 1, shots: 4, query: 4}
+                sweep:
+                  algorithm.name: [maml, fomaml, reptile, imaml, anil, finetune]
+                """);
+        assertEquals(6, ok.trials().size());
+        assertEquals(List.of("s.yaml:4:17: defaults.model.arch: udhr is language-model data (character windows): use model.arch"
+                        + " char-lm, not conv4"),
+                errors("name: x\ndefaults:\n  dataset: udhr\n  model: {arch: conv4}\n  sampler: {ways: 1}\n"));
+        assertEquals(List.of("s.yaml:3:17: defaults.model.arch: char-lm is a character language model: use it with the data set"
+                        + " udhr, not glyphs"),
+                errors("name: x\ndefaults:\n  model: {arch: char-lm}\n"));
+        assertEquals(List.of("s.yaml:5:19: defaults.sampler.ways: udhr episodes are language-model tasks of one language each:"
+                        + " use ways: 1 (shots = support windows, query = query windows), got ways 5"),
+                errors("name: x\ndefaults:\n  dataset: udhr\n  model: {arch: char-lm}\n  sampler: {ways: 5}\n"));
+        List<String> protonet = errors("name: x\ndefaults:\n  dataset: udhr\n  model: {arch: char-lm}\n  sampler: {ways: 1}\n"
+                + "sweep:\n  algorithm.name: [maml, protonet, lora]\n");
+        assertEquals(2, protonet.size(), protonet.toString());
+        assertTrue(protonet.get(0).startsWith("s.yaml:7:26: sweep.algorithm.name[1]: protonet classifies by distance to class"
+                + " prototypes, and a language-model task has no classes"), protonet.get(0));
+        assertTrue(protonet.get(1).contains("lora replaces the head by a new zero-initialised one per episode")
+                && protonet.get(1).contains("use one of maml, fomaml, reptile, imaml, anil, finetune"), protonet.get(1));
+        List<String> sampler = errors("name: x\ndefaults:\n  dataset: udhr\n  model: {arch: char-lm}\n"
+                + "  sampler: {kind: imbalanced, ways: 1}\n");
+        assertTrue(sampler.stream().anyMatch(e -> e.contains("use sampler.kind fixed, not imbalanced")), sampler.toString());
+        List<String> cross = errors("name: x\ndefaults:\n  dataset: udhr\n  model: {arch: char-lm}\n  sampler: {ways: 1}\n"
+                + "  eval: {dataset: glyphs}\n");
+        assertTrue(cross.stream().anyMatch(e -> e.contains("cross-domain evaluation needs the same kind of task")), cross.toString());
     }
 
     @Test
@@ -401,8 +438,8 @@ class SuiteLoaderTest {
     @Test
     void exceptionMessageListsEveryErrorOnItsOwnLine() {
         InvalidSuiteException e = assertThrows(InvalidSuiteException.class,
-                () -> parse("name: x\ndefaults:\n  sampler: {ways: 1, shots: 0}\n"));
-        assertEquals("s.yaml:3:19: defaults.sampler.ways: must be >= 2, got 1\n"
+                () -> parse("name: x\ndefaults:\n  sampler: {ways: 0, shots: 0}\n"));
+        assertEquals("s.yaml:3:19: defaults.sampler.ways: must be >= 1, got 0\n"
                 + "s.yaml:3:29: defaults.sampler.shots: must be >= 1, got 0", e.getMessage());
     }
 

@@ -34,6 +34,14 @@ public interface FewShotDataset {
 
     int width();
 
+    /**
+     * What the loader left out, by reason (e.g. {@code unreadable}, {@code too_short}) → the files or
+     * classes; recorded with the data set's identity in every trial. Empty when nothing was left out.
+     */
+    default java.util.Map<String, List<String>> skipped() {
+        return java.util.Map.of();
+    }
+
     /** Names of the classes of a split, e.g. {@code Armenian/U+0531}. Index = class index. */
     List<String> classNames(Split split);
 

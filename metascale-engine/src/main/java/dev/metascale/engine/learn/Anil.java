@@ -137,6 +137,21 @@ public final class Anil implements MetaLearner {
         }
     }
 
+    /** The head adapted on the frozen support features (as {@link #adaptAndPredict}), then the query loss. */
+    @Override
+    public double adaptAndQueryLoss(Episode episode) {
+        Tensor support;
+        Tensor query;
+        try (NoGradGuard guard = new NoGradGuard()) {
+            support = model.features(params, episode.supportX());
+            query = model.features(params, episode.queryX());
+        }
+        ParamSet head = adaptHead(support, episode.supportY(), evalInnerSteps, false);
+        try (NoGradGuard guard = new NoGradGuard()) {
+            return Losses.crossEntropy(LinearHead.apply(head, query), episode.queryY()).item_double();
+        }
+    }
+
     @Override
     public ParamSet parameters() {
         return params;

@@ -19,6 +19,14 @@ public record Episode(Tensor supportX, Tensor supportY, Tensor queryX, Tensor qu
         return queryX.size(0);
     }
 
+    /**
+     * True for a language-model task: the "labels" are one next-character target per input position
+     * ([n·T] for inputs [n, T], T ≥ 2), not one class label per example.
+     */
+    public boolean nextCharacterTargets() {
+        return supportY.size(0) != supportX.size(0);
+    }
+
     /** Support plus query examples: what throughput in samples counts. */
     public long samples() {
         return supportSize() + querySize();

@@ -26,6 +26,20 @@ public final class FineTune extends PretrainedBaseline {
         super(model, params, lr, steps, outerLr, techniques);
     }
 
+    /**
+     * A language model: every weight, the pre-trained head included (the vocabulary is the same in every
+     * task, so there is no new head to fit), takes {@code eval_inner_steps} full-batch SGD steps on the
+     * support windows; returns the query loss of the result.
+     */
+    @Override
+    public double adaptAndQueryLoss(Episode episode) {
+        ParamSet fast = InnerSgd.detachedLeaves(params);
+        for (int s = 0; s < steps; s++) {
+            fast = InnerSgd.step(fast, Losses.crossEntropy(model.logits(fast, episode.supportX()), episode.supportY()), lr, false);
+        }
+        return MetaLearner.queryLoss(model, fast, episode);
+    }
+
     @Override
     public long[] adaptAndPredict(Episode episode) {
         ParamSet trainable = InnerSgd.detachedLeaves(frozenBody()).with(newHead(episode));

@@ -261,6 +261,14 @@ public final class Imaml implements MetaLearner {
         }
     }
 
+    /** The proximal inner loop on the support set (as {@link #adaptAndPredict}), then the query loss. */
+    @Override
+    public double adaptAndQueryLoss(Episode episode) {
+        ParamSet fast = proximalAdapt(params, p -> Losses.crossEntropy(model.logits(p, episode.supportX()), episode.supportY()),
+                settings.innerLr(), evalInnerSteps, settings.lambda());
+        return MetaLearner.queryLoss(model, fast, episode);
+    }
+
     @Override
     public ParamSet parameters() {
         return params;

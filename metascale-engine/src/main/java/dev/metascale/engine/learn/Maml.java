@@ -155,6 +155,13 @@ public class Maml implements MetaLearner {
         }
     }
 
+    /** {@code eval_inner_steps} SGD steps on the support loss (as {@link #adaptAndPredict}), then the query loss. */
+    @Override
+    public double adaptAndQueryLoss(Episode episode) {
+        ParamSet fast = adapt(params, episode, evalInnerSteps, false);
+        return MetaLearner.queryLoss(model, fast, episode);
+    }
+
     @Override
     public ParamSet parameters() {
         return params;

@@ -18,6 +18,27 @@ public interface MetaLearner {
     /** Adapts to the episode's support set and returns the predicted label of every query example. */
     long[] adaptAndPredict(Episode episode);
 
+    /**
+     * Adapts to the episode's support set as {@link #adaptAndPredict} does and returns the mean
+     * cross-entropy (nats) of the query targets under the adapted model: for a language-model task
+     * ({@link Episode#nextCharacterTargets()}) the mean next-character loss over every query position,
+     * from which perplexity = exp(loss) and bits per character = loss / ln 2.
+     *
+     * @throws UnsupportedOperationException for a learner that does not apply to language-model tasks
+     *     (validation rejects those combinations first)
+     */
+    default double adaptAndQueryLoss(Episode episode) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not adapt a language model in this version;"
+                + " use maml, fomaml, reptile, imaml, anil or finetune");
+    }
+
+    /** Mean cross-entropy of the query targets under {@code params}, as a number without a graph: the learners' {@link #adaptAndQueryLoss}. */
+    static double queryLoss(dev.metascale.engine.model.Model model, ParamSet params, Episode episode) {
+        try (org.bytedeco.pytorch.NoGradGuard guard = new org.bytedeco.pytorch.NoGradGuard()) {
+            return Losses.crossEntropy(model.logits(params, episode.queryX()), episode.queryY()).item_double();
+        }
+    }
+
     /** The meta-parameters (leaves updated by the outer optimiser). */
     ParamSet parameters();
 

@@ -23,7 +23,8 @@ import java.util.List;
  * Adam ({@code outer_lr}) on the same examples the meta-learners see (support and query of each
  * training task, labelled with their split-wide class index):
  * <pre>  θ ← Adam(θ, ∇_θ (1/B) Σ_i CE(f_θ(x_i), c_i))</pre>
- * Per episode the pre-trained head is dropped; a new zero-initialised {@code ways}-way head (and
+ * For a language-model task the pre-training is next-character prediction on the same windows (the
+ * targets are characters, the head spans the vocabulary). Per episode the pre-trained head is dropped; a new zero-initialised {@code ways}-way head (and
  * whatever else the baseline trains) is fit to the support set with {@code eval_inner_steps}
  * full-batch gradient steps of size {@code inner_lr} ({@link #fit}).
  *
@@ -67,7 +68,9 @@ public abstract class PretrainedBaseline implements MetaLearner {
         Scalar scale = new Scalar(1.0 / tasks.size());
         for (Episode task : tasks) {
             Tensor x = torch.cat(new TensorVector(task.supportX(), task.queryX()), 0);
-            Tensor y = torch.cat(new TensorVector(globalLabels(task, task.supportY()), globalLabels(task, task.queryY())), 0);
+            // Classification: episode labels -> split-wide classes. A language model's targets are characters already.
+            Tensor y = task.nextCharacterTargets() ? torch.cat(new TensorVector(task.supportY(), task.queryY()), 0)
+                    : torch.cat(new TensorVector(globalLabels(task, task.supportY()), globalLabels(task, task.queryY())), 0);
             if (recompute != null) {
                 SegmentRecompute.Gradients g = recompute.gradients(params, List.of(x),
                         (f, leaves) -> Losses.crossEntropy(LinearHead.apply(leaves, f.get(0)), y));

@@ -133,6 +133,13 @@ public final class Reptile implements MetaLearner {
         }
     }
 
+    /** {@code eval_inner_steps} SGD steps on the support set (as {@link #adaptAndPredict}), then the query loss. */
+    @Override
+    public double adaptAndQueryLoss(Episode episode) {
+        ParamSet fast = adapt(params, episode.supportX(), episode.supportY(), evalInnerSteps);
+        return MetaLearner.queryLoss(model, fast, episode);
+    }
+
     @Override
     public ParamSet parameters() {
         return params;

@@ -16,6 +16,14 @@ public final class Models {
      */
     public static Model create(ModelSpec spec, FewShotDataset data) {
         Modality modality = data.modality();
+        if (spec.arch().equals("char-lm") || modality == Modality.CHARACTER_WINDOWS) {
+            if (!spec.arch().equals("char-lm") || modality != Modality.CHARACTER_WINDOWS) {
+                throw new IllegalArgumentException("model 'char-lm' is a character language model and data set 'udhr' the only"
+                        + " language-model data: use them together (got model '" + spec.arch() + "' on data set '" + data.name() + "')");
+            }
+            // A window holds T + 1 characters: T inputs, T next-character targets.
+            return CharLm.preset(spec.size(), data.vocabularySize(), data.width() - 1);
+        }
         if (modality != Modality.IMAGE) {
             throw new IllegalArgumentException("model '" + spec.arch() + "' reads images, but data set '" + data.name()
                     + "' holds " + modality.name().toLowerCase().replace('_', ' ') + "; choose a model for that data"

@@ -44,7 +44,11 @@ class BenchmarkSuitesTest {
             Suite suite = SuiteLoader.load(file);
             assertTrue(!suite.trials().isEmpty(), file + " expands to no trial");
             for (TrialSpec t : suite.trials()) {
-                dev.metascale.engine.model.Models.create(t.model(), 28, 28);
+                if (t.model().arch().equals("char-lm")) { // reads character windows, sized by the data set's vocabulary
+                    dev.metascale.engine.model.CharLm.preset(t.model().size(), 100, 64);
+                } else {
+                    dev.metascale.engine.model.Models.create(t.model(), 28, 28);
+                }
             }
         }
     }

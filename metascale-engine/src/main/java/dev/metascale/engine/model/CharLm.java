@@ -1,0 +1,243 @@
+package dev.metascale.engine.model;
+
+import dev.metascale.engine.torch.ParamSet;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.global.torch;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/**
+ * A small causal character-level Transformer language model (GPT-style decoder: Radford et al.,
+ * "Improving Language Understanding by Generative Pre-Training", 2018; pre-layer-norm blocks as in
+ * GPT-2, Radford et al. 2019, sec. 2.3), functional like {@link Vit}. For character ids x_1..x_T:
+ * <pre>
+ *   z_0 = E[x_t] + P_t                                 (learned character and position embeddings, width d)
+ *   z'_l = z_{l−1} + CausalMSA(LN(z_{l−1}))            (h heads; position t attends to positions ≤ t)
+ *   z_l  = z'_l + MLP(LN(z'_l))                         (MLP d → 4d → d, GELU)
+ *   features_t = LN(z_{L,t}),   logits_t = W features_t + b   (the head: vocabulary outputs)
+ * </pre>
+ * where CausalMSA(z) = concat_j softmax(q_j k_jᵀ / √(d/h) + M) v_j · W_o with M_{ts} = −∞ for s > t.
+ * Position t's logits predict character x_{t+1}: a window of T + 1 characters gives T targets.
+ *
+ * <p>Shapes: {@link #features} takes int64 ids [n, T] and returns [n·T, d] (position-major within
+ * each window), so {@link #logits} = {@link LinearHead} on them is [n·T, vocabulary], the layout of
+ * {@link dev.metascale.engine.data.Modality#CHARACTER_WINDOWS} targets. The output projection is the
+ * model's {@link LinearHead} ({@code head.weight} [vocabulary, d]); the character embedding is not
+ * tied to it. Attention is written with matmuls so that second-order gradients work.
+ *
+ * <p>Presets ({@link #PRESETS}): {@code tiny} d=64, 2 blocks, 2 heads; {@code small} d=128, 4 blocks,
+ * 4 heads; {@code base} d=256, 6 blocks, 8 heads. With the udhr vocabulary (~2,000 characters) and
+ * T = 64 they hold ~0.36 M, ~1.3 M and ~5.8 M parameters (two thirds of tiny's are the embedding and
+ * the head: {@link #parameterCount}).
+ */
+public final class CharLm implements Model {
+
+    /** Width, depth and heads of a preset. */
+    public record Preset(int dim, int depth, int heads) {
+    }
+
+    public static final Map<String, Preset> PRESETS = Map.of(
+            "tiny", new Preset(64, 2, 2),
+            "small", new Preset(128, 4, 4),
+            "base", new Preset(256, 6, 8));
+    public static final String DEFAULT_PRESET = "tiny";
+    private static final int MLP_RATIO = 4;
+    private static final double LN_EPS = 1e-5;
+
+    private final String preset;
+    private final Preset shape;
+    private final int vocabulary;
+    private final int context;
+
+    /**
+     * @param vocabulary characters (ids 0..vocabulary−1), the size of the embedding table and of the head
+     * @param context    T: the longest input; positions 0..T−1 have embeddings
+     */
+    public CharLm(String preset, Preset shape, int vocabulary, int context) {
+        if (shape.dim() % shape.heads() != 0) {
+            throw new IllegalArgumentException("char-lm: width " + shape.dim() + " is not divisible by " + shape.heads() + " heads");
+        }
+        if (vocabulary < 2 || context < 1) {
+            throw new IllegalArgumentException("char-lm needs a vocabulary of at least 2 characters and a context of at least 1,"
+                    + " got " + vocabulary + " and " + context);
+        }
+        this.preset = preset;
+        this.shape = shape;
+        this.vocabulary = vocabulary;
+        this.context = context;
+    }
+
+    /** The preset named {@code size} ("" = {@value #DEFAULT_PRESET}). */
+    public static CharLm preset(String size, int vocabulary, int context) {
+        String name = size == null || size.isEmpty() ? DEFAULT_PRESET : size;
+        Preset p = PRESETS.get(name);
+        if (p == null) {
+            throw new IllegalArgumentException("unknown char-lm size '" + name + "'; use one of "
+                    + PRESETS.keySet().stream().sorted().toList());
+        }
+        return new CharLm(name, p, vocabulary, context);
+    }
+
+    @Override
+    public String name() {
+        return "char-lm-" + preset;
+    }
+
+    @Override
+    public int featureDim() {
+        return shape.dim();
+    }
+
+    public int vocabulary() {
+        return vocabulary;
+    }
+
+    public int context() {
+        return context;
+    }
+
+    /**
+     * Exact parameter count of {@link #init} with the vocabulary head: embeddings V·d + T·d, per block
+     * 2 norms (4d) + qkv (3d² + 3d) + projection (d² + d) + MLP (8d² + 5d) = 12d² + 13d, final norm 2d, head V·d + V.
+     */
+    public long parameterCount() {
+        long d = shape.dim();
+        return (long) vocabulary * d + (long) context * d + shape.depth() * (12 * d * d + 13 * d) + 2 * d
+                + (long) vocabulary * d + vocabulary;
+    }
+
+    /**
+     * @param outputs 0 for the body only; otherwise it must be the vocabulary: a language model's head
+     *                predicts the next character
+     */
+    @Override
+    public ParamSet init(long seed, int outputs, torch.ScalarType dtype) {
+        if (outputs != 0 && outputs != vocabulary) {
+            throw new IllegalArgumentException("char-lm predicts the next of " + vocabulary + " characters, so its head has "
+                    + vocabulary + " outputs, not " + outputs + "; size the head by the data set's vocabulary");
+        }
+        torch.manual_seed(seed);
+        int d = shape.dim();
+        int hidden = MLP_RATIO * d;
+        List<String> names = new ArrayList<>();
+        List<Tensor> tensors = new ArrayList<>();
+        names.add("tok_embed");
+        tensors.add(Init.leaf(normal(new long[]{vocabulary, d}, dtype)));
+        names.add("pos_embed");
+        tensors.add(Init.leaf(normal(new long[]{context, d}, dtype)));
+        for (int l = 0; l < shape.depth(); l++) {
+            String b = "block" + l;
+            addNorm(names, tensors, b + ".ln1", d, dtype);
+            addLinear(names, tensors, b + ".attn.qkv", 3 * d, d, dtype);
+            addLinear(names, tensors, b + ".attn.proj", d, d, dtype);
+            addNorm(names, tensors, b + ".ln2", d, dtype);
+            addLinear(names, tensors, b + ".mlp.fc1", hidden, d, dtype);
+            addLinear(names, tensors, b + ".mlp.fc2", d, hidden, dtype);
+        }
+        addNorm(names, tensors, "norm", d, dtype);
+        ParamSet body = new ParamSet(names, tensors);
+        return outputs > 0 ? body.with(LinearHead.create(d, vocabulary, dtype, false)) : body;
+    }
+
+    /** N(0, 0.02²), the GPT initialisation of weights and embeddings. */
+    private static Tensor normal(long[] shape, torch.ScalarType dtype) {
+        return torch.randn(shape, new TensorOptions(dtype)).mul_(new Scalar(0.02));
+    }
+
+    private static void addLinear(List<String> names, List<Tensor> tensors, String prefix, int out, int in, torch.ScalarType dtype) {
+        names.add(prefix + ".weight");
+        tensors.add(Init.leaf(normal(new long[]{out, in}, dtype)));
+        names.add(prefix + ".bias");
+        tensors.add(Init.leaf(Init.constant(new long[]{out}, 0.0, dtype)));
+    }
+
+    private static void addNorm(List<String> names, List<Tensor> tensors, String prefix, int d, torch.ScalarType dtype) {
+        names.add(prefix + ".weight");
+        tensors.add(Init.leaf(Init.constant(new long[]{d}, 1.0, dtype)));
+        names.add(prefix + ".bias");
+        tensors.add(Init.leaf(Init.constant(new long[]{d}, 0.0, dtype)));
+    }
+
+    private static Tensor linear(ParamSet p, String prefix, Tensor x) {
+        return torch.linear(x, p.get(prefix + ".weight"), new TensorOptional(p.get(prefix + ".bias")));
+    }
+
+    private Tensor norm(ParamSet p, String prefix, Tensor x) {
+        return torch.layer_norm(x, new long[]{shape.dim()}, new TensorOptional(p.get(prefix + ".weight")),
+                new TensorOptional(p.get(prefix + ".bias")), LN_EPS, false);
+    }
+
+    /** Causal multi-head self-attention over [n, t, d]: position t sees positions 0..t. */
+    private Tensor attention(ParamSet p, String prefix, Tensor x, Tensor future) {
+        long n = x.size(0);
+        long t = x.size(1);
+        int d = shape.dim();
+        int h = shape.heads();
+        long dh = d / h;
+        Tensor qkv = linear(p, prefix + ".qkv", x).reshape(n, t, 3, h, dh).permute(2, 0, 3, 1, 4); // [3, n, h, t, dh]
+        Tensor q = qkv.select(0, 0);
+        Tensor k = qkv.select(0, 1);
+        Tensor v = qkv.select(0, 2);
+        Tensor scores = q.matmul(k.transpose(-2, -1)).mul(new Scalar(1.0 / Math.sqrt(dh)));     // [n, h, t, t]
+        Tensor masked = scores.masked_fill(future, new Scalar(Double.NEGATIVE_INFINITY));
+        Tensor mixed = torch.softmax(masked, -1).matmul(v);                                       // [n, h, t, dh]
+        return linear(p, prefix + ".proj", mixed.transpose(1, 2).reshape(n, t, d));
+    }
+
+    /** Features [n·T, d] of character ids [n, T] (int64), T ≤ the context. */
+    @Override
+    public Tensor features(ParamSet p, Tensor ids) {
+        return features(p, ids, BlockHook.IDENTITY);
+    }
+
+    @Override
+    public Tensor features(ParamSet p, Tensor ids, BlockHook hook) {
+        if (ids.dim() != 2) {
+            throw new IllegalArgumentException("char-lm reads character ids [n, T], got a tensor of " + ids.dim() + " dimensions");
+        }
+        long t = ids.size(1);
+        if (t > context) {
+            throw new IllegalArgumentException("char-lm was built for windows of at most " + context + " characters, got " + t);
+        }
+        Tensor pos = p.get("pos_embed").narrow(0, 0, t);
+        Tensor z = torch.embedding(p.get("tok_embed"), ids).add(pos);                               // [n, t, d]
+        Tensor future = torch.triu(torch.ones(new long[]{t, t}, new TensorOptions(torch.ScalarType.Bool)), 1);
+        for (int l = 0; l < shape.depth(); l++) {
+            String b = "block" + l;
+            z = z.add(attention(p, b + ".attn", norm(p, b + ".ln1", z), future));
+            Tensor mlp = linear(p, b + ".mlp.fc2", torch.gelu(linear(p, b + ".mlp.fc1", norm(p, b + ".ln2", z))));
+            z = hook.apply(l, z.add(mlp));
+        }
+        return norm(p, "norm", z).reshape(-1, shape.dim());
+    }
+
+    @Override
+    public List<dev.metascale.engine.model.BlockShape> blocks() {
+        List<BlockShape> shapes = new ArrayList<>();
+        for (int l = 0; l < shape.depth(); l++) {
+            shapes.add(BlockShape.tokens(shape.dim(), context));
+        }
+        return shapes;
+    }
+
+    /**
+     * Matmuls only (2 FLOPs per multiply-add; embedding look-ups, norms, softmax, GELU and additions
+     * not counted), per window of T = context positions: per block 24·T·d² + 4·T²·d (as {@link Vit}; the
+     * causal mask does not skip the masked products), head 2·T·d·V. A language model's head always has
+     * the vocabulary's V outputs, so any {@code outputs} > 0 counts that head (the trial's sampler says
+     * one "way" per language task).
+     */
+    @Override
+    public OptionalLong forwardFlops(long batch, int outputs) {
+        long t = context;
+        long d = shape.dim();
+        long perExample = shape.depth() * (24 * t * d * d + 4 * t * t * d) + (outputs > 0 ? 2 * t * d * vocabulary : 0);
+        return OptionalLong.of(batch * perExample);
+    }
+}
