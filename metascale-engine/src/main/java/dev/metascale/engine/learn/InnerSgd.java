@@ -32,22 +32,37 @@ final class InnerSgd {
      * the step). Otherwise the result is a fresh leaf that requires grad, cut from p's graph.
      */
     static ParamSet step(ParamSet p, Tensor loss, double lr, boolean differentiable) {
-        List<Tensor> grads = gradients(loss, p, differentiable);
+        if (differentiable) {
+            return differentiableStep(p, loss, lr);
+        }
+        List<Tensor> grads = gradients(loss, p, false);
         Scalar alpha = new Scalar(lr);
         List<Tensor> next = new ArrayList<>(p.size());
-        if (differentiable) {
+        try (NoGradGuard guard = new NoGradGuard()) {
             for (int i = 0; i < p.size(); i++) {
                 next.add(p.tensors().get(i).sub(grads.get(i), alpha));
             }
-        } else {
-            try (NoGradGuard guard = new NoGradGuard()) {
-                for (int i = 0; i < p.size(); i++) {
-                    next.add(p.tensors().get(i).sub(grads.get(i), alpha));
-                }
-            }
-            next.forEach(t -> t.requires_grad_(true));
         }
-        return new ParamSet(p.names(), next);
+        next.forEach(t -> t.requires_grad_(true));
+        return p.withTensors(next);
+    }
+
+    /**
+     * The second-order inner step of MAML (Finn et al. 2017, eq. 1), p − lr·∇_p loss as a differentiable
+     * function of p, computed as {@code p.add(g, −lr)}. The value is bitwise that of {@code p.sub(g, lr)}
+     * (libtorch implements sub as add with the negated alpha), but in the meta-backward pass
+     * {@code SubBackward} forms −grad and then multiplies by lr (two kernels over every parameter), while
+     * {@code AddBackward} multiplies by −lr once; the product is the same bits (negation is exact).
+     */
+    static ParamSet differentiableStep(ParamSet p, Tensor loss, double lr) {
+        TensorVector g = torch.grad(new TensorVector(loss), p.vector(), new TensorVector(), new BoolOptional(true), true, false);
+        Scalar minusLr = new Scalar(-lr);
+        List<Tensor> next = new ArrayList<>(p.size());
+        for (int i = 0; i < p.size(); i++) {
+            next.add(p.tensors().get(i).add(g.get(i), minusLr)); // get(i) is a view into g: used here only
+        }
+        java.lang.ref.Reference.reachabilityFence(g);
+        return p.withTensors(next);
     }
 
     /** One non-differentiable step p − lr·g with given gradients: fresh leaves that require grad. */

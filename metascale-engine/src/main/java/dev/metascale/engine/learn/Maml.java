@@ -87,8 +87,13 @@ public class Maml implements MetaLearner {
         ParamSet fast = start;
         Scalar alpha = new Scalar(innerLr);
         for (int s = 0; s < steps; s++) {
+            if (differentiable) {
+                fast = InnerSgd.differentiableStep(fast, Losses.crossEntropy(model.logits(fast, task.supportX()), task.supportY()),
+                        innerLr);
+                continue;
+            }
             List<Tensor> grads;
-            if (!differentiable && recompute != null) {
+            if (recompute != null) {
                 grads = recompute.gradients(fast, List.of(task.supportX()),
                         (f, leaves) -> Losses.crossEntropy(LinearHead.apply(leaves, f.get(0)), task.supportY())).gradients();
             } else {
@@ -104,7 +109,7 @@ public class Maml implements MetaLearner {
             for (int i = 0; i < fast.size(); i++) {
                 next.add(fast.tensors().get(i).sub(grads.get(i), alpha));
             }
-            fast = new ParamSet(fast.names(), next);
+            fast = fast.withTensors(next);
         }
         return fast;
     }

@@ -21,8 +21,18 @@ final class OuterOptimizer {
         adam.retainReference();
     }
 
+    /**
+     * Single process: the gradients are released (set to none). Data-parallel: they are zeroed in place as views
+     * of the group's flat bucket ({@link DataParallel#zeroGradients}), which back-propagation accumulates into
+     * and the all-reduce then reduces without copying.
+     */
     void zeroGrad() {
-        adam.zero_grad(true);
+        java.util.Optional<DataParallel> dp = DataParallel.current();
+        if (dp.isPresent()) {
+            dp.get().zeroGradients(params);
+        } else {
+            adam.zero_grad(true);
+        }
     }
 
     void step() {

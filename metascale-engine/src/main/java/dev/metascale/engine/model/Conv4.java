@@ -28,6 +28,17 @@ public final class Conv4 implements Model {
     private static final long[] DILATION = {1, 1};
     private static final long[] POOL = {2, 2};
     private static final long[] NO_PAD = {0, 0};
+    private static final String[] CONV = new String[BLOCKS];
+    private static final String[] BN_WEIGHT = new String[BLOCKS];
+    private static final String[] BN_BIAS = new String[BLOCKS];
+
+    static {
+        for (int b = 0; b < BLOCKS; b++) {
+            CONV[b] = "block" + b + ".conv.weight";
+            BN_WEIGHT[b] = "block" + b + ".bn.weight";
+            BN_BIAS[b] = "block" + b + ".bn.bias";
+        }
+    }
 
     private final int inChannels;
     private final int channels;
@@ -64,11 +75,11 @@ public final class Conv4 implements Model {
         List<Tensor> tensors = new ArrayList<>();
         int in = inChannels;
         for (int b = 0; b < BLOCKS; b++) {
-            names.add("block" + b + ".conv.weight");
+            names.add(CONV[b]);
             tensors.add(Init.leaf(Init.heNormal(new long[]{channels, in, 3, 3}, in * 9L, dtype)));
-            names.add("block" + b + ".bn.weight");
+            names.add(BN_WEIGHT[b]);
             tensors.add(Init.leaf(Init.constant(new long[]{channels}, 1.0, dtype)));
-            names.add("block" + b + ".bn.bias");
+            names.add(BN_BIAS[b]);
             tensors.add(Init.leaf(Init.constant(new long[]{channels}, 0.0, dtype)));
             in = channels;
         }
@@ -103,12 +114,17 @@ public final class Conv4 implements Model {
         return x.reshape(x.size(0), -1);
     }
 
+    /**
+     * One block. The ReLU runs in place on batch norm's fresh output: batch norm's backward needs its input and
+     * saved statistics, not its output, and ReLU's backward needs only its result, so autograd allows it (also
+     * for second order) and one activation-sized buffer per block is saved.
+     */
     private static Tensor block(ParamSet p, int b, Tensor x) {
         TensorOptional none = new TensorOptional();
-        Tensor y = torch.conv2d(x, p.get("block" + b + ".conv.weight"), none, STRIDE, PAD, DILATION, 1);
-        y = torch.batch_norm(y, new TensorOptional(p.get("block" + b + ".bn.weight")),
-                new TensorOptional(p.get("block" + b + ".bn.bias")), none, none, true, 0.1, 1e-5, true);
-        y = torch.relu(y);
+        Tensor y = torch.conv2d(x, p.get(CONV[b]), none, STRIDE, PAD, DILATION, 1);
+        y = torch.batch_norm(y, new TensorOptional(p.get(BN_WEIGHT[b])), new TensorOptional(p.get(BN_BIAS[b])), none, none,
+                true, 0.1, 1e-5, true);
+        torch.relu_(y); // use y, not the returned object: a non-owning view of y's handle
         return torch.max_pool2d(y, POOL, POOL, NO_PAD, DILATION, false);
     }
 
@@ -125,7 +141,7 @@ public final class Conv4 implements Model {
 
     @Override
     public List<String> featureBlockParameters(int b) {
-        return List.of("block" + b + ".conv.weight", "block" + b + ".bn.weight", "block" + b + ".bn.bias");
+        return List.of(CONV[b], BN_WEIGHT[b], BN_BIAS[b]);
     }
 
     /**

@@ -20,17 +20,35 @@ public final class ParamSet {
     private final Map<String, Integer> index;
 
     public ParamSet(List<String> names, List<Tensor> tensors) {
+        this(names, tensors, null);
+    }
+
+    /** With {@code index} given, {@code names} is an already-checked name list and its index (shared, read-only). */
+    private ParamSet(List<String> names, List<Tensor> tensors, Map<String, Integer> index) {
         if (names.size() != tensors.size()) {
             throw new IllegalArgumentException(names.size() + " names for " + tensors.size() + " tensors");
         }
-        this.names = List.copyOf(names);
         this.tensors = Collections.unmodifiableList(new ArrayList<>(tensors));
+        if (index != null) {
+            this.names = names;
+            this.index = index;
+            return;
+        }
+        this.names = List.copyOf(names);
         this.index = new LinkedHashMap<>();
         for (int i = 0; i < names.size(); i++) {
-            if (index.put(names.get(i), i) != null) {
+            if (this.index.put(names.get(i), i) != null) {
                 throw new IllegalArgumentException("duplicate parameter name " + names.get(i));
             }
         }
+    }
+
+    /**
+     * The same names in the same order with new tensors (one per name): an inner-loop step's fast weights.
+     * Shares this set's name index instead of rebuilding it.
+     */
+    public ParamSet withTensors(List<Tensor> newTensors) {
+        return new ParamSet(names, newTensors, index);
     }
 
     public Tensor get(String name) {
@@ -75,7 +93,7 @@ public final class ParamSet {
         for (int i = 0; i < tensors.size(); i++) {
             out.add(f.apply(names.get(i), tensors.get(i)));
         }
-        return new ParamSet(names, out);
+        return withTensors(out);
     }
 
     /** The subset whose names start with {@code prefix}, in order. */

@@ -1,0 +1,163 @@
+package dev.metascale.bench;
+
+import dev.metascale.core.spec.AlgorithmSpec;
+import dev.metascale.core.spec.ModelSpec;
+import dev.metascale.engine.learn.Episode;
+import dev.metascale.engine.learn.Learners;
+import dev.metascale.engine.learn.MetaLearner;
+import dev.metascale.engine.model.Model;
+import dev.metascale.engine.model.Models;
+import dev.metascale.engine.probe.IterationTimer;
+import dev.metascale.engine.probe.ProcessMemory;
+import dev.metascale.engine.probe.SampledProfile;
+import dev.metascale.engine.torch.ArrayTensors;
+import dev.metascale.engine.torch.TorchRuntime;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Times metascale's second-order MAML meta-iteration on the configuration of {@code bench/reference/maml_reference.py}:
+ * the real engine path ({@link Models#create}, {@link Learners#create} "maml", {@link MetaLearner#metaStep} in a
+ * {@link PointerScope} per iteration, as {@code TrialExecutor} runs it), on random episode tensors of the right
+ * shapes. Prints one JSON line with the per-iteration wall seconds, their median and the process CPU seconds
+ * per timed iteration (all threads of the JVM, averaged over the timed iterations; less sensitive to other load).
+ *
+ * <p>{@code --harness} also runs the trial loop's per-iteration probes around each step (the
+ * {@link IterationTimer}, the {@link SampledProfile} hooks with the profiler off, the loss check) and reports
+ * the time spent in them, measured by {@code System.nanoTime} around the harness code only.
+ *
+ * <p>Usage: {@code MamlIteration --model mlp|conv4 [--threads N] [--warmup W] [--iterations N] [--harness]}.
+ */
+public final class MamlIteration {
+    private static final int SIDE = 28;
+
+    private MamlIteration() {
+    }
+
+    public static void main(String[] args) {
+        String modelName = null;
+        int threads = 1;
+        int warmup = 5;
+        int iterations = 20;
+        boolean harness = false;
+        int ways = 5;
+        int shots = 1;
+        int queries = 15;
+        int tasksPerStep = 4;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--model" -> modelName = args[++i];
+                case "--threads" -> threads = Integer.parseInt(args[++i]);
+                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+                case "--iterations" -> iterations = Integer.parseInt(args[++i]);
+                case "--harness" -> harness = true;
+                default -> throw new IllegalArgumentException("unknown argument '" + args[i]
+                        + "'; usage: MamlIteration --model mlp|conv4 [--threads N] [--warmup W] [--iterations N] [--harness]");
+            }
+        }
+        ModelSpec spec = switch (modelName == null ? "" : modelName) {
+            case "mlp" -> new ModelSpec("mlp", null, List.of(256, 256), 0);
+            case "conv4" -> new ModelSpec("conv4", null, List.of(), 64);
+            default -> throw new IllegalArgumentException("--model must be mlp or conv4, got " + modelName);
+        };
+        TorchRuntime.configure(threads);
+        Model model = Models.create(spec, SIDE, SIDE);
+        MetaLearner learner = Learners.create(new AlgorithmSpec("maml", 0.01, 5, 5, 0.001, tasksPerStep), model, ways, ways,
+                0, torch.ScalarType.Float);
+        torch.manual_seed(1);
+        List<Episode> tasks = new ArrayList<>();
+        for (int t = 0; t < tasksPerStep; t++) {
+            tasks.add(new Episode(kept(torch.rand(ways * shots, 1, SIDE, SIDE)), kept(labels(ways, shots)),
+                    kept(torch.rand(ways * queries, 1, SIDE, SIDE)), kept(labels(ways, queries)), ways,
+                    new long[ways]));
+        }
+        double[] times = new double[iterations];
+        long cpuTimed = 0;
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long harnessNanos = 0;
+        IterationTimer timer = new IterationTimer(warmup + iterations, warmup);
+        SampledProfile profile = SampledProfile.forTrial("bench", 0); // profiler off: no warm-up window
+        if (harness) {
+            ProcessMemory.resetPeak();
+        }
+        for (int it = 0; it < warmup + iterations; it++) {
+            long h0 = System.nanoTime();
+            if (harness) {
+                profile.beforeIteration(it);
+            }
+            long h1 = System.nanoTime();
+            long start;
+            long end;
+            double loss;
+            if (it == warmup) {
+                cpuTimed = os.getProcessCpuTime();
+            }
+            try (PointerScope scope = new PointerScope()) {
+                start = System.nanoTime();
+                if (harness) {
+                    timer.begin();
+                }
+                loss = learner.metaStep(tasks);
+                if (harness) {
+                    timer.end();
+                }
+                end = System.nanoTime();
+            }
+            long h2 = System.nanoTime();
+            if (harness) {
+                profile.afterIteration(it);
+            }
+            if (!Double.isFinite(loss)) {
+                throw new IllegalStateException("loss diverged at iteration " + it + ": " + loss);
+            }
+            long h3 = System.nanoTime();
+            if (it >= warmup) {
+                times[it - warmup] = (end - start) / 1e9;
+                // harness code: the profile hooks, the scope's close and the loss check (outside the timed step)
+                harnessNanos += (h1 - h0) + (h3 - h2);
+            }
+        }
+        double cpuPerIteration = (os.getProcessCpuTime() - cpuTimed) / 1e9 / iterations;
+        double median = median(times);
+        StringBuilder json = new StringBuilder();
+        json.append(String.format(Locale.ROOT, "{\"side\": \"java\", \"model\": \"%s\", \"threads\": %d, \"torch\": \"%s\", "
+                        + "\"torch_threads\": %d, \"median_s\": %.6f, \"cpu_s\": %.6f", modelName, threads,
+                TorchRuntime.libtorchVersion(), torch.get_num_threads(), median, cpuPerIteration));
+        if (harness) {
+            json.append(String.format(Locale.ROOT, ", \"harness_s_per_iter\": %.9f, \"harness_fraction\": %.6f",
+                    harnessNanos / 1e9 / iterations, harnessNanos / 1e9 / iterations / median));
+        }
+        json.append(", \"iter_s\": [");
+        for (int i = 0; i < times.length; i++) {
+            json.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.6f", times[i]));
+        }
+        System.out.println(json.append("]}"));
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+                : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+    }
+
+    private static Tensor labels(int ways, int perClass) {
+        long[] y = new long[ways * perClass];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = i / perClass;
+        }
+        return ArrayTensors.longs(y, y.length);
+    }
+
+    private static Tensor kept(Tensor t) {
+        t.retainReference();
+        return t;
+    }
+}
