@@ -5,7 +5,8 @@ import java.util.List;
 /** The registry of data sets by suite name. */
 public final class Datasets {
     private static final List<String> NAMES = List.of(GlyphsDataset.NAME, SyntheticDataset.NAME,
-        IdxDataset.FASHION_MNIST, IdxDataset.MNIST, ImageFolderDataset.NAME);
+        IdxDataset.FASHION_MNIST, IdxDataset.MNIST, ImageFolderDataset.NAME,
+        WordNetDataset.NAME, WordNetDataset.LEXNAME, TextTableDataset.NAME);
 
     private Datasets() {
     }
@@ -20,7 +21,9 @@ public final class Datasets {
      * (64 / 16 / 32 generated classes of 20 examples, seeded with {@code splitSeed}),
      * {@code fashion-mnist} and {@code mnist} ({@link IdxDataset}: classes 0-4 train, 5-9 test) or
      * {@code image-folder} ({@link ImageFolderDataset}: the folder in {@code METASCALE_IMAGE_FOLDER},
-     * classes split by {@code splitSeed}).
+     * classes split by {@code splitSeed}), {@code wordnet} / {@code wordnet-lexname} ({@link WordNetDataset}:
+     * glosses by hypernym / lexicographer file) or {@code text-table} ({@link TextTableDataset}: the CSV/JSONL
+     * file in {@code METASCALE_TEXT_TABLE}).
      *
      * @throws IllegalArgumentException for an unknown name (the message lists the known ones)
      * @throws DatasetUnavailableException when files the data set needs are missing (the message says how to install them)
@@ -32,6 +35,8 @@ public final class Datasets {
             case SyntheticDataset.NAME -> SyntheticDataset.create(splitSeed, 64, 16, 32, 20);
             case IdxDataset.FASHION_MNIST, IdxDataset.MNIST -> IdxDataset.open(name);
             case ImageFolderDataset.NAME -> ImageFolderDataset.openFromEnvironment(splitSeed);
+            case WordNetDataset.NAME, WordNetDataset.LEXNAME -> WordNetDataset.openDefault(name, splitSeed);
+            case TextTableDataset.NAME -> TextTableDataset.openFromEnvironment(splitSeed);
             default -> throw new IllegalArgumentException("unknown data set '" + name + "'; available: "
                 + String.join(", ", NAMES));
         };
