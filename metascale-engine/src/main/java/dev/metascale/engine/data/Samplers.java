@@ -21,10 +21,11 @@ public final class Samplers {
      */
     public static EpisodeSampler create(SamplerSpec spec, FewShotDataset dataset, Split split) {
         return switch (spec.kind()) {
-            case "fixed" -> new FixedEpisodeSampler(dataset, split, spec.ways(), spec.shots(), spec.query());
-            case "meta-dataset" -> new MetaDatasetSampler(dataset, split);
+            case "fixed" -> new FixedEpisodeSampler(dataset, split, spec.ways(), spec.shots(), spec.query(),
+                    spec.skipSmallClasses());
+            case "meta-dataset" -> new MetaDatasetSampler(dataset, split, spec.skipSmallClasses());
             case "imbalanced" -> new ImbalancedEpisodeSampler(dataset, split, spec.ways(), spec.minShots(),
-                    spec.maxShots(), spec.query());
+                    spec.maxShots(), spec.query(), spec.skipSmallClasses());
             default -> throw new IllegalArgumentException("unknown sampler '" + spec.kind() + "'; available: "
                     + String.join(", ", KINDS) + " (see `metascale list`)");
         };
