@@ -62,7 +62,7 @@ public final class TextDataset implements FewShotDataset {
      * cache) and builds the data set. {@code hash} must cover everything that determines the texts
      * and the splits; {@link #TOKENIZATION} is added to it here.
      */
-    static TextDataset build(String name, String version, String hash, Map<Split, List<TextClass>> classes, Path cacheRoot) {
+    public static TextDataset build(String name, String version, String hash, Map<Split, List<TextClass>> classes, Path cacheRoot) {
         Map<Split, List<TextClass>> copy = new EnumMap<>(Split.class);
         List<String> all = new ArrayList<>();
         for (Split s : Split.values()) {

@@ -15,6 +15,21 @@ import org.junit.jupiter.api.Test;
 /** The benchmark suites of this data layer load and validate, and draw samplers this layer builds. */
 class BenchmarkSuitesTest {
     private static final Path SUITES = Path.of("..", "suites");
+    /** A one-class text data set for building the text models. */
+    private static final FewShotDataset TEXTS = TextDataset.build("t", "t-1", "0",
+        java.util.Map.of(Split.TRAIN, List.of(new TextDataset.TextClass("a", "a", List.of("a text")))), null);
+
+    @Test
+    void nlpMinilmIsWordNet5Way5ShotOnMinilmWithTheSevenLearners() throws Exception {
+        Suite suite = SuiteLoader.load(SUITES.resolve("nlp-minilm.yaml"));
+        assertEquals(Set.of("maml", "fomaml", "anil", "protonet", "lora", "finetune", "linear-probe"),
+            suite.trials().stream().map(t -> t.algorithm().name()).collect(Collectors.toSet()));
+        for (TrialSpec t : suite.trials()) {
+            assertEquals("wordnet", t.dataset());
+            assertEquals("minilm", t.model().arch());
+            assertEquals(List.of(5, 5, 15), List.of(t.sampler().ways(), t.sampler().shots(), t.sampler().query()));
+        }
+    }
 
     @Test
     void glyphsStandardHasTheFourConfigurationsAnd600TestEpisodes() throws Exception {
@@ -44,7 +59,11 @@ class BenchmarkSuitesTest {
             Suite suite = SuiteLoader.load(file);
             assertTrue(!suite.trials().isEmpty(), file + " expands to no trial");
             for (TrialSpec t : suite.trials()) {
-                dev.metascale.engine.model.Models.create(t.model(), 28, 28);
+                if (t.model().arch().equals("minilm")) {
+                    dev.metascale.engine.model.Models.create(t.model(), TEXTS);
+                } else {
+                    dev.metascale.engine.model.Models.create(t.model(), 28, 28);
+                }
             }
         }
     }
