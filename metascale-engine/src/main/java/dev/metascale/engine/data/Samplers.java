@@ -15,7 +15,9 @@ public final class Samplers {
     /**
      * {@code fixed}: {@link FixedEpisodeSampler} (ways, shots, query); {@code meta-dataset}:
      * {@link MetaDatasetSampler} (ways, shots and query are drawn; the spec's are ignored);
-     * {@code imbalanced}: {@link ImbalancedEpisodeSampler} (ways, min_shots, max_shots, query).
+     * {@code imbalanced}: {@link ImbalancedEpisodeSampler} (ways, min_shots, max_shots, query). With
+     * {@code skip_small_classes} a class too small for the episodes is left out instead of failing
+     * ({@link EligibleClasses}).
      *
      * @throws IllegalArgumentException for an unknown kind or counts the data set cannot serve
      */
