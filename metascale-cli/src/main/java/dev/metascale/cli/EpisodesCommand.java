@@ -13,6 +13,7 @@ import dev.metascale.engine.data.EpisodeSampler;
 import dev.metascale.engine.data.FewShotDataset;
 import dev.metascale.engine.data.Samplers;
 import dev.metascale.engine.data.Split;
+import dev.metascale.engine.data.TextDataset;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -27,7 +28,9 @@ import java.util.concurrent.Callable;
  * sampler and seed draws them (same split seed as the trial loop). With {@code --json}, one JSON
  * object per line: {@code index}, {@code dataset}, {@code split}, {@code classes} (names),
  * {@code ways}, {@code shots} and {@code query} (per-class counts), and with {@code --examples}
- * also {@code support_examples} / {@code query_examples} (per-class example indices).
+ * also {@code support_examples} / {@code query_examples} (per-class example indices) and, for a text
+ * data set ({@code wordnet}, {@code wordnet-lexname}, {@code text-table}), {@code support_texts} /
+ * {@code query_texts}: the texts the token ids encode, per class.
  */
 @Command(name = "episodes", mixinStandardHelpOptions = true,
         description = "Prints the episodes a sampler draws (classes and per-class shot/query counts).")
@@ -65,8 +68,11 @@ public final class EpisodesCommand implements Callable<Integer> {
     @Option(names = "--json", description = "one JSON object per line per episode")
     boolean json;
 
-    @Option(names = "--examples", description = "also print the example indices of each class")
+    @Option(names = "--examples", description = "also print the example indices of each class (and the texts of a text data set)")
     boolean examples;
+
+    @Option(names = "--skip-small-classes", description = "leave out classes too small for the episodes (sampler.skip_small_classes)")
+    boolean skipSmallClasses;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -90,7 +96,7 @@ public final class EpisodesCommand implements Callable<Integer> {
         EpisodeSampler episodeSampler;
         try {
             data = Datasets.open(dataset, TrialExecutor.SPLIT_SEED);
-            episodeSampler = Samplers.create(new SamplerSpec(sampler, ways, shots, query, minShots, maxShots), data, s);
+            episodeSampler = Samplers.create(new SamplerSpec(sampler, ways, shots, query, minShots, maxShots, skipSmallClasses), data, s);
         } catch (DatasetUnavailableException | CorruptDataException e) {
             err.println("error: " + e.getMessage());
             return Main.EXIT_FAILED;
@@ -118,15 +124,38 @@ public final class EpisodesCommand implements Callable<Integer> {
                     e.support().forEach(a -> Arrays.stream(a).forEach(support.addArray()::add));
                     ArrayNode queries = line.putArray("query_examples");
                     e.query().forEach(a -> Arrays.stream(a).forEach(queries.addArray()::add));
+                    if (data instanceof TextDataset text) {
+                        line.set("support_texts", texts(text, e, e.support()));
+                        line.set("query_texts", texts(text, e, e.query()));
+                    }
                 }
                 out.println(Json.MAPPER.writeValueAsString(line));
             } else {
                 out.printf("episode %d: %d-way, %d support, %d query: %s%n", i, e.ways(), e.supportSize(), e.querySize(),
                         describe(e, names, shotCounts, queryCounts));
+                if (examples && data instanceof TextDataset text) {
+                    for (int l = 0; l < e.ways(); l++) {
+                        for (int x : e.support().get(l)) {
+                            out.printf("  %s support: %s%n", names.get(e.classes().get(l)), text.text(s, e.classes().get(l), x));
+                        }
+                    }
+                }
             }
         }
         out.flush();
         return Main.EXIT_OK;
+    }
+
+    /** Per class (in label order), the texts of the chosen examples. */
+    private static ArrayNode texts(TextDataset data, EpisodeIndex e, List<int[]> chosen) {
+        ArrayNode out = Json.MAPPER.createArrayNode();
+        for (int l = 0; l < e.ways(); l++) {
+            ArrayNode cls = out.addArray();
+            for (int x : chosen.get(l)) {
+                cls.add(data.text(e.split(), e.classes().get(l), x));
+            }
+        }
+        return out;
     }
 
     private static String describe(EpisodeIndex e, List<String> names, int[] shots, int[] queries) {

@@ -91,4 +91,22 @@ class EpisodesCommandTest {
         assertEquals(Main.EXIT_OK, execute("episodes", "--dataset", "synthetic", "--count", "2"));
         assertTrue(out.toString().startsWith("episode 0: 5-way, 5 support, 75 query:"), out.toString());
     }
+
+    /** The installed WordNet: each episode lists the glosses it draws, per class, matching the counts. */
+    @Test
+    void wordnetEpisodesShowTheGlossTexts() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isRegularFile(java.nio.file.Path.of("/usr/share/wordnet/data.noun")),
+                "wordnet-base not installed");
+        assertEquals(0, execute("episodes", "--dataset", "wordnet", "--ways", "5", "--shots", "5", "--query", "15",
+                "--count", "2", "--json", "--examples"), err.toString());
+        for (JsonNode e : lines()) {
+            assertEquals("wordnet", e.get("dataset").asText());
+            assertEquals(5, e.get("support_texts").size());
+            for (int l = 0; l < 5; l++) {
+                assertEquals(5, e.get("support_texts").get(l).size());
+                assertEquals(15, e.get("query_texts").get(l).size());
+                assertTrue(e.get("support_texts").get(l).get(0).asText().length() > 3, e.toString());
+            }
+        }
+    }
 }

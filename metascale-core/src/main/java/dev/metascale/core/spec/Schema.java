@@ -36,6 +36,7 @@ final class Schema {
         NAME("a name"),
         /** Activation-checkpointing segments: true = 2, false = 0, or a count. */
         SEGMENTS("true, false or a segment count"),
+        BOOL("true or false"),
         INT_LIST("a list of integers"),
         LONG_LIST("a list of integers");
 
@@ -171,6 +172,12 @@ final class Schema {
                         }
                     }
                 }
+                case BOOL -> {
+                    if (node instanceof Scalar s && s.value() instanceof Boolean b) {
+                        return b;
+                    }
+                    problem = "expected " + kind.expected + ", got " + node.describe();
+                }
                 case INT_LIST, LONG_LIST -> {
                     return list(node, key, problems);
                 }
@@ -217,11 +224,13 @@ final class Schema {
             Field.integer("sampler.query", 15, Bound.atLeast(1)),
             Field.integer("sampler.min_shots", 1, Bound.atLeast(1)),
             Field.integer("sampler.max_shots", 5, Bound.atLeast(1)),
+            new Field("sampler.skip_small_classes", Kind.BOOL, false, null, null),
 
             Field.name("model.arch", "conv4", Names.catalog("model", Catalog.MODELS)),
             new Field("model.size", Kind.TEXT, "", null, null),
             new Field("model.hidden", Kind.INT_LIST, List.of(256, 256), Bound.atLeast(1), null),
             Field.integer("model.channels", 64, Bound.atLeast(1)),
+            Field.integer("model.frozen_layers", 0, Bound.atLeast(0)),
 
             Field.name("algorithm.name", "maml", Names.catalog("algorithm", Catalog.ALGORITHMS)),
             Field.real("algorithm.inner_lr", 0.4, Bound.above(0)),

@@ -77,6 +77,10 @@ final class TrialGrid {
         return why + "; for udhr use one of " + String.join(", ", LANGUAGE_MODEL_LEARNERS);
     }
 
+    /** Data sets of token sequences (engine: Modality.TOKENS) and the models that read them. */
+    private static final List<String> TOKEN_DATASETS = List.of("wordnet", "wordnet-lexname", "text-table");
+    private static final List<String> TOKEN_MODELS = List.of("minilm");
+
     private static final List<Rule> RULES = List.of(
             new Rule(List.of("sampler.ways", "dataset"),
                     c -> !languageModel(c.text("dataset")) && c.integer("sampler.ways") < 2,
@@ -104,6 +108,26 @@ final class TrialGrid {
                     c -> c.text("eval.dataset") != null && languageModel(c.text("eval.dataset")) != languageModel(c.text("dataset")),
                     c -> "cross-domain evaluation needs the same kind of task on both sides: " + c.text("dataset") + " and "
                             + c.text("eval.dataset") + " are not both language-model (or both classification) data sets"),
+            new Rule(List.of("dataset", "model.arch"),
+                    c -> TOKEN_DATASETS.contains(c.text("dataset")) && !TOKEN_MODELS.contains(c.text("model.arch")),
+                    c -> "data set " + c.text("dataset") + " holds texts (token sequences), which model " + c.text("model.arch")
+                            + " cannot read; use model.arch: minilm"),
+            new Rule(List.of("model.arch", "dataset"),
+                    c -> TOKEN_MODELS.contains(c.text("model.arch")) && !TOKEN_DATASETS.contains(c.text("dataset")),
+                    c -> "model " + c.text("model.arch") + " reads texts (token sequences), but data set " + c.text("dataset")
+                            + " does not hold them; use it with " + String.join(", ", TOKEN_DATASETS)),
+            new Rule(List.of("eval.dataset", "dataset"),
+                    c -> TOKEN_DATASETS.contains(c.text("eval.dataset")) != TOKEN_DATASETS.contains(c.text("dataset")),
+                    c -> "eval.dataset " + c.text("eval.dataset") + " and dataset " + c.text("dataset") + " hold different kinds"
+                            + " of examples (texts vs. images), so one model cannot read both; evaluate on a data set of the same kind"),
+            new Rule(List.of("model.frozen_layers", "model.arch"),
+                    c -> c.integer("model.frozen_layers") > 0
+                            && (!"minilm".equals(c.text("model.arch")) || c.integer("model.frozen_layers") > 5),
+                    c -> "minilm".equals(c.text("model.arch"))
+                            ? "minilm has 6 Transformer layers and at least the top one is learnt: frozen_layers must be 0..5, got "
+                                    + c.integer("model.frozen_layers")
+                            : "frozen_layers applies to the pretrained model minilm only, not " + c.text("model.arch")
+                                    + "; remove it"),
             new Rule(List.of("train.warmup", "train.iterations"),
                     c -> c.integer("train.warmup") >= c.integer("train.iterations"),
                     c -> "warmup (" + c.integer("train.warmup") + ") must be less than iterations ("
@@ -304,6 +328,10 @@ final class TrialGrid {
             return (String) settings.get(path).value();
         }
 
+        boolean bool(String path) {
+            return (Boolean) settings.get(path).value();
+        }
+
         @SuppressWarnings("unchecked")
         List<Integer> integers(String path) {
             return (List<Integer>) settings.get(path).value();
@@ -313,8 +341,9 @@ final class TrialGrid {
             return new TrialSpec(suite,
                     text("dataset"),
                     new SamplerSpec(text("sampler.kind"), integer("sampler.ways"), integer("sampler.shots"), integer("sampler.query"),
-                            integer("sampler.min_shots"), integer("sampler.max_shots")),
-                    new ModelSpec(text("model.arch"), text("model.size"), integers("model.hidden"), integer("model.channels")),
+                            integer("sampler.min_shots"), integer("sampler.max_shots"), bool("sampler.skip_small_classes")),
+                    new ModelSpec(text("model.arch"), text("model.size"), integers("model.hidden"), integer("model.channels"),
+                            integer("model.frozen_layers")),
                     new AlgorithmSpec(text("algorithm.name"), real("algorithm.inner_lr"), integer("algorithm.inner_steps"),
                             integer("algorithm.eval_inner_steps"), real("algorithm.outer_lr"), integer("algorithm.meta_batch"),
                             integer("algorithm.cg_steps"), real("algorithm.imaml_lambda"), integer("algorithm.lora_rank"),

@@ -240,14 +240,12 @@ class SuiteLoaderTest {
     void namesAreCheckedAgainstTheCatalog() {
         assertEquals(List.of(
                         "s.yaml:3:21: defaults.algorithm.name: unknown algorithm 'mamll'; did you mean 'maml'? (see `metascale list`)",
-                        "s.yaml:4:17: defaults.model.arch: 'minilm' is not available in this version of metascale (planned); available: conv4, mlp, resnet12, vit, char-lm",
-                        "s.yaml:5:12: defaults.dataset: unknown dataset 'cifar'; known: glyphs, synthetic, fashion-mnist, mnist, wordnet, udhr, image-folder, text-table (see `metascale list`)",
-                        "s.yaml:6:10: defaults.fault: unknown fault 'crash'; known: none, throw, exit, hang, oom"),
+                        "s.yaml:4:12: defaults.dataset: unknown dataset 'cifar'; known: glyphs, synthetic, fashion-mnist, mnist, wordnet, wordnet-lexname, udhr, image-folder, text-table (see `metascale list`)",
+                        "s.yaml:5:10: defaults.fault: unknown fault 'crash'; known: none, throw, exit, hang, oom"),
                 errors("""
                         name: x
                         defaults:
                           algorithm: {name: mamll}
-                          model: {arch: minilm}
                           dataset: cifar
                           fault: crash
                         """));

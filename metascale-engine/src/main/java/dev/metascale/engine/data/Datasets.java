@@ -5,7 +5,8 @@ import java.util.List;
 /** The registry of data sets by suite name. */
 public final class Datasets {
     private static final List<String> NAMES = List.of(GlyphsDataset.NAME, SyntheticDataset.NAME,
-        IdxDataset.FASHION_MNIST, IdxDataset.MNIST, ImageFolderDataset.NAME, UdhrDataset.NAME);
+        IdxDataset.FASHION_MNIST, IdxDataset.MNIST, ImageFolderDataset.NAME, UdhrDataset.NAME,
+        WordNetDataset.NAME, WordNetDataset.LEXNAME, TextTableDataset.NAME);
 
     private Datasets() {
     }
@@ -20,8 +21,10 @@ public final class Datasets {
      * (64 / 16 / 32 generated classes of 20 examples, seeded with {@code splitSeed}),
      * {@code fashion-mnist} and {@code mnist} ({@link IdxDataset}: classes 0-4 train, 5-9 test) or
      * {@code image-folder} ({@link ImageFolderDataset}: the folder in {@code METASCALE_IMAGE_FOLDER},
-     * classes split by {@code splitSeed}) or {@code udhr} ({@link UdhrDataset}: language-model windows, translations
-     * split by {@code splitSeed}).
+     * classes split by {@code splitSeed}), {@code udhr} ({@link UdhrDataset}: language-model windows, translations
+     * split by {@code splitSeed}), {@code wordnet} / {@code wordnet-lexname} ({@link WordNetDataset}:
+     * glosses by hypernym / lexicographer file) or {@code text-table} ({@link TextTableDataset}: the CSV/JSONL
+     * file in {@code METASCALE_TEXT_TABLE}).
      *
      * @throws IllegalArgumentException for an unknown name (the message lists the known ones)
      * @throws DatasetUnavailableException when files the data set needs are missing (the message says how to install them)
@@ -34,6 +37,8 @@ public final class Datasets {
             case IdxDataset.FASHION_MNIST, IdxDataset.MNIST -> IdxDataset.open(name);
             case ImageFolderDataset.NAME -> ImageFolderDataset.openFromEnvironment(splitSeed);
             case UdhrDataset.NAME -> UdhrDataset.open(splitSeed);
+            case WordNetDataset.NAME, WordNetDataset.LEXNAME -> WordNetDataset.openDefault(name, splitSeed);
+            case TextTableDataset.NAME -> TextTableDataset.openFromEnvironment(splitSeed);
             default -> throw new IllegalArgumentException("unknown data set '" + name + "'; available: "
                 + String.join(", ", NAMES));
         };

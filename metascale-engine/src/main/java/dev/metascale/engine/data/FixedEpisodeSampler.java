@@ -17,12 +17,23 @@ public final class FixedEpisodeSampler implements EpisodeSampler {
     private final int shots;
     private final int query;
     private final int[] examplesPerClass;
+    private final EligibleClasses eligible;
 
     /**
      * @throws IllegalArgumentException when the split has fewer than {@code ways} classes or a class
      *     has fewer than {@code shots + query} examples (the message names the class and the counts)
      */
     public FixedEpisodeSampler(FewShotDataset dataset, Split split, int ways, int shots, int query) {
+        this(dataset, split, ways, shots, query, false);
+    }
+
+    /**
+     * @param skipSmallClasses leave out classes with fewer than {@code shots + query} examples
+     *     instead of failing ({@code sampler.skip_small_classes}); see {@link #skipped()}
+     * @throws IllegalArgumentException when fewer than {@code ways} classes can be drawn, or a class is
+     *     too small and not skipped (the message names the class and the counts)
+     */
+    public FixedEpisodeSampler(FewShotDataset dataset, Split split, int ways, int shots, int query, boolean skipSmallClasses) {
         if (ways < 1 || shots < 1 || query < 1) {
             throw new IllegalArgumentException("ways, shots and query must each be >= 1, got ways=" + ways
                 + " shots=" + shots + " query=" + query);
@@ -31,20 +42,14 @@ public final class FixedEpisodeSampler implements EpisodeSampler {
         this.ways = ways;
         this.shots = shots;
         this.query = query;
-        List<String> names = dataset.classNames(split);
-        if (names.size() < ways) {
-            throw new IllegalArgumentException("split " + split + " of " + dataset.name() + " has " + names.size()
-                + " classes; " + ways + "-way episodes need at least " + ways);
-        }
-        examplesPerClass = new int[names.size()];
-        for (int c = 0; c < names.size(); c++) {
-            examplesPerClass[c] = dataset.examplesPerClass(split, c);
-            if (examplesPerClass[c] < shots + query) {
-                throw new IllegalArgumentException("class " + names.get(c) + " (index " + c + ") of split " + split
-                    + " of " + dataset.name() + " has " + examplesPerClass[c] + " examples; " + shots + "-shot episodes with "
-                    + query + " queries per class need at least " + (shots + query));
-            }
-        }
+        this.eligible = EligibleClasses.of(dataset, split, shots + query, ways, skipSmallClasses,
+            shots + "-shot episodes with " + query + " queries per class", "lower sampler.shots or sampler.query");
+        this.examplesPerClass = eligible.examples();
+    }
+
+    /** The classes left out because they have too few examples ("name (n examples)"); empty unless skipping. */
+    public java.util.List<String> skipped() {
+        return eligible.skipped();
     }
 
     @Override
@@ -56,7 +61,7 @@ public final class FixedEpisodeSampler implements EpisodeSampler {
         List<int[]> queries = new ArrayList<>(ways);
         for (int c : picked) {
             int[] examples = pick(rng, examplesPerClass[c], shots + query);
-            classes.add(c);
+            classes.add(eligible.indices()[c]);
             support.add(Arrays.copyOfRange(examples, 0, shots));
             queries.add(Arrays.copyOfRange(examples, shots, shots + query));
         }

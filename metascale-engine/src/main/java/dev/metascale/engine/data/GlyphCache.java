@@ -100,7 +100,8 @@ final class GlyphCache {
         }
     }
 
-    private static void write(Path file, byte[] bytes) throws IOException {
+    /** Writes {@code bytes} to a temporary file beside {@code file}, then moves it into place (atomically where supported). */
+    static void write(Path file, byte[] bytes) throws IOException {
         Files.createDirectories(file.getParent());
         Path temp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
         try {

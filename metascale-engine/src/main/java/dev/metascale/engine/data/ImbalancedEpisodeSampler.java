@@ -19,6 +19,7 @@ public final class ImbalancedEpisodeSampler implements EpisodeSampler {
     private final int maxShots;
     private final int query;
     private final int[] examplesPerClass;
+    private final EligibleClasses eligible;
 
     /**
      * @throws IllegalArgumentException for counts below 1, {@code minShots > maxShots}, a split with
@@ -26,6 +27,12 @@ public final class ImbalancedEpisodeSampler implements EpisodeSampler {
      *     (the message names the class and the counts)
      */
     public ImbalancedEpisodeSampler(FewShotDataset dataset, Split split, int ways, int minShots, int maxShots, int query) {
+        this(dataset, split, ways, minShots, maxShots, query, false);
+    }
+
+    /** @param skipSmallClasses leave out classes with fewer than {@code maxShots + query} examples instead of failing */
+    public ImbalancedEpisodeSampler(FewShotDataset dataset, Split split, int ways, int minShots, int maxShots, int query,
+                                    boolean skipSmallClasses) {
         if (ways < 1 || minShots < 1 || query < 1) {
             throw new IllegalArgumentException("imbalanced sampler: ways, min_shots and query must each be >= 1, got ways="
                 + ways + " min_shots=" + minShots + " query=" + query);
@@ -39,21 +46,14 @@ public final class ImbalancedEpisodeSampler implements EpisodeSampler {
         this.minShots = minShots;
         this.maxShots = maxShots;
         this.query = query;
-        List<String> names = dataset.classNames(split);
-        if (names.size() < ways) {
-            throw new IllegalArgumentException("split " + split + " of " + dataset.name() + " has " + names.size()
-                + " classes; " + ways + "-way episodes need at least " + ways + ": lower sampler.ways");
-        }
-        examplesPerClass = new int[names.size()];
-        for (int c = 0; c < names.size(); c++) {
-            examplesPerClass[c] = dataset.examplesPerClass(split, c);
-            if (examplesPerClass[c] < maxShots + query) {
-                throw new IllegalArgumentException("class " + names.get(c) + " (index " + c + ") of split " + split
-                    + " of " + dataset.name() + " has " + examplesPerClass[c] + " examples; up to " + maxShots
-                    + " shots with " + query + " queries per class need at least " + (maxShots + query)
-                    + ": lower sampler.max_shots or sampler.query");
-            }
-        }
+        this.eligible = EligibleClasses.of(dataset, split, maxShots + query, ways, skipSmallClasses,
+            "up to " + maxShots + " shots with " + query + " queries per class", "lower sampler.max_shots or sampler.query");
+        this.examplesPerClass = eligible.examples();
+    }
+
+    /** The classes left out because they have too few examples; empty unless skipping. */
+    public List<String> skipped() {
+        return eligible.skipped();
     }
 
     @Override
@@ -66,7 +66,7 @@ public final class ImbalancedEpisodeSampler implements EpisodeSampler {
         for (int c : picked) {
             int shots = minShots + rng.nextInt(maxShots - minShots + 1);
             int[] examples = FixedEpisodeSampler.pick(rng, examplesPerClass[c], shots + query);
-            classes.add(c);
+            classes.add(eligible.indices()[c]);
             support.add(Arrays.copyOfRange(examples, 0, shots));
             queries.add(Arrays.copyOfRange(examples, shots, shots + query));
         }

@@ -39,28 +39,32 @@ public final class MetaDatasetSampler implements EpisodeSampler {
 
     private final Split split;
     private final int[] examplesPerClass;
+    private final EligibleClasses eligible;
 
     /**
      * @throws IllegalArgumentException when the split has fewer than {@value #MIN_WAYS} classes or a
      *     class has fewer than 2 examples (one query and one support); the message names the class and counts
      */
     public MetaDatasetSampler(FewShotDataset dataset, Split split) {
+        this(dataset, split, false);
+    }
+
+    /** @param skipSmallClasses leave out classes with fewer than 2 examples instead of failing */
+    public MetaDatasetSampler(FewShotDataset dataset, Split split, boolean skipSmallClasses) {
         this.split = split;
-        List<String> names = dataset.classNames(split);
-        if (names.size() < MIN_WAYS) {
-            throw new IllegalArgumentException("split " + split + " of " + dataset.name() + " has " + names.size()
+        if (dataset.classNames(split).size() < MIN_WAYS) {
+            throw new IllegalArgumentException("split " + split + " of " + dataset.name() + " has " + dataset.classNames(split).size()
                 + " classes; meta-dataset episodes have at least " + MIN_WAYS + " ways: use a data set (or eval.dataset)"
                 + " with more classes in that split, or sampler kind fixed with fewer ways");
         }
-        examplesPerClass = new int[names.size()];
-        for (int c = 0; c < names.size(); c++) {
-            examplesPerClass[c] = dataset.examplesPerClass(split, c);
-            if (examplesPerClass[c] < 2) {
-                throw new IllegalArgumentException("class " + names.get(c) + " (index " + c + ") of split " + split
-                    + " of " + dataset.name() + " has " + examplesPerClass[c] + " example(s); meta-dataset episodes need"
-                    + " at least 2 per class (1 support + 1 query): add examples or remove the class");
-            }
-        }
+        this.eligible = EligibleClasses.of(dataset, split, 2, MIN_WAYS, skipSmallClasses,
+            "meta-dataset episodes (1 support + 1 query)", "add examples or remove the class");
+        this.examplesPerClass = eligible.examples();
+    }
+
+    /** The classes left out because they have fewer than 2 examples; empty unless skipping. */
+    public List<String> skipped() {
+        return eligible.skipped();
     }
 
     @Override
@@ -80,7 +84,7 @@ public final class MetaDatasetSampler implements EpisodeSampler {
         List<int[]> queries = new ArrayList<>(ways);
         for (int i = 0; i < ways; i++) {
             int[] examples = FixedEpisodeSampler.pick(rng, sizes[i], shots[i] + query);
-            classList.add(classes[i]);
+            classList.add(eligible.indices()[classes[i]]);
             support.add(Arrays.copyOfRange(examples, 0, shots[i]));
             queries.add(Arrays.copyOfRange(examples, shots[i], shots[i] + query));
         }

@@ -15,16 +15,19 @@ public final class Samplers {
     /**
      * {@code fixed}: {@link FixedEpisodeSampler} (ways, shots, query); {@code meta-dataset}:
      * {@link MetaDatasetSampler} (ways, shots and query are drawn; the spec's are ignored);
-     * {@code imbalanced}: {@link ImbalancedEpisodeSampler} (ways, min_shots, max_shots, query).
+     * {@code imbalanced}: {@link ImbalancedEpisodeSampler} (ways, min_shots, max_shots, query). With
+     * {@code skip_small_classes} a class too small for the episodes is left out instead of failing
+     * ({@link EligibleClasses}).
      *
      * @throws IllegalArgumentException for an unknown kind or counts the data set cannot serve
      */
     public static EpisodeSampler create(SamplerSpec spec, FewShotDataset dataset, Split split) {
         return switch (spec.kind()) {
-            case "fixed" -> new FixedEpisodeSampler(dataset, split, spec.ways(), spec.shots(), spec.query());
-            case "meta-dataset" -> new MetaDatasetSampler(dataset, split);
+            case "fixed" -> new FixedEpisodeSampler(dataset, split, spec.ways(), spec.shots(), spec.query(),
+                    spec.skipSmallClasses());
+            case "meta-dataset" -> new MetaDatasetSampler(dataset, split, spec.skipSmallClasses());
             case "imbalanced" -> new ImbalancedEpisodeSampler(dataset, split, spec.ways(), spec.minShots(),
-                    spec.maxShots(), spec.query());
+                    spec.maxShots(), spec.query(), spec.skipSmallClasses());
             default -> throw new IllegalArgumentException("unknown sampler '" + spec.kind() + "'; available: "
                     + String.join(", ", KINDS) + " (see `metascale list`)");
         };

@@ -24,6 +24,14 @@ public final class Models {
             // A window holds T + 1 characters: T inputs, T next-character targets.
             return CharLm.preset(spec.size(), data.vocabularySize(), data.width() - 1);
         }
+        if (spec.arch().equals("minilm")) {
+            if (modality != Modality.TOKENS) {
+                throw new IllegalArgumentException("model 'minilm' reads token sequences, but data set '" + data.name()
+                        + "' holds " + modality.name().toLowerCase().replace('_', ' ') + "; use it with wordnet,"
+                        + " wordnet-lexname or text-table");
+            }
+            return new dev.metascale.engine.model.bert.PretrainedMiniLm(spec.frozenLayers());
+        }
         if (modality != Modality.IMAGE) {
             throw new IllegalArgumentException("model '" + spec.arch() + "' reads images, but data set '" + data.name()
                     + "' holds " + modality.name().toLowerCase().replace('_', ' ') + "; choose a model for that data"

@@ -15,6 +15,21 @@ import org.junit.jupiter.api.Test;
 /** The benchmark suites of this data layer load and validate, and draw samplers this layer builds. */
 class BenchmarkSuitesTest {
     private static final Path SUITES = Path.of("..", "suites");
+    /** A one-class text data set for building the text models. */
+    private static final FewShotDataset TEXTS = TextDataset.build("t", "t-1", "0",
+        java.util.Map.of(Split.TRAIN, List.of(new TextDataset.TextClass("a", "a", List.of("a text")))), null);
+
+    @Test
+    void nlpMinilmIsWordNet5Way5ShotOnMinilmWithTheSevenLearners() throws Exception {
+        Suite suite = SuiteLoader.load(SUITES.resolve("nlp-minilm.yaml"));
+        assertEquals(Set.of("maml", "fomaml", "anil", "protonet", "lora", "finetune", "linear-probe"),
+            suite.trials().stream().map(t -> t.algorithm().name()).collect(Collectors.toSet()));
+        for (TrialSpec t : suite.trials()) {
+            assertEquals("wordnet", t.dataset());
+            assertEquals("minilm", t.model().arch());
+            assertEquals(List.of(5, 5, 15), List.of(t.sampler().ways(), t.sampler().shots(), t.sampler().query()));
+        }
+    }
 
     @Test
     void glyphsStandardHasTheFourConfigurationsAnd600TestEpisodes() throws Exception {
@@ -46,6 +61,8 @@ class BenchmarkSuitesTest {
             for (TrialSpec t : suite.trials()) {
                 if (t.model().arch().equals("char-lm")) { // reads character windows, sized by the data set's vocabulary
                     dev.metascale.engine.model.CharLm.preset(t.model().size(), 100, 64);
+                } else if (t.model().arch().equals("minilm")) {
+                    dev.metascale.engine.model.Models.create(t.model(), TEXTS);
                 } else {
                     dev.metascale.engine.model.Models.create(t.model(), 28, 28);
                 }

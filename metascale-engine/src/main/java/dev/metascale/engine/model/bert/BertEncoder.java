@@ -1,5 +1,7 @@
 package dev.metascale.engine.model.bert;
 
+import dev.metascale.engine.model.BlockHook;
+import dev.metascale.engine.model.BlockShape;
 import dev.metascale.engine.model.LinearHead;
 import dev.metascale.engine.model.Model;
 import dev.metascale.engine.torch.ParamSet;
@@ -119,9 +121,25 @@ public final class BertEncoder implements Model {
     /** Sentence embeddings [n, hidden] of token ids [n, L] (int64, 0 = padding); see the class comment. */
     @Override
     public Tensor features(ParamSet params, Tensor tokenIds) {
+        return features(params, tokenIds, BlockHook.IDENTITY);
+    }
+
+    /** As {@link #features(ParamSet, Tensor)}, with {@code hook} applied to the output of every Transformer layer. */
+    @Override
+    public Tensor features(ParamSet params, Tensor tokenIds, BlockHook hook) {
         Tensor mask = paddingMask(tokenIds, params);
-        Tensor pooled = meanPool(lastHiddenState(params, tokenIds, null), mask);
+        Tensor pooled = meanPool(lastHiddenState(params, tokenIds, null, hook), mask);
         return normalize ? l2Normalize(pooled) : pooled;
+    }
+
+    /** One block per Transformer layer: token sequences [n, L, hidden] ({@link #nominalLength()} positions assumed). */
+    @Override
+    public List<BlockShape> blocks() {
+        List<BlockShape> shapes = new ArrayList<>(config.layers());
+        for (int i = 0; i < config.layers(); i++) {
+            shapes.add(BlockShape.tokens(config.hidden(), nominalLength));
+        }
+        return shapes;
     }
 
     /**
@@ -130,6 +148,11 @@ public final class BertEncoder implements Model {
      * @param tokenTypeIds int64 [n, L] segment ids, or null for all zeros
      */
     public Tensor lastHiddenState(ParamSet p, Tensor tokenIds, Tensor tokenTypeIds) {
+        return lastHiddenState(p, tokenIds, tokenTypeIds, BlockHook.IDENTITY);
+    }
+
+    /** As {@link #lastHiddenState(ParamSet, Tensor, Tensor)}, with {@code hook} applied to each layer's output. */
+    public Tensor lastHiddenState(ParamSet p, Tensor tokenIds, Tensor tokenTypeIds, BlockHook hook) {
         if (tokenIds.dim() != 2) {
             throw new IllegalArgumentException("BERT takes token ids [n, L], got " + tokenIds.dim() + " dimensions");
         }
@@ -163,6 +186,7 @@ public final class BertEncoder implements Model {
             x = layerNorm(p, l + "attention.output.LayerNorm", x.add(linear(p, l + "attention.output.dense", context)));
             Tensor inner = torch.gelu(linear(p, l + "intermediate.dense", x));
             x = layerNorm(p, l + "output.LayerNorm", x.add(linear(p, l + "output.dense", inner)));
+            x = hook.apply(i, x);
         }
         return x;
     }
