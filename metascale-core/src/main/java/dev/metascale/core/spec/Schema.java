@@ -255,7 +255,8 @@ final class Schema {
             new Field("techniques.checkpointing", Kind.SEGMENTS, 0, Bound.atLeast(0), null),
             Field.integer("techniques.world_size", 1, Bound.atLeast(1)),
             Field.name("techniques.scaling", "strong", Names.fixed("scaling", "strong", "weak")),
-            Field.integer("techniques.chunk", 0, Bound.atLeast(0)));
+            Field.integer("techniques.chunk", 0, Bound.atLeast(0)),
+            new Field("techniques.offload", Kind.BOOL, false, null, null));
 
     /** Per-trial worker timeout, a top-level key of the suite. */
     static final Field TIMEOUT = Field.integer("timeout_s", 7200, Bound.atLeast(1));

@@ -1,5 +1,6 @@
 package dev.metascale.core.spec;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
@@ -13,10 +14,18 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  *                      takes a full meta-batch)
  * @param chunk         tasks back-propagated together per chunk of the meta-batch (gradient
  *                      accumulation over chunks); 0 = one task at a time
+ * @param offload       keep checkpointed segments' inputs in host memory while a CUDA device computes
+ *                      (left out of the JSON, and so of the trial id, when false); rejected at validation
+ *                      on this CPU build, where every tensor already lives in host memory
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-public record TechniqueSpec(String precision, int checkpointing, int worldSize, String scaling, int chunk) {
+public record TechniqueSpec(String precision, int checkpointing, int worldSize, String scaling, int chunk,
+                            @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean offload) {
     public TechniqueSpec(String precision, int checkpointing, int worldSize) {
         this(precision, checkpointing, worldSize, "strong", 0);
+    }
+
+    public TechniqueSpec(String precision, int checkpointing, int worldSize, String scaling, int chunk) {
+        this(precision, checkpointing, worldSize, scaling, chunk, false);
     }
 }

@@ -148,6 +148,14 @@ final class TrialGrid {
             new Rule(List.of("techniques.checkpointing", "model.arch"),
                     c -> c.integer("techniques.checkpointing") > 0 && checkpointingRejection(c.text("model.arch")) != null,
                     c -> checkpointingRejection(c.text("model.arch"))),
+            new Rule(List.of("techniques.offload", "techniques.checkpointing"),
+                    c -> c.bool("techniques.offload"),
+                    c -> c.integer("techniques.checkpointing") == 0
+                            ? "offload moves the inputs of checkpointed segments to host memory, so it needs checkpointing: N;"
+                                    + " and it needs CUDA, which this build does not have: remove offload"
+                            : "offload keeps checkpointed segments' inputs in host memory while a CUDA device computes; this build"
+                                    + " runs libtorch on the CPU, where every tensor already lives in host memory: remove offload"
+                                    + " (checkpointing alone applies here)"),
             new Rule(List.of("techniques.chunk", "algorithm.name"),
                     c -> c.integer("techniques.chunk") > 0 && !CHUNKED.contains(c.text("algorithm.name")),
                     c -> "task chunking is implemented for maml, fomaml and protonet (which back-propagate a meta-loss);"
@@ -351,7 +359,7 @@ final class TrialGrid {
                     new TrainSpec(integer("train.iterations"), integer("train.warmup")),
                     new EvalSpec(integer("eval.episodes"), longValue("eval.seed"), text("eval.dataset")),
                     new TechniqueSpec(text("techniques.precision"), integer("techniques.checkpointing"), integer("techniques.world_size"),
-                            text("techniques.scaling"), integer("techniques.chunk")),
+                            text("techniques.scaling"), integer("techniques.chunk"), bool("techniques.offload")),
                     seed, timeoutS, text("fault"));
         }
     }

@@ -257,6 +257,22 @@ class SuiteLoaderTest {
                 errors("name: x\nsweep:\n  techniques.precision: [fp32,\n    fp16]\n"));
     }
 
+    @Test
+    void offloadNeedsCudaAndSaysSo() {
+        List<String> errors = errors("name: x\ndefaults:\n  techniques: {checkpointing: 2, offload: true}\n");
+        assertEquals(1, errors.size(), errors.toString());
+        assertTrue(errors.get(0).contains("offload keeps checkpointed segments' inputs in host memory while a CUDA device computes"),
+                errors.get(0));
+        List<String> without = errors("name: x\ndefaults:\n  techniques: {offload: true}\n");
+        assertTrue(without.get(0).contains("it needs checkpointing: N"), without.get(0));
+    }
+
+    @Test
+    void offloadOffLeavesTheTrialIdUnchanged() throws InvalidSuiteException {
+        String id = parse("name: x\n").trials().get(0).id();
+        assertEquals(id, parse("name: x\ndefaults:\n  techniques: {offload: false}\n").trials().get(0).id());
+    }
+
     // ------------------------------------------------------------------ errors: combinations
 
     @Test
