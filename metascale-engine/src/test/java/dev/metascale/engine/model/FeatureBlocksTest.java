@@ -113,17 +113,27 @@ class FeatureBlocksTest {
             if (!entry.available()) {
                 continue;
             }
+            // Each model with data it can read: the text models with their data sets, the rest with glyphs.
+            String data = switch (entry.name()) {
+                case "minilm" -> "  dataset: wordnet\n";
+                case "char-lm" -> "  dataset: udhr\n  sampler: {ways: 1}\n";
+                default -> "";
+            };
             boolean accepted;
             try {
-                SuiteLoader.parse("name: x\ndefaults:\n  model: {arch: " + entry.name() + ", size: tiny}\n"
+                SuiteLoader.parse("name: x\ndefaults:\n  model: {arch: " + entry.name() + ", size: tiny}\n" + data
                         + "  techniques: {checkpointing: 2}\n  algorithm: {name: fomaml}\n", "s.yaml");
                 accepted = true;
             } catch (InvalidSuiteException e) {
                 assertTrue(e.getMessage().contains("feature blocks"), e.getMessage());
                 accepted = false;
             }
-            Model m = Models.create(new ModelSpec(entry.name(), entry.name().equals("mlp") || entry.name().equals("conv4")
-                    ? "" : "tiny", List.of(16), 4), 28, 28);
+            Model m = switch (entry.name()) {
+                case "minilm" -> new dev.metascale.engine.model.bert.PretrainedMiniLm(0);
+                case "char-lm" -> CharLm.preset("tiny", 100, 64);
+                default -> Models.create(new ModelSpec(entry.name(), entry.name().equals("mlp") || entry.name().equals("conv4")
+                        ? "" : "tiny", List.of(16), 4), 28, 28);
+            };
             assertEquals(accepted, m.featureBlockCount() > 0, entry.name());
             checked.add(entry.name());
         }
