@@ -1,9 +1,7 @@
 package dev.metascale.engine.model;
 
 import dev.metascale.engine.torch.ParamSet;
-import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
 
@@ -47,13 +45,13 @@ public final class CharLm implements Model {
             "small", new Preset(128, 4, 4),
             "base", new Preset(256, 6, 8));
     public static final String DEFAULT_PRESET = "tiny";
-    private static final int MLP_RATIO = 4;
     private static final double LN_EPS = 1e-5;
 
     private final String preset;
     private final Preset shape;
     private final int vocabulary;
     private final int context;
+    private final PreLnTransformer blocks;
 
     /**
      * @param vocabulary characters (ids 0..vocabulary−1), the size of the embedding table and of the head
@@ -71,6 +69,7 @@ public final class CharLm implements Model {
         this.shape = shape;
         this.vocabulary = vocabulary;
         this.context = context;
+        this.blocks = new PreLnTransformer(shape.dim(), shape.heads(), LN_EPS);
     }
 
     /** The preset named {@code size} ("" = {@value #DEFAULT_PRESET}). */
@@ -124,70 +123,18 @@ public final class CharLm implements Model {
         }
         torch.manual_seed(seed);
         int d = shape.dim();
-        int hidden = MLP_RATIO * d;
         List<String> names = new ArrayList<>();
         List<Tensor> tensors = new ArrayList<>();
         names.add("tok_embed");
-        tensors.add(Init.leaf(normal(new long[]{vocabulary, d}, dtype)));
+        tensors.add(Init.leaf(PreLnTransformer.normal(new long[]{vocabulary, d}, dtype)));
         names.add("pos_embed");
-        tensors.add(Init.leaf(normal(new long[]{context, d}, dtype)));
+        tensors.add(Init.leaf(PreLnTransformer.normal(new long[]{context, d}, dtype)));
         for (int l = 0; l < shape.depth(); l++) {
-            String b = "block" + l;
-            addNorm(names, tensors, b + ".ln1", d, dtype);
-            addLinear(names, tensors, b + ".attn.qkv", 3 * d, d, dtype);
-            addLinear(names, tensors, b + ".attn.proj", d, d, dtype);
-            addNorm(names, tensors, b + ".ln2", d, dtype);
-            addLinear(names, tensors, b + ".mlp.fc1", hidden, d, dtype);
-            addLinear(names, tensors, b + ".mlp.fc2", d, hidden, dtype);
+            blocks.addBlock(names, tensors, "block" + l, dtype);
         }
-        addNorm(names, tensors, "norm", d, dtype);
+        PreLnTransformer.addNorm(names, tensors, "norm", d, dtype);
         ParamSet body = new ParamSet(names, tensors);
         return outputs > 0 ? body.with(LinearHead.create(d, vocabulary, dtype, false)) : body;
-    }
-
-    /** N(0, 0.02²), the GPT initialisation of weights and embeddings. */
-    private static Tensor normal(long[] shape, torch.ScalarType dtype) {
-        return torch.randn(shape, new TensorOptions(dtype)).mul_(new Scalar(0.02));
-    }
-
-    private static void addLinear(List<String> names, List<Tensor> tensors, String prefix, int out, int in, torch.ScalarType dtype) {
-        names.add(prefix + ".weight");
-        tensors.add(Init.leaf(normal(new long[]{out, in}, dtype)));
-        names.add(prefix + ".bias");
-        tensors.add(Init.leaf(Init.constant(new long[]{out}, 0.0, dtype)));
-    }
-
-    private static void addNorm(List<String> names, List<Tensor> tensors, String prefix, int d, torch.ScalarType dtype) {
-        names.add(prefix + ".weight");
-        tensors.add(Init.leaf(Init.constant(new long[]{d}, 1.0, dtype)));
-        names.add(prefix + ".bias");
-        tensors.add(Init.leaf(Init.constant(new long[]{d}, 0.0, dtype)));
-    }
-
-    private static Tensor linear(ParamSet p, String prefix, Tensor x) {
-        return torch.linear(x, p.get(prefix + ".weight"), new TensorOptional(p.get(prefix + ".bias")));
-    }
-
-    private Tensor norm(ParamSet p, String prefix, Tensor x) {
-        return torch.layer_norm(x, new long[]{shape.dim()}, new TensorOptional(p.get(prefix + ".weight")),
-                new TensorOptional(p.get(prefix + ".bias")), LN_EPS, false);
-    }
-
-    /** Causal multi-head self-attention over [n, t, d]: position t sees positions 0..t. */
-    private Tensor attention(ParamSet p, String prefix, Tensor x, Tensor future) {
-        long n = x.size(0);
-        long t = x.size(1);
-        int d = shape.dim();
-        int h = shape.heads();
-        long dh = d / h;
-        Tensor qkv = linear(p, prefix + ".qkv", x).reshape(n, t, 3, h, dh).permute(2, 0, 3, 1, 4); // [3, n, h, t, dh]
-        Tensor q = qkv.select(0, 0);
-        Tensor k = qkv.select(0, 1);
-        Tensor v = qkv.select(0, 2);
-        Tensor scores = q.matmul(k.transpose(-2, -1)).mul(new Scalar(1.0 / Math.sqrt(dh)));     // [n, h, t, t]
-        Tensor masked = scores.masked_fill(future, new Scalar(Double.NEGATIVE_INFINITY));
-        Tensor mixed = torch.softmax(masked, -1).matmul(v);                                       // [n, h, t, dh]
-        return linear(p, prefix + ".proj", mixed.transpose(1, 2).reshape(n, t, d));
     }
 
     /** Features [n·T, d] of character ids [n, T] (int64), T ≤ the context. */
@@ -209,12 +156,9 @@ public final class CharLm implements Model {
         Tensor z = torch.embedding(p.get("tok_embed"), ids).add(pos);                               // [n, t, d]
         Tensor future = torch.triu(torch.ones(new long[]{t, t}, new TensorOptions(torch.ScalarType.Bool)), 1);
         for (int l = 0; l < shape.depth(); l++) {
-            String b = "block" + l;
-            z = z.add(attention(p, b + ".attn", norm(p, b + ".ln1", z), future));
-            Tensor mlp = linear(p, b + ".mlp.fc2", torch.gelu(linear(p, b + ".mlp.fc1", norm(p, b + ".ln2", z))));
-            z = hook.apply(l, z.add(mlp));
+            z = hook.apply(l, blocks.block(p, "block" + l, z, future));
         }
-        return norm(p, "norm", z).reshape(-1, shape.dim());
+        return blocks.norm(p, "norm", z).reshape(-1, shape.dim());
     }
 
     @Override

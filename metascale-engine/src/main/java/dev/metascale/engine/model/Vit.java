@@ -1,9 +1,7 @@
 package dev.metascale.engine.model;
 
 import dev.metascale.engine.torch.ParamSet;
-import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
 
 import java.util.ArrayList;
@@ -39,7 +37,6 @@ public final class Vit implements Model {
             "base", new Preset(384, 8, 6),
             "large", new Preset(640, 10, 10));
     public static final String DEFAULT_PRESET = "small";
-    private static final int MLP_RATIO = 4;
     private static final double LN_EPS = 1e-6;
 
     private final String preset;
@@ -47,6 +44,7 @@ public final class Vit implements Model {
     private final int patch;
     private final int height;
     private final int width;
+    private final PreLnTransformer blocks;
 
     public Vit(String preset, Preset shape, int patch, int height, int width) {
         if (height % patch != 0 || width % patch != 0) {
@@ -61,6 +59,7 @@ public final class Vit implements Model {
         this.patch = patch;
         this.height = height;
         this.width = width;
+        this.blocks = new PreLnTransformer(shape.dim(), shape.heads(), LN_EPS);
     }
 
     /** The preset named {@code size} ("" = {@value #DEFAULT_PRESET}), with 4×4 patches (or 1×1 when the image is not a multiple of 4). */
@@ -92,52 +91,17 @@ public final class Vit implements Model {
     public ParamSet init(long seed, int outputs, torch.ScalarType dtype) {
         torch.manual_seed(seed);
         int d = shape.dim();
-        int hidden = MLP_RATIO * d;
         List<String> names = new ArrayList<>();
         List<Tensor> tensors = new ArrayList<>();
-        addLinear(names, tensors, "patch_embed", d, patch * patch, dtype);
+        PreLnTransformer.addLinear(names, tensors, "patch_embed", d, patch * patch, dtype);
         names.add("pos_embed");
-        tensors.add(Init.leaf(normal(new long[]{tokens(), d}, dtype)));
+        tensors.add(Init.leaf(PreLnTransformer.normal(new long[]{tokens(), d}, dtype)));
         for (int l = 0; l < shape.depth(); l++) {
-            String b = "block" + l;
-            addNorm(names, tensors, b + ".ln1", d, dtype);
-            addLinear(names, tensors, b + ".attn.qkv", 3 * d, d, dtype);
-            addLinear(names, tensors, b + ".attn.proj", d, d, dtype);
-            addNorm(names, tensors, b + ".ln2", d, dtype);
-            addLinear(names, tensors, b + ".mlp.fc1", hidden, d, dtype);
-            addLinear(names, tensors, b + ".mlp.fc2", d, hidden, dtype);
+            blocks.addBlock(names, tensors, "block" + l, dtype);
         }
-        addNorm(names, tensors, "norm", d, dtype);
+        PreLnTransformer.addNorm(names, tensors, "norm", d, dtype);
         ParamSet body = new ParamSet(names, tensors);
         return outputs > 0 ? body.with(LinearHead.create(featureDim(), outputs, dtype, false)) : body;
-    }
-
-    /** N(0, 0.02²), the ViT/BERT initialisation of weights and position embeddings. */
-    private static Tensor normal(long[] shape, torch.ScalarType dtype) {
-        return torch.randn(shape, new org.bytedeco.pytorch.TensorOptions(dtype)).mul_(new Scalar(0.02));
-    }
-
-    private static void addLinear(List<String> names, List<Tensor> tensors, String prefix, int out, int in, torch.ScalarType dtype) {
-        names.add(prefix + ".weight");
-        tensors.add(Init.leaf(normal(new long[]{out, in}, dtype)));
-        names.add(prefix + ".bias");
-        tensors.add(Init.leaf(Init.constant(new long[]{out}, 0.0, dtype)));
-    }
-
-    private static void addNorm(List<String> names, List<Tensor> tensors, String prefix, int d, torch.ScalarType dtype) {
-        names.add(prefix + ".weight");
-        tensors.add(Init.leaf(Init.constant(new long[]{d}, 1.0, dtype)));
-        names.add(prefix + ".bias");
-        tensors.add(Init.leaf(Init.constant(new long[]{d}, 0.0, dtype)));
-    }
-
-    private static Tensor linear(ParamSet p, String prefix, Tensor x) {
-        return torch.linear(x, p.get(prefix + ".weight"), new TensorOptional(p.get(prefix + ".bias")));
-    }
-
-    private Tensor norm(ParamSet p, String prefix, Tensor x) {
-        return torch.layer_norm(x, new long[]{shape.dim()}, new TensorOptional(p.get(prefix + ".weight")),
-                new TensorOptional(p.get(prefix + ".bias")), LN_EPS, false);
     }
 
     /** Patches [batch, T, p²] of images [batch, 1, H, W], row-major over the patch grid. */
@@ -146,21 +110,6 @@ public final class Vit implements Model {
         long gh = height / patch;
         long gw = width / patch;
         return images.reshape(n, gh, patch, gw, patch).permute(0, 1, 3, 2, 4).reshape(n, gh * gw, (long) patch * patch);
-    }
-
-    private Tensor attention(ParamSet p, String prefix, Tensor x) {
-        long n = x.size(0);
-        long t = x.size(1);
-        int d = shape.dim();
-        int h = shape.heads();
-        long dh = d / h;
-        Tensor qkv = linear(p, prefix + ".qkv", x).reshape(n, t, 3, h, dh).permute(2, 0, 3, 1, 4); // [3, n, h, t, dh]
-        Tensor q = qkv.select(0, 0);
-        Tensor k = qkv.select(0, 1);
-        Tensor v = qkv.select(0, 2);
-        Tensor scores = q.matmul(k.transpose(-2, -1)).mul(new Scalar(1.0 / Math.sqrt(dh)));     // [n, h, t, t]
-        Tensor mixed = torch.softmax(scores, -1).matmul(v);                                       // [n, h, t, dh]
-        return linear(p, prefix + ".proj", mixed.transpose(1, 2).reshape(n, t, d));
     }
 
     @Override
@@ -179,20 +128,17 @@ public final class Vit implements Model {
 
     /** z_0: patch embedding plus position embedding (eq. 1). */
     private Tensor embed(ParamSet p, Tensor images) {
-        return linear(p, "patch_embed", patches(images)).add(p.get("pos_embed"));
+        return PreLnTransformer.linear(p, "patch_embed", patches(images)).add(p.get("pos_embed"));
     }
 
     /** Transformer layer {@code l}: z_l from z_{l−1} (eq. 2–3). */
     private Tensor layer(ParamSet p, int l, Tensor z) {
-        String b = "block" + l;
-        Tensor mid = z.add(attention(p, b + ".attn", norm(p, b + ".ln1", z)));
-        Tensor mlp = linear(p, b + ".mlp.fc2", torch.gelu(linear(p, b + ".mlp.fc1", norm(p, b + ".ln2", mid))));
-        return mid.add(mlp);
+        return blocks.block(p, "block" + l, z, null);
     }
 
     /** The features: final layer norm of the token mean. */
     private Tensor pool(ParamSet p, Tensor z) {
-        return norm(p, "norm", z.mean(new long[]{1}, false, new org.bytedeco.pytorch.ScalarTypeOptional()));
+        return blocks.norm(p, "norm", z.mean(new long[]{1}, false, new org.bytedeco.pytorch.ScalarTypeOptional()));
     }
 
     /** One feature block per Transformer layer; the first also embeds the patches, the last also pools and norms. */
@@ -213,10 +159,7 @@ public final class Vit implements Model {
         if (l == 0) {
             names.addAll(List.of("patch_embed.weight", "patch_embed.bias", "pos_embed"));
         }
-        String b = "block" + l;
-        for (String part : List.of(".ln1", ".attn.qkv", ".attn.proj", ".ln2", ".mlp.fc1", ".mlp.fc2")) {
-            names.addAll(List.of(b + part + ".weight", b + part + ".bias"));
-        }
+        names.addAll(PreLnTransformer.blockParameterNames("block" + l));
         if (l == shape.depth() - 1) {
             names.addAll(List.of("norm.weight", "norm.bias"));
         }
