@@ -25,4 +25,18 @@ public record SamplerSpec(String kind, int ways, int shots, int query, int minSh
     public SamplerSpec(String kind, int ways, int shots, int query, int minShots, int maxShots) {
         this(kind, ways, shots, query, minShots, maxShots, false);
     }
+
+    /**
+     * The task part of a configuration's label: {@code 5w1s} for the fixed sampler, {@code 5w1-5s}
+     * for the imbalanced one, {@code meta-dataset} for variable-way variable-shot episodes (their
+     * ways and shots are drawn per episode, so the fields say nothing).
+     */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public String label() {
+        return switch (kind) {
+            case "meta-dataset" -> "meta-dataset";
+            case "imbalanced" -> ways + "w" + minShots + "-" + maxShots + "s";
+            default -> ways + "w" + shots + "s";
+        };
+    }
 }

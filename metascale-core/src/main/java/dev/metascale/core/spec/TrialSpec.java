@@ -70,7 +70,7 @@ public record TrialSpec(
     /** A short human label such as {@code maml conv4 5w1s}. */
     @JsonIgnore
     public String label() {
-        return algorithm.name() + " " + model.label() + " " + sampler.ways() + "w" + sampler.shots() + "s";
+        return algorithm.name() + " " + model.label() + " " + sampler.label();
     }
 
     public TrialSpec withSeed(long newSeed) {

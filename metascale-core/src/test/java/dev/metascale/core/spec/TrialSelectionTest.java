@@ -32,6 +32,13 @@ class TrialSelectionTest {
     }
 
     @Test
+    void labelsNameTheSamplerOfVariableEpisodes() {
+        assertEquals("5w1s", new SamplerSpec("fixed", 5, 1, 15).label());
+        assertEquals("5w1-5s", new SamplerSpec("imbalanced", 5, 1, 15, 1, 5, false).label());
+        assertEquals("meta-dataset", new SamplerSpec("meta-dataset", 5, 1, 15).label());
+    }
+
+    @Test
     void noConditionsIsTheWholeSuite() throws Exception {
         Suite all = suite();
         assertSame(all, TrialSelection.all().apply(all));
