@@ -11,6 +11,7 @@ import dev.metascale.engine.probe.IterationTimer;
 import dev.metascale.engine.probe.ProcessMemory;
 import dev.metascale.engine.probe.SampledProfile;
 import dev.metascale.engine.torch.ArrayTensors;
+import dev.metascale.engine.technique.TrainingTechniques;
 import dev.metascale.engine.torch.TorchRuntime;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
@@ -32,7 +33,7 @@ import java.util.Locale;
  * {@link IterationTimer}, the {@link SampledProfile} hooks with the profiler off, the loss check) and reports
  * the time spent in them, measured by {@code System.nanoTime} around the harness code only.
  *
- * <p>Usage: {@code MamlIteration --model mlp|conv4 [--threads N] [--warmup W] [--iterations N] [--harness]}.
+ * <p>Usage: {@code MamlIteration --model mlp|conv4 [--threads N] [--warmup W] [--iterations N] [--harness] [--parallel-tasks W]} (W tasks of the meta-batch at a time on their own threads, {@code TaskParallel}).
  */
 public final class MamlIteration {
     private static final int SIDE = 28;
@@ -46,6 +47,7 @@ public final class MamlIteration {
         int warmup = 5;
         int iterations = 20;
         boolean harness = false;
+        int parallelTasks = 0;
         int ways = 5;
         int shots = 1;
         int queries = 15;
@@ -57,8 +59,9 @@ public final class MamlIteration {
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 case "--iterations" -> iterations = Integer.parseInt(args[++i]);
                 case "--harness" -> harness = true;
+                case "--parallel-tasks" -> parallelTasks = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument '" + args[i]
-                        + "'; usage: MamlIteration --model mlp|conv4 [--threads N] [--warmup W] [--iterations N] [--harness]");
+                        + "'; usage: MamlIteration --model mlp|conv4 [--threads N] [--warmup W] [--iterations N] [--harness] [--parallel-tasks W]");
             }
         }
         ModelSpec spec = switch (modelName == null ? "" : modelName) {
@@ -69,7 +72,7 @@ public final class MamlIteration {
         TorchRuntime.configure(threads);
         Model model = Models.create(spec, SIDE, SIDE);
         MetaLearner learner = Learners.create(new AlgorithmSpec("maml", 0.01, 5, 5, 0.001, tasksPerStep), model, ways, ways,
-                0, torch.ScalarType.Float);
+                0, torch.ScalarType.Float, new TrainingTechniques(0, 0, parallelTasks));
         torch.manual_seed(1);
         List<Episode> tasks = new ArrayList<>();
         for (int t = 0; t < tasksPerStep; t++) {
@@ -127,9 +130,10 @@ public final class MamlIteration {
         double cpuPerIteration = (os.getProcessCpuTime() - cpuTimed) / 1e9 / iterations;
         double median = median(times);
         StringBuilder json = new StringBuilder();
-        json.append(String.format(Locale.ROOT, "{\"side\": \"java\", \"model\": \"%s\", \"threads\": %d, \"torch\": \"%s\", "
-                        + "\"torch_threads\": %d, \"median_s\": %.6f, \"cpu_s\": %.6f", modelName, threads,
+        json.append(String.format(Locale.ROOT, "{\"side\": \"java\", \"model\": \"%s\", \"threads\": %d, \"parallel_tasks\": %d, \"torch\": \"%s\", "
+                        + "\"torch_threads\": %d, \"median_s\": %.6f, \"cpu_s\": %.6f", modelName, threads, parallelTasks,
                 TorchRuntime.libtorchVersion(), torch.get_num_threads(), median, cpuPerIteration));
+        json.append(", \"blas\": \"").append(TorchRuntime.blasLibrary().replace("\"", "'")).append('"');
         if (harness) {
             json.append(String.format(Locale.ROOT, ", \"harness_s_per_iter\": %.9f, \"harness_fraction\": %.6f",
                     harnessNanos / 1e9 / iterations, harnessNanos / 1e9 / iterations / median));

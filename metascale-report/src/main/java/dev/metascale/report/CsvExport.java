@@ -74,6 +74,7 @@ public final class CsvExport {
         c.put("precision", r -> r.spec().techniques().precision());
         c.put("checkpointing", r -> String.valueOf(r.spec().techniques().checkpointing()));
         c.put("world_size", r -> String.valueOf(r.spec().techniques().worldSize()));
+        c.put("parallel_tasks", r -> String.valueOf(r.spec().techniques().parallelTasks()));
     }
 
     private static void metricColumns(List<TrialResult> records, Map<String, Function<TrialResult, String>> columns) {

@@ -35,6 +35,15 @@ public record WorkerLaunch(Path javaExecutable, String classPath, String mainCla
         }
     }
 
+    /**
+     * Debian's OpenMP build of OpenBLAS (package {@code libopenblas0-openmp}). When present, workers
+     * preload it in place of the OpenBLAS 0.3.31 bundled with the JavaCPP presets: libtorch then calls
+     * its {@code sgemm} (and its OpenMP runtime, which libtorch shares), measured 15 % faster on a
+     * second-order MAML iteration of the MLP (docs/performance.md: the bundled build spends ~2× the time
+     * packing matrices). {@code METASCALE_BLAS=bundled} keeps the bundled one.
+     */
+    public static final Path SYSTEM_OPENBLAS = Path.of("/usr/lib/x86_64-linux-gnu/openblas-openmp/libopenblas.so.0");
+
     /** The standard launch: this JVM's java and class path, {@link #defaultHeap()}, all cores. */
     public static WorkerLaunch defaults(Path home) {
         Map<String, String> env = new LinkedHashMap<>();
@@ -42,9 +51,34 @@ public record WorkerLaunch(Path javaExecutable, String classPath, String mainCla
         env.put("MALLOC_ARENA_MAX", "1");
         env.put("MALLOC_MMAP_THRESHOLD_", "33554432");
         env.put("MALLOC_TRIM_THRESHOLD_", "4294967296");
+        blasPreload(System.getenv("METASCALE_BLAS"), SYSTEM_OPENBLAS).ifPresent(lib -> env.put("LD_PRELOAD", lib));
         return new WorkerLaunch(Path.of(System.getProperty("java.home"), "bin", "java"),
                 System.getProperty("java.class.path"), DEFAULT_MAIN_CLASS, defaultHeap(), List.of(), env,
                 Runtime.getRuntime().availableProcessors(), home.toAbsolutePath().normalize());
+    }
+
+    /**
+     * The library workers preload for BLAS: {@code library} when {@code choice} (the value of
+     * {@code METASCALE_BLAS}) is unset or {@code system} and the file exists; none for {@code bundled}.
+     *
+     * @throws IllegalArgumentException for another choice, or {@code system} without the library
+     */
+    static java.util.Optional<String> blasPreload(String choice, Path library) {
+        String c = choice == null || choice.isBlank() ? "auto" : choice.strip();
+        boolean present = java.nio.file.Files.isRegularFile(library);
+        return switch (c) {
+            case "bundled" -> java.util.Optional.empty();
+            case "auto" -> present ? java.util.Optional.of(library.toString()) : java.util.Optional.empty();
+            case "system" -> {
+                if (!present) {
+                    throw new IllegalArgumentException("METASCALE_BLAS=system but " + library + " does not exist: install it with"
+                            + " bin/install-packages libopenblas0-openmp, or unset METASCALE_BLAS to use the bundled OpenBLAS");
+                }
+                yield java.util.Optional.of(library.toString());
+            }
+            default -> throw new IllegalArgumentException("METASCALE_BLAS must be system or bundled (or unset: system when"
+                    + " installed), got '" + choice + "'");
+        };
     }
 
     /**

@@ -256,7 +256,8 @@ final class Schema {
             Field.integer("techniques.world_size", 1, Bound.atLeast(1)),
             Field.name("techniques.scaling", "strong", Names.fixed("scaling", "strong", "weak")),
             Field.integer("techniques.chunk", 0, Bound.atLeast(0)),
-            new Field("techniques.offload", Kind.BOOL, false, null, null));
+            new Field("techniques.offload", Kind.BOOL, false, null, null),
+            Field.integer("techniques.parallel_tasks", 0, Bound.atLeast(0)));
 
     /** Per-trial worker timeout, a top-level key of the suite. */
     static final Field TIMEOUT = Field.integer("timeout_s", 7200, Bound.atLeast(1));

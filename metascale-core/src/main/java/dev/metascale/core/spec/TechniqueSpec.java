@@ -17,15 +17,24 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  * @param offload       keep checkpointed segments' inputs in host memory while a CUDA device computes
  *                      (left out of the JSON, and so of the trial id, when false); rejected at validation
  *                      on this CPU build, where every tensor already lives in host memory
+ * @param parallelTasks tasks of the meta-batch computed at the same time, each on its own thread with
+ *                      threads / parallel_tasks intra-op threads (task parallelism instead of operator
+ *                      parallelism); 0 = one task after another (left out of the JSON, and so of the
+ *                      trial id, when 0)
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record TechniqueSpec(String precision, int checkpointing, int worldSize, String scaling, int chunk,
-                            @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean offload) {
+                            @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean offload,
+                            @JsonInclude(JsonInclude.Include.NON_DEFAULT) int parallelTasks) {
     public TechniqueSpec(String precision, int checkpointing, int worldSize) {
         this(precision, checkpointing, worldSize, "strong", 0);
     }
 
     public TechniqueSpec(String precision, int checkpointing, int worldSize, String scaling, int chunk) {
         this(precision, checkpointing, worldSize, scaling, chunk, false);
+    }
+
+    public TechniqueSpec(String precision, int checkpointing, int worldSize, String scaling, int chunk, boolean offload) {
+        this(precision, checkpointing, worldSize, scaling, chunk, offload, 0);
     }
 }

@@ -164,12 +164,46 @@ final class TrialGrid {
                     c -> c.integer("techniques.chunk") > 0 && c.integer("techniques.checkpointing") > 0,
                     c -> "with activation checkpointing the tasks are back-propagated one at a time, so chunk has no"
                             + " effect; use chunk: 0 with checkpointing"),
+            new Rule(List.of("techniques.parallel_tasks"),
+                    c -> c.integer("techniques.parallel_tasks") == 1,
+                    c -> "parallel_tasks: 1 is the default order (one task after another): leave it out or write 0,"
+                            + " or give 2 or more tasks to compute at the same time"),
+            new Rule(List.of("techniques.parallel_tasks", "algorithm.name"),
+                    c -> c.integer("techniques.parallel_tasks") > 1 && !CHUNKED.contains(c.text("algorithm.name")),
+                    c -> "parallel tasks are implemented for maml, fomaml and protonet (whose tasks' meta-gradients are"
+                            + " independent until they are summed), not " + c.text("algorithm.name") + "; remove parallel_tasks"),
+            new Rule(List.of("techniques.parallel_tasks", "algorithm.meta_batch", "techniques.world_size", "techniques.scaling"),
+                    c -> c.integer("techniques.parallel_tasks") > 1 && c.integer("techniques.parallel_tasks") > tasksPerStep(c),
+                    c -> "parallel_tasks " + c.integer("techniques.parallel_tasks") + " exceeds the " + tasksPerStep(c)
+                            + " tasks each process takes per step (meta_batch " + c.integer("algorithm.meta_batch")
+                            + ("strong".equals(c.text("techniques.scaling")) && c.integer("techniques.world_size") > 1
+                                    ? " over world_size " + c.integer("techniques.world_size") : "")
+                            + "): use at most " + tasksPerStep(c)),
+            new Rule(List.of("techniques.parallel_tasks", "techniques.checkpointing"),
+                    c -> c.integer("techniques.parallel_tasks") > 1 && c.integer("techniques.checkpointing") > 0,
+                    c -> "activation checkpointing keeps one task's activations alive at a time and parallel tasks keep"
+                            + " several alive together: choose one (checkpointing: false or remove parallel_tasks)"),
+            new Rule(List.of("techniques.parallel_tasks", "techniques.chunk"),
+                    c -> c.integer("techniques.parallel_tasks") > 1 && c.integer("techniques.chunk") > 0,
+                    c -> "task chunking sums chunk tasks' losses into one backward on one thread; parallel tasks"
+                            + " back-propagate each task on its own thread: use chunk: 0 with parallel_tasks"),
+            new Rule(List.of("techniques.parallel_tasks", "techniques.precision"),
+                    c -> c.integer("techniques.parallel_tasks") > 1 && !"fp32".equals(c.text("techniques.precision")),
+                    c -> "libtorch's autocast state belongs to the thread that set it, so the task threads would compute in"
+                            + " fp32 regardless; this version runs parallel tasks in fp32 only: use precision: fp32 or remove"
+                            + " parallel_tasks"),
             new Rule(List.of("algorithm.meta_batch", "techniques.world_size", "techniques.scaling"),
                     c -> "strong".equals(c.text("techniques.scaling"))
                             && c.integer("algorithm.meta_batch") % c.integer("techniques.world_size") != 0,
                     c -> "strong scaling splits meta_batch " + c.integer("algorithm.meta_batch") + " over world_size "
                             + c.integer("techniques.world_size") + ": use a meta_batch divisible by the world size,"
                             + " or scaling: weak"));
+
+    /** Tasks one process computes per meta-step: the meta-batch, split over the ranks under strong scaling. */
+    private static int tasksPerStep(Config c) {
+        int batch = c.integer("algorithm.meta_batch");
+        return "strong".equals(c.text("techniques.scaling")) ? Math.max(1, batch / c.integer("techniques.world_size")) : batch;
+    }
 
     /** Why activation checkpointing cannot apply to model {@code arch}, or null when the model exposes feature blocks. */
     static String checkpointingRejection(String arch) {
@@ -359,7 +393,8 @@ final class TrialGrid {
                     new TrainSpec(integer("train.iterations"), integer("train.warmup")),
                     new EvalSpec(integer("eval.episodes"), longValue("eval.seed"), text("eval.dataset")),
                     new TechniqueSpec(text("techniques.precision"), integer("techniques.checkpointing"), integer("techniques.world_size"),
-                            text("techniques.scaling"), integer("techniques.chunk"), bool("techniques.offload")),
+                            text("techniques.scaling"), integer("techniques.chunk"), bool("techniques.offload"),
+                            integer("techniques.parallel_tasks")),
                     seed, timeoutS, text("fault"));
         }
     }

@@ -273,6 +273,31 @@ class SuiteLoaderTest {
         assertEquals(id, parse("name: x\ndefaults:\n  techniques: {offload: false}\n").trials().get(0).id());
     }
 
+    @Test
+    void parallelTasksAreValidatedAgainstTheLearnerTheBatchAndTheOtherTechniques() throws InvalidSuiteException {
+        assertEquals(2, parse("name: x\ndefaults:\n  techniques: {parallel_tasks: 2}\n").trials().get(0).techniques().parallelTasks());
+        assertTrue(errors("name: x\ndefaults:\n  techniques: {parallel_tasks: 1}\n").get(0)
+                .contains("parallel_tasks: 1 is the default order"));
+        assertTrue(errors("name: x\ndefaults:\n  algorithm: {name: reptile}\n  techniques: {parallel_tasks: 2}\n").get(0)
+                .contains("parallel tasks are implemented for maml, fomaml and protonet"));
+        String tooMany = errors("name: x\ndefaults:\n  algorithm: {meta_batch: 4}\n  techniques: {parallel_tasks: 3, world_size: 2}\n").get(0);
+        assertTrue(tooMany.contains("parallel_tasks 3 exceeds the 2 tasks each process takes per step (meta_batch 4 over world_size 2)"),
+                tooMany);
+        assertTrue(errors("name: x\ndefaults:\n  techniques: {parallel_tasks: 2, checkpointing: 2}\n").get(0)
+                .contains("choose one"));
+        assertTrue(errors("name: x\ndefaults:\n  techniques: {parallel_tasks: 2, chunk: 2}\n").get(0)
+                .contains("use chunk: 0 with parallel_tasks"));
+        assertTrue(errors("name: x\ndefaults:\n  techniques: {parallel_tasks: 2, precision: bf16}\n").get(0)
+                .contains("autocast state belongs to the thread that set it"));
+    }
+
+    @Test
+    void sequentialTasksLeaveTheTrialIdUnchanged() throws InvalidSuiteException {
+        String id = parse("name: x\n").trials().get(0).id();
+        assertEquals(id, parse("name: x\ndefaults:\n  techniques: {parallel_tasks: 0}\n").trials().get(0).id());
+        assertTrue(!id.equals(parse("name: x\ndefaults:\n  techniques: {parallel_tasks: 2}\n").trials().get(0).id()));
+    }
+
     // ------------------------------------------------------------------ errors: combinations
 
     @Test

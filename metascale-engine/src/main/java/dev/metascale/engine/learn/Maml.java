@@ -123,7 +123,7 @@ public class Maml implements MetaLearner {
     /** Accumulates the meta-gradient of the batch into the parameters' {@code .grad()}; returns the mean loss. */
     public double accumulateMetaGradient(List<Episode> tasks) {
         if (recompute == null) {
-            return TaskChunks.backward(tasks, techniques.chunk(), this::taskMetaLoss);
+            return techniques.backward(tasks, params, this::taskMetaLoss);
         }
         double total = 0;
         for (Episode task : tasks) {

@@ -77,7 +77,7 @@ public final class ProtoNet implements MetaLearner {
     /** Accumulates the meta-gradient of the batch into the parameters' {@code .grad()}; returns the mean loss. */
     public double accumulateMetaGradient(List<Episode> tasks) {
         if (recompute == null) {
-            return TaskChunks.backward(tasks, techniques.chunk(), task -> Losses.crossEntropy(episodeLogits(task), task.queryY()));
+            return techniques.backward(tasks, params, task -> Losses.crossEntropy(episodeLogits(task), task.queryY()));
         }
         double total = 0;
         for (Episode task : tasks) {

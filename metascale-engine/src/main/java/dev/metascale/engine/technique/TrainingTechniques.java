@@ -10,20 +10,36 @@ import dev.metascale.core.spec.TechniqueSpec;
  * @param checkpointSegments activation-checkpointing segments ({@link SegmentRecompute}); 0 = off
  * @param chunk              tasks whose graphs are alive together and back-propagated as one summed
  *                           loss ({@link TaskChunks}); 0 = the learner's default, one task at a time
+ * @param parallelTasks      tasks computed at the same time on their own threads ({@link TaskParallel});
+ *                           0 = one task after another
  */
-public record TrainingTechniques(int checkpointSegments, int chunk) {
+public record TrainingTechniques(int checkpointSegments, int chunk, int parallelTasks) {
     /** Plain training: no recompute, task by task. */
     public static final TrainingTechniques NONE = new TrainingTechniques(0, 0);
 
     public TrainingTechniques {
-        if (checkpointSegments < 0 || chunk < 0) {
-            throw new IllegalArgumentException("checkpointing segments and chunk must be >= 0, got "
-                    + checkpointSegments + " and " + chunk);
+        if (checkpointSegments < 0 || chunk < 0 || parallelTasks < 0 || parallelTasks == 1) {
+            throw new IllegalArgumentException("checkpointing segments and chunk must be >= 0 and parallel tasks 0 or >= 2, got "
+                    + checkpointSegments + ", " + chunk + " and " + parallelTasks);
         }
     }
 
+    public TrainingTechniques(int checkpointSegments, int chunk) {
+        this(checkpointSegments, chunk, 0);
+    }
+
     public static TrainingTechniques of(TechniqueSpec spec) {
-        return new TrainingTechniques(spec.checkpointing(), spec.chunk());
+        return new TrainingTechniques(spec.checkpointing(), spec.chunk(), spec.parallelTasks());
+    }
+
+    /**
+     * Accumulates the meta-gradient ∇θ (1/B) Σ loss(task) into the {@code .grad} of {@code params} as these
+     * techniques say (chunk by chunk on this thread, or {@link #parallelTasks} tasks at a time); returns the
+     * mean loss. The learners that back-propagate a meta-loss (maml, fomaml, protonet) go through here.
+     */
+    public <T> double backward(java.util.List<T> tasks, dev.metascale.engine.torch.ParamSet params,
+                               java.util.function.Function<T, org.bytedeco.pytorch.Tensor> loss) {
+        return parallelTasks > 1 ? TaskParallel.backward(tasks, parallelTasks, params, loss) : TaskChunks.backward(tasks, chunk, loss);
     }
 
     public boolean checkpointing() {
@@ -40,6 +56,10 @@ public record TrainingTechniques(int checkpointSegments, int chunk) {
         ObjectNode out = Json.MAPPER.createObjectNode();
         out.put("segments_requested", checkpointSegments);
         out.put("chunk", chunk);
+        if (parallelTasks > 1) {
+            out.put("parallel_tasks", parallelTasks);
+            out.put("threads_per_task", TaskParallel.threadsPerWorker(parallelTasks));
+        }
         return out;
     }
 
@@ -62,6 +82,10 @@ public record TrainingTechniques(int checkpointSegments, int chunk) {
 
     /** The chunking of a learner that back-propagates {@link #chunk} tasks together (task by task when checkpointing). */
     public String chunkingDescription(boolean checkpointed) {
+        if (parallelTasks > 1 && !checkpointed) {
+            return parallelTasks + " tasks at a time on their own threads (" + TaskParallel.threadsPerWorker(parallelTasks)
+                    + " intra-op thread(s) each); operator profiles record the main thread only";
+        }
         return checkpointed ? "task by task (checkpointed path)" : chunk == 0 ? "task by task" : chunk + " tasks per backward";
     }
 }

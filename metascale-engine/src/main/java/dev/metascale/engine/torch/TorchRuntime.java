@@ -43,8 +43,25 @@ public final class TorchRuntime {
         env.put("torch_threads", torch.get_num_threads());
         env.put("torch_interop_threads", torch.get_num_interop_threads());
         env.put("openblas_threads", openblas.blas_get_num_threads());
+        env.put("blas", blasLibrary());
         env.put("cuda_available", torch.cuda_is_available());
         env.put("max_physical_bytes", System.getProperty("org.bytedeco.javacpp.maxPhysicalBytes", "default"));
+    }
+
+    /**
+     * The BLAS that serves libtorch's matrix products: a preloaded library (the workers preload Debian's
+     * OpenMP OpenBLAS when it is installed) or the OpenBLAS bundled with the JavaCPP presets.
+     */
+    public static String blasLibrary() {
+        String preload = System.getenv("LD_PRELOAD");
+        if (preload != null) {
+            for (String lib : preload.split("[: ]")) {
+                if (lib.contains("blas")) {
+                    return lib;
+                }
+            }
+        }
+        return "bundled OpenBLAS (org.bytedeco:openblas " + version("org.bytedeco", "openblas") + ")";
     }
 
     private static String version(String group, String artifact) {
