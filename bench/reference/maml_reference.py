@@ -117,6 +117,9 @@ def main():
     ap.add_argument("--channels", type=int, default=64)
     ap.add_argument("--warmup", type=int, default=5)
     ap.add_argument("--iterations", type=int, default=20)
+    ap.add_argument("--profile", type=int, default=0,
+                    help="after the timed iterations, profile this many with torch's operator profiler and add the"
+                         " per-iteration self time of each operator to the output ('ops')")
     a = ap.parse_args()
 
     torch.set_num_threads(a.threads)
@@ -150,10 +153,16 @@ def main():
         if it >= a.warmup:
             times.append(elapsed)
     cpu_per_iter = (time.process_time() - cpu_start) / a.iterations
-    print(json.dumps({"side": "python", "model": a.model, "threads": a.threads, "torch": torch.__version__,
-                      "torch_threads": torch.get_num_threads(), "median_s": statistics.median(times),
-                      "cpu_s": cpu_per_iter,
-                      "iter_s": times}))
+    out = {"side": "python", "model": a.model, "threads": a.threads, "torch": torch.__version__,
+           "torch_threads": torch.get_num_threads(), "median_s": statistics.median(times),
+           "cpu_s": cpu_per_iter, "iter_s": times}
+    if a.profile > 0:
+        with torch.autograd.profiler.profile() as prof:
+            for _ in range(a.profile):
+                meta_step(params, logits, tasks, a.inner_lr, a.inner_steps, optimizer)
+        out["ops"] = sorted(({"name": e.key, "calls": e.count / a.profile, "self_s": e.self_cpu_time_total / 1e6 / a.profile}
+                             for e in prof.key_averages()), key=lambda o: -o["self_s"])
+    print(json.dumps(out))
 
 
 if __name__ == "__main__":

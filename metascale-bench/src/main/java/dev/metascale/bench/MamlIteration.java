@@ -48,6 +48,7 @@ public final class MamlIteration {
         int iterations = 20;
         boolean harness = false;
         int parallelTasks = 0;
+        int profileIterations = 0;
         int ways = 5;
         int shots = 1;
         int queries = 15;
@@ -60,8 +61,9 @@ public final class MamlIteration {
                 case "--iterations" -> iterations = Integer.parseInt(args[++i]);
                 case "--harness" -> harness = true;
                 case "--parallel-tasks" -> parallelTasks = Integer.parseInt(args[++i]);
+                case "--profile" -> profileIterations = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument '" + args[i]
-                        + "'; usage: MamlIteration --model mlp|conv4 [--threads N] [--warmup W] [--iterations N] [--harness] [--parallel-tasks W]");
+                        + "'; usage: MamlIteration --model mlp|conv4 [--threads N] [--warmup W] [--iterations N] [--harness] [--parallel-tasks W] [--profile N]");
             }
         }
         ModelSpec spec = switch (modelName == null ? "" : modelName) {
@@ -138,11 +140,38 @@ public final class MamlIteration {
             json.append(String.format(Locale.ROOT, ", \"harness_s_per_iter\": %.9f, \"harness_fraction\": %.6f",
                     harnessNanos / 1e9 / iterations, harnessNanos / 1e9 / iterations / median));
         }
+        if (profileIterations > 0) {
+            json.append(", \"ops\": ").append(operatorTable(learner, tasks, profileIterations));
+        }
         json.append(", \"iter_s\": [");
         for (int i = 0; i < times.length; i++) {
             json.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.6f", times[i]));
         }
         System.out.println(json.append("]}"));
+    }
+
+    /**
+     * Per-iteration self time and calls of every operator over {@code n} profiled iterations (the Kineto
+     * profiler; needs {@code --add-modules jdk.incubator.foreign}), as a JSON array sorted by self time.
+     */
+    private static String operatorTable(MetaLearner learner, List<Episode> tasks, int n) {
+        dev.metascale.engine.probe.KinetoProfiler.Window window = dev.metascale.engine.probe.KinetoProfiler.start()
+                .orElseThrow(() -> new IllegalStateException("the operator profiler is unavailable: "
+                        + dev.metascale.engine.probe.KinetoProfiler.unavailableReason().orElse("unknown reason")));
+        for (int i = 0; i < n; i++) {
+            try (PointerScope scope = new PointerScope()) {
+                learner.metaStep(tasks);
+            }
+        }
+        List<dev.metascale.engine.probe.OperatorProfile.Op> ops = new ArrayList<>(window.stop(n, null).ops());
+        ops.sort((a, b) -> Double.compare(b.selfTimeS(), a.selfTimeS()));
+        StringBuilder out = new StringBuilder("[");
+        for (int i = 0; i < ops.size(); i++) {
+            var op = ops.get(i);
+            out.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "{\"name\": \"%s\", \"calls\": %.2f, \"self_s\": %.9f}",
+                    op.name().replace("\"", "'"), op.calls() / (double) n, op.selfTimeS() / n));
+        }
+        return out.append(']').toString();
     }
 
     private static double median(double[] values) {
