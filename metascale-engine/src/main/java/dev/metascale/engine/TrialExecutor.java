@@ -160,7 +160,9 @@ public final class TrialExecutor {
         }
         OptionalLong peakTrain = ProcessMemory.peakRssBytes();
 
-        // Evaluation on the shared test episodes.
+        // Evaluation on the shared test episodes, at the trial's intra-op threads (task-parallel training lowers the
+        // calling thread's share: TaskParallel).
+        TorchRuntime.configure(TorchRuntime.threads());
         ProcessMemory.resetPeak();
         long evalStart = System.nanoTime();
         double[] accuracy = new double[testEpisodes.size()];

@@ -76,6 +76,14 @@ public final class TaskParallel {
         }
         double scale = 1.0 / tasks.size();
         ExecutorService executor = executor(workers);
+        // The calling thread waits while the tasks run; at more than its share of intra-op threads, the OpenMP team
+        // of its own operators (the sum below, the optimiser step) would spin-wait on the task threads' cores after
+        // every parallel region (libgomp's default), so it computes at the task threads' share too. TorchRuntime
+        // restores the process's count for evaluation (TorchRuntime.configure).
+        int share = threadsPerWorker(workers);
+        if (torch.get_num_threads() != share) {
+            torch.set_num_threads(share);
+        }
         List<Future<Double>> results = new ArrayList<>(w);
         for (int k = 0; k < w; k++) {
             int worker = k;
