@@ -131,7 +131,11 @@ public final class TrialExecutor {
         ProcessMemory.resetPeak();
         OptionalLong baselineRss = ProcessMemory.rssBytes();
         IterationTimer timer = new IterationTimer(iterations, spec.train().warmup());
-        SampledProfile profile = SampledProfile.forTrial(spec.id(), spec.train().warmup());
+        SampledProfile profile = spec.techniques().parallelTasks() > 1
+                ? SampledProfile.absent("parallel_tasks: libtorch's profiler records the calling thread and the tasks run on their"
+                        + " own threads, so the operator profile and peak_tensor_bytes would miss them; peak_rss_bytes covers the"
+                        + " whole process")
+                : SampledProfile.forTrial(spec.id(), spec.train().warmup());
         double[] losses = new double[iterations];
         long samplesOfRank = 0; // support + query examples over all training tasks of this rank (variable-size samplers too)
         for (EpisodeIndex e : trainEpisodes) {

@@ -50,6 +50,14 @@ public final class SampledProfile {
         return new SampledProfile(warmup - window, warmup - 1, trace, null);
     }
 
+    /**
+     * No window, for a reason the record states as {@code profile_absent}: e.g. a trial whose operators run on
+     * threads the profiler does not record, whose profile and peak tensor memory would be silently partial.
+     */
+    public static SampledProfile absent(String reason) {
+        return new SampledProfile(-1, -1, null, reason);
+    }
+
     /** Call before iteration {@code it} starts. */
     public void beforeIteration(int it) {
         if (it == first && absent == null) {

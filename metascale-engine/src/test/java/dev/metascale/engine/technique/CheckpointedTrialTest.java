@@ -50,4 +50,24 @@ class CheckpointedTrialTest {
         TrialResult chunked = run("protonet", new TechniqueSpec("fp32", 0, 1, "strong", 2));
         assertEquals("2 tasks per backward", chunked.env().get("checkpointing").get("chunking").asText());
     }
+
+    @Test
+    void aTaskParallelTrialRecordsItsTasksAndWhyItHasNoOperatorProfile() {
+        TrialSpec spec = new TrialSpec("test", "synthetic", new SamplerSpec("fixed", 5, 1, 5),
+                new ModelSpec("conv4", "", List.of(), 8),
+                new AlgorithmSpec("maml", 0.4, 2, 2, 0.005, 2, 3, 1.0, 4, 8),
+                new TrainSpec(4, 1), new EvalSpec(5, 1000, "synthetic"),
+                new TechniqueSpec("fp32", 0, 1, "strong", 0, false, 2), 0, 600, "none");
+        TrialResult result = TrialExecutor.execute(spec, 2, "2026-01-01T00:00:00Z", line -> { });
+        assertTrue(result.isOk(), String.valueOf(result));
+        JsonNode techniques = result.env().get("checkpointing");
+        assertEquals(2, techniques.get("parallel_tasks").asInt(), techniques.toString());
+        assertEquals(1, techniques.get("threads_per_task").asInt(), techniques.toString());
+        assertTrue(techniques.get("chunking").asText().startsWith("2 tasks at a time on their own threads"), techniques.toString());
+        assertTrue(result.metrics().get("profile_absent").asText().startsWith("parallel_tasks: libtorch's profiler records"),
+                result.metrics().toString());
+        assertTrue(result.metrics().path("peak_tensor_bytes").isMissingNode(), "a partial peak must not be recorded");
+        assertEquals(2, result.env().get("torch_threads").asInt(), "evaluation and the record are back at the trial's threads");
+        assertTrue(result.metrics().get("accuracy").get("mean").asDouble() >= 0);
+    }
 }
