@@ -54,6 +54,7 @@ final class KinetoBinding {
     private final MethodHandle flops;
     private final MethodHandle nBytes;
     private final MethodHandle free;
+    private final MethodHandle mallocTrim;
     private final ProfilerConfig config;
     private final ActivityTypeSet activities;
 
@@ -87,6 +88,10 @@ final class KinetoBinding {
         nBytes = symbols.longFn(EVENT + "6nBytesEv");
         free = linker.downcallHandle(CLinker.systemLookup().lookup("free").orElseThrow(),
                 MethodType.methodType(void.class, MemoryAddress.class), FunctionDescriptor.ofVoid(CLinker.C_POINTER));
+        // glibc's malloc_trim: the workers' MALLOC_TRIM_THRESHOLD_ keeps freed heap mapped, so without it the
+        // profiler's event buffers, once freed, would stay in the resident set for the rest of the trial
+        mallocTrim = CLinker.systemLookup().lookup("malloc_trim").map(address -> linker.downcallHandle(address,
+                MethodType.methodType(int.class, long.class), FunctionDescriptor.of(CLinker.C_INT, CLinker.C_LONG))).orElse(null);
 
         config = new ProfilerConfig(torch.ProfilerState.KINETO);
         config.report_input_shapes(true);
@@ -158,6 +163,9 @@ final class KinetoBinding {
             } finally {
                 destroy.invokeExact(result);
                 free.invokeExact(result);
+                if (mallocTrim != null) {
+                    int ignored = (int) mallocTrim.invokeExact(0L); // 1 when memory was released
+                }
             }
         }
     }

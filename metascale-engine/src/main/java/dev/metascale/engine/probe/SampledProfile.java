@@ -82,6 +82,11 @@ public final class SampledProfile {
         }
     }
 
+    /** Whether the profiled window closes after iteration {@code it} (never when there is no window). */
+    public boolean closesAfter(int it) {
+        return last >= 0 && it == last;
+    }
+
     public Optional<OperatorProfile> profile() {
         return Optional.ofNullable(profile);
     }

@@ -42,6 +42,10 @@ class CheckpointedTrialTest {
         System.out.println("flops plain " + plain.metrics().get("flops_breakdown") + "\nflops checkpointed "
                 + checkpointed.metrics().get("flops_breakdown"));
         assertEquals(0, plain.metrics().path("flops_breakdown").path("recompute").asLong());
+        // the profiled warm-up window's memory is recorded apart from the training peak
+        assertTrue(plain.metrics().has("peak_tensor_bytes"), plain.metrics().toString());
+        assertTrue(plain.metrics().get("peak_rss_profile_window_bytes").asLong() > 0, plain.metrics().toString());
+        assertTrue(plain.metrics().get("peak_rss_bytes").asLong() > 0, plain.metrics().toString());
         assertTrue(checkpointed.metrics().path("flops_breakdown").path("recompute").asLong() > 0);
     }
 
