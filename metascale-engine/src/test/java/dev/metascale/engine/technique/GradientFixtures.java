@@ -1,6 +1,10 @@
 package dev.metascale.engine.technique;
 
 import dev.metascale.engine.learn.Episode;
+import dev.metascale.engine.learn.FoMaml;
+import dev.metascale.engine.learn.Maml;
+import dev.metascale.engine.learn.ProtoNet;
+import dev.metascale.engine.model.Model;
 import dev.metascale.engine.torch.ArrayTensors;
 import dev.metascale.engine.torch.ParamSet;
 import org.bytedeco.pytorch.Tensor;
@@ -49,6 +53,26 @@ final class GradientFixtures {
             }
         }
         return out.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    /**
+     * The meta-gradient of (second-order or first-order) MAML on {@code tasks} with these techniques, from the
+     * model's float64 initialisation (inner lr 0.4, 2 steps); its mean loss goes to {@code loss[0]}.
+     */
+    static double[] mamlMetaGradient(Model model, boolean firstOrder, TrainingTechniques t, List<Episode> tasks, double[] loss) {
+        Maml learner = firstOrder ? new FoMaml(model, model.init(2, 3, F64), 0.4, 2, 2, 1e-3, t)
+                : new Maml(model, model.init(2, 3, F64), 0.4, 2, 2, 1e-3, t);
+        learner.zeroGrad();
+        loss[0] = learner.accumulateMetaGradient(tasks);
+        return grads(learner.parameters());
+    }
+
+    /** The meta-gradient of ProtoNet on {@code tasks} with these techniques; its mean loss goes to {@code loss[0]}. */
+    static double[] protoNetMetaGradient(Model model, TrainingTechniques t, List<Episode> tasks, double[] loss) {
+        ProtoNet learner = new ProtoNet(model, model.init(2, 0, F64), 1e-3, t);
+        learner.zeroGrad();
+        loss[0] = learner.accumulateMetaGradient(tasks);
+        return grads(learner.parameters());
     }
 
     /** ‖a − b‖ / ‖b‖. */

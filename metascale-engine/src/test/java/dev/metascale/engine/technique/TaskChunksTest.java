@@ -1,9 +1,6 @@
 package dev.metascale.engine.technique;
 
 import dev.metascale.engine.learn.Episode;
-import dev.metascale.engine.learn.FoMaml;
-import dev.metascale.engine.learn.Maml;
-import dev.metascale.engine.learn.ProtoNet;
 import dev.metascale.engine.model.Mlp;
 import dev.metascale.engine.model.Model;
 import dev.metascale.engine.torch.TorchRuntime;
@@ -13,8 +10,6 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
-import static dev.metascale.engine.technique.GradientFixtures.F64;
-import static dev.metascale.engine.technique.GradientFixtures.grads;
 import static dev.metascale.engine.technique.GradientFixtures.relativeError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -35,19 +30,11 @@ class TaskChunksTest {
     }
 
     private static double[] maml(boolean firstOrder, int chunk, double[] loss) {
-        TrainingTechniques t = new TrainingTechniques(0, chunk);
-        Maml learner = firstOrder ? new FoMaml(MLP, MLP.init(2, 3, F64), 0.4, 2, 2, 1e-3, t)
-                : new Maml(MLP, MLP.init(2, 3, F64), 0.4, 2, 2, 1e-3, t);
-        learner.zeroGrad();
-        loss[0] = learner.accumulateMetaGradient(tasks());
-        return grads(learner.parameters());
+        return GradientFixtures.mamlMetaGradient(MLP, firstOrder, new TrainingTechniques(0, chunk), tasks(), loss);
     }
 
     private static double[] protoNet(int chunk, double[] loss) {
-        ProtoNet learner = new ProtoNet(MLP, MLP.init(2, 0, F64), 1e-3, new TrainingTechniques(0, chunk));
-        learner.zeroGrad();
-        loss[0] = learner.accumulateMetaGradient(tasks());
-        return grads(learner.parameters());
+        return GradientFixtures.protoNetMetaGradient(MLP, new TrainingTechniques(0, chunk), tasks(), loss);
     }
 
     @Test
