@@ -125,21 +125,20 @@ public final class Anil implements MetaLearner {
 
     @Override
     public long[] adaptAndPredict(Episode episode) {
-        Tensor support;
-        Tensor query;
-        try (NoGradGuard guard = new NoGradGuard()) {
-            support = model.features(params, episode.supportX());
-            query = model.features(params, episode.queryX());
-        }
-        ParamSet head = adaptHead(support, episode.supportY(), evalInnerSteps, false);
-        try (NoGradGuard guard = new NoGradGuard()) {
-            return Losses.argmax(LinearHead.apply(head, query));
-        }
+        return Losses.argmax(adaptedQueryLogits(episode));
     }
 
     /** The head adapted on the frozen support features (as {@link #adaptAndPredict}), then the query loss. */
     @Override
     public double adaptAndQueryLoss(Episode episode) {
+        return Losses.crossEntropy(adaptedQueryLogits(episode), episode.queryY()).item_double();
+    }
+
+    /**
+     * Test-time adaptation: the head takes {@code eval_inner_steps} steps on the frozen support features; the
+     * query logits of the adapted head, without a graph.
+     */
+    private Tensor adaptedQueryLogits(Episode episode) {
         Tensor support;
         Tensor query;
         try (NoGradGuard guard = new NoGradGuard()) {
@@ -148,7 +147,7 @@ public final class Anil implements MetaLearner {
         }
         ParamSet head = adaptHead(support, episode.supportY(), evalInnerSteps, false);
         try (NoGradGuard guard = new NoGradGuard()) {
-            return Losses.crossEntropy(LinearHead.apply(head, query), episode.queryY()).item_double();
+            return LinearHead.apply(head, query);
         }
     }
 

@@ -8,7 +8,6 @@ import dev.metascale.engine.torch.ArrayTensors;
 import dev.metascale.engine.torch.ParamSet;
 import dev.metascale.engine.torch.TorchRuntime;
 import org.bytedeco.javacpp.PointerScope;
-import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.BeforeAll;
@@ -152,41 +151,11 @@ class LanguageModelLearnersTest {
             }
             maml.zeroGrad();
             maml.accumulateMetaGradient(tasks);
-            double h = 1e-6;
-            double diff = 0;
-            double norm = 0;
-            for (Tensor p : maml.parameters().tensors()) {
-                double[] analytic = ArrayTensors.toDoubles(p.grad());
-                Tensor flat = p.detach().view(-1);
-                for (int k = 0; k < analytic.length; k++) {
-                    double original = flat.get(k).item_double();
-                    set(flat, k, original + h);
-                    double plus = metaLoss(maml, tasks);
-                    set(flat, k, original - h);
-                    double minus = metaLoss(maml, tasks);
-                    set(flat, k, original);
-                    double numeric = (plus - minus) / (2 * h);
-                    diff += (analytic[k] - numeric) * (analytic[k] - numeric);
-                    norm += numeric * numeric;
-                }
-            }
-            double error = Math.sqrt(diff / norm);
+            double[] analytic = MetaGradientCheck.grads(maml.parameters());
+            double[] numeric = MetaGradientCheck.finiteDifferences(maml, tasks, 1e-6);
+            double error = MetaGradientCheck.relativeError(analytic, numeric);
             assertTrue(error < 1e-5, "relative error of the LM meta-gradient vs finite differences: " + error);
         }
-    }
-
-    private static void set(Tensor flat, long i, double value) {
-        try (org.bytedeco.pytorch.NoGradGuard guard = new org.bytedeco.pytorch.NoGradGuard()) {
-            flat.get(i).fill_(new Scalar(value));
-        }
-    }
-
-    private static double metaLoss(Maml maml, List<Episode> tasks) {
-        double total = 0;
-        for (Episode t : tasks) {
-            total += maml.taskMetaLoss(t).item_double() / tasks.size();
-        }
-        return total;
     }
 
     @Test

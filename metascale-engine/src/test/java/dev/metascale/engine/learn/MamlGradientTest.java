@@ -3,12 +3,10 @@ package dev.metascale.engine.learn;
 import dev.metascale.engine.model.LinearHead;
 import dev.metascale.engine.model.Mlp;
 import dev.metascale.engine.model.Model;
-import dev.metascale.engine.torch.ArrayTensors;
 import dev.metascale.engine.torch.ParamSet;
 import dev.metascale.engine.torch.TorchRuntime;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.BoolOptional;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
@@ -19,6 +17,8 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 
+import static dev.metascale.engine.learn.MetaGradientCheck.grads;
+import static dev.metascale.engine.learn.MetaGradientCheck.relativeError;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MamlGradientTest {
@@ -27,26 +27,6 @@ class MamlGradientTest {
     @BeforeAll
     static void setUp() {
         TorchRuntime.configure(1);
-    }
-
-    private static double[] grads(ParamSet p) {
-        List<Double> out = new ArrayList<>();
-        for (Tensor t : p.tensors()) {
-            for (double v : ArrayTensors.toDoubles(t.grad())) {
-                out.add(v);
-            }
-        }
-        return out.stream().mapToDouble(Double::doubleValue).toArray();
-    }
-
-    private static double relativeError(double[] a, double[] b) {
-        double diff = 0;
-        double norm = 0;
-        for (int i = 0; i < a.length; i++) {
-            diff += (a[i] - b[i]) * (a[i] - b[i]);
-            norm += b[i] * b[i];
-        }
-        return Math.sqrt(diff / norm);
     }
 
     @Test
@@ -59,38 +39,10 @@ class MamlGradientTest {
             maml.accumulateMetaGradient(tasks);
             double[] analytic = grads(maml.parameters());
 
-            double h = 1e-6;
-            double[] numeric = new double[analytic.length];
-            int k = 0;
-            for (Tensor p : maml.parameters().tensors()) {
-                Tensor flat = p.detach().view(-1); // shares storage with the parameter
-                for (long i = 0; i < flat.numel(); i++) {
-                    double original = flat.get(i).item_double();
-                    set(flat, i, original + h);
-                    double plus = metaLoss(maml, tasks);
-                    set(flat, i, original - h);
-                    double minus = metaLoss(maml, tasks);
-                    set(flat, i, original);
-                    numeric[k++] = (plus - minus) / (2 * h);
-                }
-            }
+            double[] numeric = MetaGradientCheck.finiteDifferences(maml, tasks, 1e-6);
             double error = relativeError(analytic, numeric);
             assertTrue(error < 1e-4, "relative error of the MAML meta-gradient vs finite differences: " + error);
         }
-    }
-
-    private static void set(Tensor flat, long i, double value) {
-        try (NoGradGuard guard = new NoGradGuard()) {
-            flat.get(i).fill_(new Scalar(value));
-        }
-    }
-
-    private static double metaLoss(Maml maml, List<Episode> tasks) {
-        double total = 0;
-        for (Episode t : tasks) {
-            total += maml.taskMetaLoss(t).item_double() / tasks.size();
-        }
-        return total;
     }
 
     @Test
