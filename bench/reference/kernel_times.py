@@ -29,6 +29,10 @@ def main():
     kernels = {
         "conv2d 64->64 3x3 [75,64,14,14]": lambda: F.conv2d(block2, weight, None, 1, 1),
         "max_pool2d_with_indices 2x2 [75,64,28,28]": lambda: torch.ops.aten.max_pool2d_with_indices(act, [2, 2], [2, 2]),
+        # metascale's model/MaxPool: positions from the channels-last kernel, values gathered from the map
+        "max-pool via channels-last positions + gather [75,64,28,28]": lambda: act.reshape(75, 64, -1).gather(
+            2, torch.ops.aten.max_pool2d_with_indices(act.contiguous(memory_format=torch.channels_last), [2, 2], [2, 2])[1]
+            .reshape(75, 64, -1)).view(75, 64, 14, 14),
         "batch_norm train [75,64,28,28]": lambda: torch.batch_norm(act, gamma, beta, None, None, True, 0.1, 1e-5, False),
         "relu [75,64,28,28]": lambda: torch.relu(act),
         "threshold_backward [75,64,28,28]": lambda: torch.ops.aten.threshold_backward(grad, act, 0.0),

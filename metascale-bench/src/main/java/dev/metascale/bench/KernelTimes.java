@@ -1,5 +1,6 @@
 package dev.metascale.bench;
 
+import dev.metascale.engine.model.MaxPool;
 import dev.metascale.engine.torch.TorchRuntime;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Scalar;
@@ -55,6 +56,8 @@ public final class KernelTimes {
         Map<String, Supplier<Tensor>> kernels = new LinkedHashMap<>();
         kernels.put("conv2d 64->64 3x3 [75,64,14,14]", () -> torch.conv2d(block2, weight, new TensorOptional(), one, one, one, 1));
         kernels.put("max_pool2d_with_indices 2x2 [75,64,28,28]", () -> torch.max_pool2d_with_indices(act, two, two, zero, one, false).get0());
+        // model/MaxPool: positions from the channels-last kernel, values gathered from the map
+        kernels.put("max-pool via channels-last positions + gather [75,64,28,28]", () -> MaxPool.apply(act, two, two, false));
         kernels.put("batch_norm train [75,64,28,28]", () -> torch.batch_norm(act, new TensorOptional(gamma), new TensorOptional(beta),
                 new TensorOptional(), new TensorOptional(), true, 0.1, 1e-5, false));
         kernels.put("relu [75,64,28,28]", () -> torch.relu(act));

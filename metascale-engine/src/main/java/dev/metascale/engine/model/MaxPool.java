@@ -15,7 +15,7 @@ import org.bytedeco.pytorch.global.torch;
  * maximum of each window in row-major order), so the output and its gradients — of every order, since the
  * gradient of a gather is a scatter-add and its gradient a gather — are exactly those of {@code max_pool2d}.
  */
-final class MaxPool {
+public final class MaxPool {
     private static final long[] NO_PAD = {0, 0};
     private static final long[] NO_DILATION = {1, 1};
 
@@ -23,7 +23,7 @@ final class MaxPool {
     }
 
     /** {@code max_pool2d(x, kernel, stride, padding 0, dilation 1, ceilMode)} for a 4-d {@code x}. */
-    static Tensor apply(Tensor x, long[] kernel, long[] stride, boolean ceilMode) {
+    public static Tensor apply(Tensor x, long[] kernel, long[] stride, boolean ceilMode) {
         long n = x.size(0);
         long c = x.size(1);
         Tensor channelsLast = x.detach().contiguous(torch.MemoryFormat.ChannelsLast);
