@@ -224,9 +224,13 @@ public final class TrialExecutor {
             metrics.put("comm_bytes", m.payloadBytes() / Math.max(1, m.calls()));
             metrics.put("comm_wire_bytes", m.wireBytes(d.info().worldSize()) / Math.max(1, m.calls()));
             metrics.put("comm_fraction", m.seconds() / timer.totalSeconds());
-            if (m.seconds() > 0) {
-                // NCCL's convention: bus bandwidth = algorithm (wire) bytes per rank over the collective's time.
-                metrics.put("comm_bus_bandwidth_bytes_per_s", m.wireBytes(d.info().worldSize()) / m.seconds());
+            metrics.put("comm_span_total_s", m.spanSeconds());
+            metrics.put("comm_segments", m.segments());
+            metrics.put("comm_overlapped_fraction", m.payloadBytes() == 0 ? 0.0 : m.overlappedBytes() / (double) m.payloadBytes());
+            if (m.spanSeconds() > 0) {
+                // NCCL's convention: bus bandwidth = algorithm (wire) bytes per rank over the collective's time (from
+                // launch to completion: with overlap this span includes computation, so the figure is a lower bound).
+                metrics.put("comm_bus_bandwidth_bytes_per_s", m.wireBytes(d.info().worldSize()) / m.spanSeconds());
             }
             metrics.put("world_size", d.info().worldSize());
             metrics.put("rank", d.info().rank());

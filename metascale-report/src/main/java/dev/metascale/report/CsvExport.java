@@ -75,6 +75,7 @@ public final class CsvExport {
         c.put("checkpointing", r -> String.valueOf(r.spec().techniques().checkpointing()));
         c.put("world_size", r -> String.valueOf(r.spec().techniques().worldSize()));
         c.put("parallel_tasks", r -> String.valueOf(r.spec().techniques().parallelTasks()));
+        c.put("overlap_allreduce", r -> String.valueOf(r.spec().techniques().overlapAllreduce()));
     }
 
     private static void metricColumns(List<TrialResult> records, Map<String, Function<TrialResult, String>> columns) {

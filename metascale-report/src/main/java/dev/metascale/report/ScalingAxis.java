@@ -124,7 +124,8 @@ public enum ScalingAxis {
             case SHOTS -> withSampler(s, new SamplerSpec(sp.kind(), sp.ways(), 0, sp.query(), sp.minShots(), sp.maxShots()));
             case QUERY -> withSampler(s, new SamplerSpec(sp.kind(), sp.ways(), sp.shots(), 0, sp.minShots(), sp.maxShots()));
             case WORLD_SIZE -> new TrialSpec(s.suite(), s.dataset(), sp, s.model(), a, s.train(), s.eval(),
-                    new TechniqueSpec(t.precision(), t.checkpointing(), 0, t.scaling(), t.chunk(), t.offload(), t.parallelTasks()), s.seed(), s.timeoutS(), s.fault());
+                    new TechniqueSpec(t.precision(), t.checkpointing(), 0, t.scaling(), t.chunk(), t.offload(), t.parallelTasks(),
+                            t.overlapAllreduce()), s.seed(), s.timeoutS(), s.fault());
         };
     }
 

@@ -257,7 +257,8 @@ final class Schema {
             Field.name("techniques.scaling", "strong", Names.fixed("scaling", "strong", "weak")),
             Field.integer("techniques.chunk", 0, Bound.atLeast(0)),
             new Field("techniques.offload", Kind.BOOL, false, null, null),
-            Field.integer("techniques.parallel_tasks", 0, Bound.atLeast(0)));
+            Field.integer("techniques.parallel_tasks", 0, Bound.atLeast(0)),
+            new Field("techniques.overlap_allreduce", Kind.BOOL, false, null, null));
 
     /** Per-trial worker timeout, a top-level key of the suite. */
     static final Field TIMEOUT = Field.integer("timeout_s", 7200, Bound.atLeast(1));

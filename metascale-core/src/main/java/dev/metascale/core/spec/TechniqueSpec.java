@@ -21,11 +21,15 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  *                      threads / parallel_tasks intra-op threads (task parallelism instead of operator
  *                      parallelism); 0 = one task after another (left out of the JSON, and so of the
  *                      trial id, when 0)
+ * @param overlapAllreduce data-parallel: all-reduce the gradient bucket in segments during the step's last
+ *                      backward, each as soon as its gradients are final, instead of in one piece after it (left
+ *                      out of the JSON, and so of the trial id, when false)
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record TechniqueSpec(String precision, int checkpointing, int worldSize, String scaling, int chunk,
                             @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean offload,
-                            @JsonInclude(JsonInclude.Include.NON_DEFAULT) int parallelTasks) {
+                            @JsonInclude(JsonInclude.Include.NON_DEFAULT) int parallelTasks,
+                            @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean overlapAllreduce) {
     public TechniqueSpec(String precision, int checkpointing, int worldSize) {
         this(precision, checkpointing, worldSize, "strong", 0);
     }
@@ -36,5 +40,10 @@ public record TechniqueSpec(String precision, int checkpointing, int worldSize, 
 
     public TechniqueSpec(String precision, int checkpointing, int worldSize, String scaling, int chunk, boolean offload) {
         this(precision, checkpointing, worldSize, scaling, chunk, offload, 0);
+    }
+
+    public TechniqueSpec(String precision, int checkpointing, int worldSize, String scaling, int chunk, boolean offload,
+                         int parallelTasks) {
+        this(precision, checkpointing, worldSize, scaling, chunk, offload, parallelTasks, false);
     }
 }

@@ -192,6 +192,23 @@ final class TrialGrid {
                     c -> "libtorch's autocast state belongs to the thread that set it, so the task threads would compute in"
                             + " fp32 regardless; this version runs parallel tasks in fp32 only: use precision: fp32 or remove"
                             + " parallel_tasks"),
+            new Rule(List.of("techniques.overlap_allreduce", "techniques.world_size"),
+                    c -> c.bool("techniques.overlap_allreduce") && c.integer("techniques.world_size") < 2,
+                    c -> "overlap_allreduce overlaps the data-parallel gradient all-reduce with back-propagation; with"
+                            + " world_size " + c.integer("techniques.world_size") + " there is none: use world_size: 2 or more,"
+                            + " or remove overlap_allreduce"),
+            new Rule(List.of("techniques.overlap_allreduce", "algorithm.name"),
+                    c -> c.bool("techniques.overlap_allreduce") && !CHUNKED.contains(c.text("algorithm.name")),
+                    c -> "overlap_allreduce is implemented for maml, fomaml and protonet (whose last backward of a step"
+                            + " makes the meta-gradient final), not " + c.text("algorithm.name") + "; remove overlap_allreduce"),
+            new Rule(List.of("techniques.overlap_allreduce", "techniques.parallel_tasks"),
+                    c -> c.bool("techniques.overlap_allreduce") && c.integer("techniques.parallel_tasks") > 1,
+                    c -> "with parallel_tasks the task threads' gradients are added into the bucket in one final step,"
+                            + " which leaves no back-propagation to overlap: choose one (remove overlap_allreduce or parallel_tasks)"),
+            new Rule(List.of("techniques.overlap_allreduce", "techniques.checkpointing"),
+                    c -> c.bool("techniques.overlap_allreduce") && c.integer("techniques.checkpointing") > 0,
+                    c -> "the checkpointed path back-propagates segment by segment outside the step's last backward,"
+                            + " so nothing would overlap: choose one (checkpointing: false or remove overlap_allreduce)"),
             new Rule(List.of("algorithm.meta_batch", "techniques.world_size", "techniques.scaling"),
                     c -> "strong".equals(c.text("techniques.scaling"))
                             && c.integer("algorithm.meta_batch") % c.integer("techniques.world_size") != 0,
@@ -394,7 +411,7 @@ final class TrialGrid {
                     new EvalSpec(integer("eval.episodes"), longValue("eval.seed"), text("eval.dataset")),
                     new TechniqueSpec(text("techniques.precision"), integer("techniques.checkpointing"), integer("techniques.world_size"),
                             text("techniques.scaling"), integer("techniques.chunk"), bool("techniques.offload"),
-                            integer("techniques.parallel_tasks")),
+                            integer("techniques.parallel_tasks"), bool("techniques.overlap_allreduce")),
                     seed, timeoutS, text("fault"));
         }
     }

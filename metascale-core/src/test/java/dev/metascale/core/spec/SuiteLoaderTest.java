@@ -292,6 +292,22 @@ class SuiteLoaderTest {
     }
 
     @Test
+    void overlappedAllReduceIsValidatedAndOffLeavesTheTrialIdUnchanged() throws InvalidSuiteException {
+        assertTrue(parse("name: x\ndefaults:\n  techniques: {overlap_allreduce: true, world_size: 2}\n").trials().get(0)
+                .techniques().overlapAllreduce());
+        assertTrue(errors("name: x\ndefaults:\n  techniques: {overlap_allreduce: true}\n").get(0)
+                .contains("with world_size 1 there is none"));
+        assertTrue(errors("name: x\ndefaults:\n  algorithm: {name: reptile}\n  techniques: {overlap_allreduce: true, world_size: 2}\n")
+                .get(0).contains("overlap_allreduce is implemented for maml, fomaml and protonet"));
+        assertTrue(errors("name: x\ndefaults:\n  techniques: {overlap_allreduce: true, world_size: 2, parallel_tasks: 2}\n").get(0)
+                .contains("no back-propagation to overlap"));
+        assertTrue(errors("name: x\ndefaults:\n  techniques: {overlap_allreduce: true, world_size: 2, checkpointing: 2}\n").get(0)
+                .contains("checkpointed path"));
+        String id = parse("name: x\n").trials().get(0).id();
+        assertEquals(id, parse("name: x\ndefaults:\n  techniques: {overlap_allreduce: false}\n").trials().get(0).id());
+    }
+
+    @Test
     void sequentialTasksLeaveTheTrialIdUnchanged() throws InvalidSuiteException {
         String id = parse("name: x\n").trials().get(0).id();
         assertEquals(id, parse("name: x\ndefaults:\n  techniques: {parallel_tasks: 0}\n").trials().get(0).id());

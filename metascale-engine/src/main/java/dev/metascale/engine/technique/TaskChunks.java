@@ -4,6 +4,7 @@ import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -21,6 +22,14 @@ public final class TaskChunks {
      * back-propagated together ({@code chunk} = 0 means one task at a time); returns the mean loss.
      */
     public static <T> double backward(List<T> tasks, int chunk, Function<T, Tensor> loss) {
+        return backward(tasks, chunk, loss, Tensor::backward);
+    }
+
+    /**
+     * As {@link #backward(List, int, Function)}, with the last chunk back-propagated by {@code lastBackward}: after
+     * it every gradient is final, which a data-parallel step uses to start all-reducing while it runs.
+     */
+    public static <T> double backward(List<T> tasks, int chunk, Function<T, Tensor> loss, Consumer<Tensor> lastBackward) {
         int size = chunk <= 0 ? 1 : chunk;
         Scalar scale = new Scalar(1.0 / tasks.size());
         double total = 0;
@@ -30,8 +39,13 @@ public final class TaskChunks {
                 Tensor l = loss.apply(task).mul(scale);
                 sum = sum == null ? l : sum.add(l);
             }
-            sum.backward();
-            total += sum.item_double();
+            double value = sum.item_double();
+            if (from + size >= tasks.size()) {
+                lastBackward.accept(sum);
+            } else {
+                sum.backward();
+            }
+            total += value;
         }
         return total;
     }

@@ -12,8 +12,10 @@ import dev.metascale.core.spec.TechniqueSpec;
  *                           loss ({@link TaskChunks}); 0 = the learner's default, one task at a time
  * @param parallelTasks      tasks computed at the same time on their own threads ({@link TaskParallel});
  *                           0 = one task after another
+ * @param overlapAllreduce   data-parallel: the step's last backward all-reduces the gradient bucket's segments as
+ *                           they become final ({@link dev.metascale.engine.dist.DataParallel#lastBackward})
  */
-public record TrainingTechniques(int checkpointSegments, int chunk, int parallelTasks) {
+public record TrainingTechniques(int checkpointSegments, int chunk, int parallelTasks, boolean overlapAllreduce) {
     /** Plain training: no recompute, task by task. */
     public static final TrainingTechniques NONE = new TrainingTechniques(0, 0);
 
@@ -28,8 +30,12 @@ public record TrainingTechniques(int checkpointSegments, int chunk, int parallel
         this(checkpointSegments, chunk, 0);
     }
 
+    public TrainingTechniques(int checkpointSegments, int chunk, int parallelTasks) {
+        this(checkpointSegments, chunk, parallelTasks, false);
+    }
+
     public static TrainingTechniques of(TechniqueSpec spec) {
-        return new TrainingTechniques(spec.checkpointing(), spec.chunk(), spec.parallelTasks());
+        return new TrainingTechniques(spec.checkpointing(), spec.chunk(), spec.parallelTasks(), spec.overlapAllreduce());
     }
 
     /**
@@ -39,7 +45,15 @@ public record TrainingTechniques(int checkpointSegments, int chunk, int parallel
      */
     public <T> double backward(java.util.List<T> tasks, dev.metascale.engine.torch.ParamSet params,
                                java.util.function.Function<T, org.bytedeco.pytorch.Tensor> loss) {
-        return parallelTasks > 1 ? TaskParallel.backward(tasks, parallelTasks, params, loss) : TaskChunks.backward(tasks, chunk, loss);
+        if (parallelTasks > 1) {
+            return TaskParallel.backward(tasks, parallelTasks, params, loss);
+        }
+        java.util.Optional<dev.metascale.engine.dist.DataParallel> dp = dev.metascale.engine.dist.DataParallel.current();
+        if (overlapAllreduce && dp.isPresent()) {
+            // the last backward all-reduces the gradient bucket's segments as they become final
+            return TaskChunks.backward(tasks, chunk, loss, dp.get()::lastBackward);
+        }
+        return TaskChunks.backward(tasks, chunk, loss);
     }
 
     public boolean checkpointing() {
@@ -59,6 +73,9 @@ public record TrainingTechniques(int checkpointSegments, int chunk, int parallel
         if (parallelTasks > 1) {
             out.put("parallel_tasks", parallelTasks);
             out.put("threads_per_task", TaskParallel.threadsPerWorker(parallelTasks));
+        }
+        if (overlapAllreduce) {
+            out.put("overlap_allreduce", true);
         }
         return out;
     }

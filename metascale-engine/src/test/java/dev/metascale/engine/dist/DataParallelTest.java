@@ -4,6 +4,7 @@ import dev.metascale.engine.learn.Episode;
 import dev.metascale.engine.learn.Maml;
 import dev.metascale.engine.model.Mlp;
 import dev.metascale.engine.model.Model;
+import dev.metascale.engine.technique.TrainingTechniques;
 import dev.metascale.engine.torch.ArrayTensors;
 import dev.metascale.engine.torch.ParamSet;
 import dev.metascale.engine.torch.TorchRuntime;
@@ -21,20 +22,74 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Two ranks (threads of this JVM, each with its own TCPStore client and Gloo process group) on
- * strong scaling must take exactly the steps one process takes on the whole meta-batch.
+ * strong scaling must take exactly the steps one process takes on the whole meta-batch — with the gradient bucket
+ * all-reduced in one piece (a small model) and in segments overlapped with the last backward (a larger one).
  */
 class DataParallelTest {
     private static final int STEPS = 3;
     private static final int TASKS = 4;
 
     @Test
+    void bucketCutsAtParameterBoundariesFromTheEnd() {
+        long kib = 1024;
+        // an MLP 784-256-256-5 in float32: the last layer and head (268 KB) are one segment, the first layer another
+        long[] mlp = offsets(200_704, 256, 65_536, 256, 1_280, 5);
+        assertArrayEquals(new int[]{0, 2, 6}, DataParallel.segmentBoundaries(mlp, 4));
+        // below twice the segment size: one segment
+        assertArrayEquals(new int[]{0, 3}, DataParallel.segmentBoundaries(offsets(1000, 10, 1000), 4));
+        // four equal parameters of one segment each
+        long each = DataParallel.SEGMENT_BYTES / 8;
+        assertArrayEquals(new int[]{0, 1, 2, 3, 4}, DataParallel.segmentBoundaries(offsets(each, each, each, each), 8));
+        // a large bucket: at most MAX_SEGMENTS collectives
+        long[] hundred = new long[100];
+        java.util.Arrays.fill(hundred, each);
+        int[] cut = DataParallel.segmentBoundaries(offsets(hundred), 8);
+        assertEquals(DataParallel.MAX_SEGMENTS + 1, cut.length);
+        assertArrayEquals(new int[]{0, 25, 50, 75, 100}, cut);
+        assertTrue(DataParallel.SEGMENT_BYTES >= 64 * kib);
+    }
+
+    private static long[] offsets(long... sizes) {
+        long[] out = new long[sizes.length + 1];
+        for (int i = 0; i < sizes.length; i++) {
+            out[i + 1] = out[i] + sizes[i];
+        }
+        return out;
+    }
+
+    @Test
     void twoRanksMatchOneProcessOnTheSameTasks() throws Exception {
+        CommMeter meter = twoRanksAgainstOneProcess(new Mlp(16, List.of(8)), TrainingTechniques.NONE);
+        assertEquals(0, meter.overlappedBytes());
+        assertEquals(1, meter.segments());
+    }
+
+    /** A bucket that would be cut (16-200-200-200-3 in float64), without overlap_allreduce: one piece after the backward. */
+    @Test
+    void withoutOverlapTheBucketIsReducedInOnePiece() throws Exception {
+        CommMeter meter = twoRanksAgainstOneProcess(new Mlp(16, List.of(200, 200, 200)), TrainingTechniques.NONE);
+        assertEquals(0, meter.overlappedBytes());
+        assertEquals(1, meter.segments());
+    }
+
+    /** The same bucket with overlap_allreduce: two segments launched during the last backward, the same steps. */
+    @Test
+    void overlappedSegmentsMatchOneProcess() throws Exception {
+        CommMeter meter = twoRanksAgainstOneProcess(new Mlp(16, List.of(200, 200, 200)), new TrainingTechniques(0, 0, 0, true));
+        assertEquals(2, meter.segments());
+        assertTrue(meter.overlappedBytes() > 0, "no segment was launched during the last backward");
+        assertTrue(meter.spanSeconds() >= meter.seconds());
+    }
+
+    /** Runs the comparison with the ranks using {@code techniques}; returns rank 0's meter. */
+    private static CommMeter twoRanksAgainstOneProcess(Model model, TrainingTechniques techniques) throws Exception {
         TorchRuntime.configure(1);
-        Model model = new Mlp(16, List.of(8));
         List<List<Episode>> batches = new ArrayList<>();
         torch.manual_seed(42);
         for (int s = 0; s < STEPS; s++) {
@@ -53,14 +108,15 @@ class DataParallelTest {
         double[] singleWeights = flat(single.parameters());
 
         // Two ranks; rank 1 starts from different weights, which the broadcast must overwrite.
-        Maml[] ranks = {new Maml(model, model.init(1, 3, torch.ScalarType.Double), 0.3, 2, 2, 0.01),
-                new Maml(model, model.init(99, 3, torch.ScalarType.Double), 0.3, 2, 2, 0.01)};
+        Maml[] ranks = {new Maml(model, model.init(1, 3, torch.ScalarType.Double), 0.3, 2, 2, 0.01, techniques),
+                new Maml(model, model.init(99, 3, torch.ScalarType.Double), 0.3, 2, 2, 0.01, techniques)};
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
         ExecutorService pool = Executors.newFixedThreadPool(2);
         List<Future<double[][]>> results = new ArrayList<>();
+        CommMeter[] meters = new CommMeter[2];
         for (int r = 0; r < 2; r++) {
             int rank = r;
             results.add(pool.submit(() -> {
@@ -72,6 +128,7 @@ class DataParallelTest {
                         grads[s] = stepAndGrads(ranks[rank], mine);
                     }
                     assertTrue(dp.meter().calls() == STEPS + 1 && dp.meter().payloadBytes() > 0);
+                    meters[rank] = dp.meter();
                     return grads;
                 }
             }));
@@ -85,6 +142,7 @@ class DataParallelTest {
         }
         assertTrue(relativeError(flat(ranks[0].parameters()), singleWeights) < 1e-5, "final weights of rank 0 differ");
         assertTrue(relativeError(flat(ranks[1].parameters()), singleWeights) < 1e-5, "final weights of rank 1 differ");
+        return meters[0];
     }
 
     private static Episode task() {
