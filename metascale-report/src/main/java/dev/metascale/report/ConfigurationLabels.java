@@ -48,7 +48,7 @@ public final class ConfigurationLabels {
             for (String id : group.getValue()) {
                 Map<String, String> flat = flatById.get(id);
                 String suffix = differing.stream()
-                        .map(path -> shortNames.get(path) + "=" + flat.getOrDefault(path, "none"))
+                        .map(path -> shortNames.get(path) + "=" + valueOrDefault(flat, path))
                         .collect(Collectors.joining(", ", " (", ")"));
                 labels.put(id, group.getKey() + suffix);
             }
@@ -83,12 +83,18 @@ public final class ConfigurationLabels {
         flats.forEach(f -> paths.addAll(f.keySet()));
         List<String> differing = new ArrayList<>();
         for (String path : paths) {
-            long distinct = flats.stream().map(f -> f.getOrDefault(path, "none")).distinct().count();
+            long distinct = flats.stream().map(f -> valueOrDefault(f, path)).distinct().count();
             if (distinct > 1) {
                 differing.add(path);
             }
         }
         return differing;
+    }
+
+    /** The value at {@code path}; where the spec's JSON left a default out, the default; else "none". */
+    private static String valueOrDefault(Map<String, String> flat, String path) {
+        String value = flat.get(path);
+        return value != null ? value : TrialSpec.defaultText(path).orElse("none");
     }
 
     /** The last path segment when it is unambiguous among {@code paths}, else the full path. */

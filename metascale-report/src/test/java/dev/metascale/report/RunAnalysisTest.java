@@ -1,6 +1,8 @@
 package dev.metascale.report;
 
 import dev.metascale.core.result.TrialResult;
+import dev.metascale.core.spec.TechniqueSpec;
+import dev.metascale.core.spec.TrialSpec;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -58,6 +60,22 @@ class RunAnalysisTest {
         assertEquals("maml conv4 5w1s (inner_lr=0.1, precision=bf16)", labels.get("c"));
         assertEquals("protonet conv4 5w1s", labels.get("d"));
         assertNotEquals(labels.get("a"), labels.get("b"));
+    }
+
+    /** A technique left out of the spec's JSON at its default is labelled with that default, not "none". */
+    @Test
+    void labelsNameTheDefaultOfAnOmittedTechnique() {
+        TrialSpec plain = Trials.spec("maml", 0);
+        TechniqueSpec t = plain.techniques();
+        TrialSpec overlapped = new TrialSpec(plain.suite(), plain.dataset(), plain.sampler(), plain.model(), plain.algorithm(),
+                plain.train(), plain.eval(), new TechniqueSpec(t.precision(), t.checkpointing(), 2, t.scaling(), t.chunk(),
+                t.offload(), t.parallelTasks(), true), plain.seed(), plain.timeoutS(), plain.fault());
+        TrialSpec oneBucket = new TrialSpec(plain.suite(), plain.dataset(), plain.sampler(), plain.model(), plain.algorithm(),
+                plain.train(), plain.eval(), new TechniqueSpec(t.precision(), t.checkpointing(), 2, t.scaling(), t.chunk(),
+                t.offload(), t.parallelTasks(), false), plain.seed(), plain.timeoutS(), plain.fault());
+        Map<String, String> labels = ConfigurationLabels.unique(Map.of("a", overlapped, "b", oneBucket));
+        assertEquals("maml conv4 5w1s (overlap_allreduce=true)", labels.get("a"));
+        assertEquals("maml conv4 5w1s (overlap_allreduce=false)", labels.get("b"));
     }
 
     @Test

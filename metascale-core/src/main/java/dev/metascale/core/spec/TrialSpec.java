@@ -67,6 +67,14 @@ public record TrialSpec(
         return withSeed(0).id();
     }
 
+    /**
+     * The default of a suite key such as {@code techniques.parallel_tasks}, as text: what a spec means where its
+     * JSON leaves a default-valued field out ({@code offload}, {@code parallel_tasks}, {@code overlap_allreduce}).
+     */
+    public static java.util.Optional<String> defaultText(String path) {
+        return Schema.field(path).map(f -> String.valueOf(f.defaultValue()));
+    }
+
     /** A short human label such as {@code maml conv4 5w1s}. */
     @JsonIgnore
     public String label() {
