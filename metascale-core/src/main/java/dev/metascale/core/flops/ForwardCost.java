@@ -9,14 +9,22 @@ package dev.metascale.core.flops;
  *                         computes that layer's input gradient (a backward of 2·forward − this)
  * @param backwardOther    element-wise FLOPs of the backward pass (bias, normalisation, activation,
  *                         pooling and loss gradients)
+ * @param frozenMatmul     the matmul FLOPs of frozen layers below every trainable one: back-propagation never
+ *                         reaches them (no weight and no input gradients); {@code inputLayerMatmul} is then
+ *                         the first trainable layer's products whose input is the frozen layers' output
  */
-public record ForwardCost(FlopCount forward, long inputLayerMatmul, long backwardOther) {
+public record ForwardCost(FlopCount forward, long inputLayerMatmul, long backwardOther, long frozenMatmul) {
 
     public ForwardCost {
-        if (inputLayerMatmul < 0 || inputLayerMatmul > forward.matmul() || backwardOther < 0) {
-            throw new IllegalArgumentException("input-layer matmul " + inputLayerMatmul + " must lie in [0, "
-                    + forward.matmul() + "] and backward element-wise FLOPs " + backwardOther + " must be >= 0");
+        if (inputLayerMatmul < 0 || frozenMatmul < 0 || inputLayerMatmul + frozenMatmul > forward.matmul() || backwardOther < 0) {
+            throw new IllegalArgumentException("input-layer matmul " + inputLayerMatmul + " and frozen matmul " + frozenMatmul
+                    + " must be >= 0 and together at most " + forward.matmul() + ", and backward element-wise FLOPs "
+                    + backwardOther + " must be >= 0");
         }
+    }
+
+    public ForwardCost(FlopCount forward, long inputLayerMatmul, long backwardOther) {
+        this(forward, inputLayerMatmul, backwardOther, 0);
     }
 
     /**
@@ -29,11 +37,11 @@ public record ForwardCost(FlopCount forward, long inputLayerMatmul, long backwar
     }
 
     /**
-     * The backward pass: weight gradients of every product plus input gradients of all but the input layer
-     * ({@code 2·F − f₀} matmul), and the element-wise backward.
+     * The backward pass: weight gradients of every trainable product plus input gradients of all but the input
+     * layer ({@code 2·(F − F_frozen) − f₀} matmul), and the element-wise backward.
      */
     public FlopCount backward() {
-        return new FlopCount(2 * forward.matmul() - inputLayerMatmul, backwardOther);
+        return new FlopCount(2 * (forward.matmul() - frozenMatmul) - inputLayerMatmul, backwardOther);
     }
 
     /**
@@ -46,15 +54,17 @@ public record ForwardCost(FlopCount forward, long inputLayerMatmul, long backwar
      *   <li>through the forward itself, whose activations the gradient depends on: dW (f), dX (f, not for the
      *       input layer).</li>
      * </ul>
-     * So 6f per hidden layer and 2f for the input layer: {@code 6·F − 4·f₀}. ReLU's and the loss's double
-     * backwards have no products; element-wise work is taken as 3× the element-wise backward (its
-     * derivative twice and the forward's backward once).
+     * So 6f per hidden layer and 2f for the input layer: {@code 6·(F − F_frozen) − 4·f₀} (frozen layers below
+     * the trainable ones have no backward to differentiate). ReLU's and the loss's double backwards have no
+     * products; element-wise work is taken as 3× the element-wise backward (its derivative twice and the
+     * forward's backward once).
      */
     public FlopCount secondOrder() {
-        return new FlopCount(6 * forward.matmul() - 4 * inputLayerMatmul, 3 * backwardOther);
+        return new FlopCount(6 * (forward.matmul() - frozenMatmul) - 4 * inputLayerMatmul, 3 * backwardOther);
     }
 
     public ForwardCost plus(ForwardCost o) {
-        return new ForwardCost(forward.plus(o.forward), inputLayerMatmul + o.inputLayerMatmul, backwardOther + o.backwardOther);
+        return new ForwardCost(forward.plus(o.forward), inputLayerMatmul + o.inputLayerMatmul, backwardOther + o.backwardOther,
+                frozenMatmul + o.frozenMatmul);
     }
 }

@@ -23,6 +23,18 @@ class IterationFlopsTest {
     }
 
     @Test
+    void frozenLayersBelowTheTrainableOnesHaveNoBackward() {
+        FlopCount frozen = FlopFormulas.linearForward(4, 10, 8, false);
+        FlopCount trainable = FlopFormulas.linearForward(4, 8, 3, false);
+        // the trainable layer reads the frozen one's output: no input gradient for it either
+        ForwardCost c = new ForwardCost(frozen.plus(trainable), trainable.matmul(), 0, frozen.matmul());
+        assertEquals(trainable.matmul(), c.backward().matmul());
+        assertEquals(2 * trainable.matmul(), c.secondOrder().matmul());
+        assertEquals(frozen.matmul() + trainable.matmul(), c.forward().matmul());
+        assertEquals(c.backward().matmul() * 2, c.plus(c).backward().matmul());
+    }
+
+    @Test
     void mamlCountsInnerOuterAndSecondOrderPasses() {
         ForwardCost s = mlp(5);
         ForwardCost q = mlp(15);

@@ -61,6 +61,9 @@ public final class TrialFlops {
         if (model instanceof Conv4 conv) {
             return Optional.of(conv.forwardCost(batch, outputs));
         }
+        if (model instanceof dev.metascale.engine.model.bert.PretrainedMiniLm minilm) {
+            return Optional.of(minilm.forwardCost(batch, outputs));
+        }
         var total = model.forwardFlops(batch, outputs);
         return total.isPresent() ? Optional.of(ForwardCost.ofTotal(total.getAsLong())) : Optional.empty();
     }

@@ -225,8 +225,19 @@ public final class BertEncoder implements Model {
      */
     public long forwardFlops(long batch, long length, int outputs) {
         long d = config.hidden();
-        long perLayer = length * (8 * d * d + 4 * d * config.intermediate()) + 4 * length * length * d;
-        return batch * (config.layers() * perLayer + 2 * d * outputs);
+        return batch * (config.layers() * layerFlops(length) + 2 * d * outputs);
+    }
+
+    /** FLOPs of one Transformer layer for one sequence of {@code length} tokens (as {@link #forwardFlops(long, long, int)}). */
+    public long layerFlops(long length) {
+        long d = config.hidden();
+        return length * (8 * d * d + 4 * d * config.intermediate()) + 4 * length * length * d;
+    }
+
+    /** FLOPs of one layer's Q, K and V projections for one sequence: the products that read the layer's input. */
+    public long inputProjectionFlops(long length) {
+        long d = config.hidden();
+        return length * 6 * d * d;
     }
 
     private static Tensor linear(ParamSet p, String prefix, Tensor x) {

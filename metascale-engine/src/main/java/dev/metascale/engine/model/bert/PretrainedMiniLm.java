@@ -1,5 +1,7 @@
 package dev.metascale.engine.model.bert;
 
+import dev.metascale.core.flops.FlopCount;
+import dev.metascale.core.flops.ForwardCost;
 import dev.metascale.engine.model.BlockHook;
 import dev.metascale.engine.model.BlockShape;
 import dev.metascale.engine.model.LinearHead;
@@ -158,5 +160,19 @@ public final class PretrainedMiniLm implements Model {
     @Override
     public OptionalLong forwardFlops(long batch, int outputs) {
         return encoder.forwardFlops(batch, outputs);
+    }
+
+    /**
+     * The forward FLOPs (every product, {@link BertEncoder#forwardFlops(long, int)}) and what back-propagation
+     * skips: with k frozen layers, the embeddings and those layers get no gradient at all, and the first trainable
+     * layer's Q, K and V projections need no input gradient (their input is the frozen output). With k = 0 the
+     * embeddings are trained, so every product has both gradients.
+     */
+    public ForwardCost forwardCost(long batch, int outputs) {
+        long total = encoder.forwardFlops(batch, outputs).getAsLong();
+        long length = encoder.nominalLength();
+        long frozenMatmul = frozenLayers * batch * encoder.layerFlops(length);
+        long inputLayer = frozenLayers > 0 ? batch * encoder.inputProjectionFlops(length) : 0;
+        return new ForwardCost(new FlopCount(total, 0), inputLayer, 0, frozenMatmul);
     }
 }

@@ -83,6 +83,24 @@ class PretrainedMiniLmTest {
         assertThrows(IllegalArgumentException.class, () -> new PretrainedMiniLm(6));
     }
 
+    /** Back-propagation never reaches frozen layers: their products are out of the backward FLOPs. */
+    @Test
+    void frozenLayersHaveNoBackwardFlops() {
+        PretrainedMiniLm full = new PretrainedMiniLm(0);
+        PretrainedMiniLm top2 = new PretrainedMiniLm(4);
+        BertEncoder encoder = PretrainedMiniLm.shared().encoder();
+        long length = encoder.nominalLength();
+        long forward = encoder.forwardFlops(8, 5).getAsLong();
+        assertEquals(forward, full.forwardCost(8, 5).forward().total());
+        assertEquals(forward, top2.forwardCost(8, 5).forward().total(), "frozen layers still run forward");
+        assertEquals(2 * forward, full.forwardCost(8, 5).backward().matmul(), "everything trainable, embeddings included");
+        long frozen = 4 * 8 * encoder.layerFlops(length);
+        long qkv = 8 * encoder.inputProjectionFlops(length);
+        assertEquals(2 * (forward - frozen) - qkv, top2.forwardCost(8, 5).backward().matmul());
+        assertEquals(6 * (forward - frozen) - 4 * qkv, top2.forwardCost(8, 5).secondOrder().matmul());
+        assertTrue(top2.forwardCost(8, 5).backward().matmul() < 0.4 * full.forwardCost(8, 5).backward().matmul());
+    }
+
     @Test
     void featuresAreTheSentenceEmbeddingWhateverIsFrozen() {
         MiniLm minilm = PretrainedMiniLm.shared();
