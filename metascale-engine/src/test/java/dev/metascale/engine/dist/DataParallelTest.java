@@ -6,7 +6,6 @@ import dev.metascale.engine.model.Mlp;
 import dev.metascale.engine.model.Model;
 import dev.metascale.engine.technique.TrainingTechniques;
 import dev.metascale.engine.torch.ArrayTensors;
-import dev.metascale.engine.torch.ParamSet;
 import dev.metascale.engine.torch.TorchRuntime;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
@@ -22,6 +21,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import static dev.metascale.engine.torch.ParamVectors.grads;
+import static dev.metascale.engine.torch.ParamVectors.relativeError;
+import static dev.metascale.engine.torch.ParamVectors.values;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -105,7 +107,7 @@ class DataParallelTest {
         for (int s = 0; s < STEPS; s++) {
             singleGrads[s] = stepAndGrads(single, batches.get(s));
         }
-        double[] singleWeights = flat(single.parameters());
+        double[] singleWeights = values(single.parameters());
 
         // Two ranks; rank 1 starts from different weights, which the broadcast must overwrite.
         Maml[] ranks = {new Maml(model, model.init(1, 3, torch.ScalarType.Double), 0.3, 2, 2, 0.01, techniques),
@@ -140,8 +142,8 @@ class DataParallelTest {
             double error = relativeError(rank0[s], singleGrads[s]);
             assertTrue(error < 1e-5, "meta-gradient of step " + s + " differs: " + error);
         }
-        assertTrue(relativeError(flat(ranks[0].parameters()), singleWeights) < 1e-5, "final weights of rank 0 differ");
-        assertTrue(relativeError(flat(ranks[1].parameters()), singleWeights) < 1e-5, "final weights of rank 1 differ");
+        assertTrue(relativeError(values(ranks[0].parameters()), singleWeights) < 1e-5, "final weights of rank 0 differ");
+        assertTrue(relativeError(values(ranks[1].parameters()), singleWeights) < 1e-5, "final weights of rank 1 differ");
         return meters[0];
     }
 
@@ -160,33 +162,7 @@ class DataParallelTest {
     private static double[] stepAndGrads(Maml maml, List<Episode> tasks) {
         try (PointerScope scope = new PointerScope()) {
             maml.metaStep(tasks);
-            List<Double> out = new ArrayList<>();
-            for (Tensor p : maml.parameters().tensors()) {
-                for (double v : ArrayTensors.toDoubles(p.grad())) {
-                    out.add(v);
-                }
-            }
-            return out.stream().mapToDouble(Double::doubleValue).toArray();
+            return grads(maml.parameters());
         }
-    }
-
-    private static double[] flat(ParamSet p) {
-        List<Double> out = new ArrayList<>();
-        for (Tensor t : p.tensors()) {
-            for (double v : ArrayTensors.toDoubles(t)) {
-                out.add(v);
-            }
-        }
-        return out.stream().mapToDouble(Double::doubleValue).toArray();
-    }
-
-    private static double relativeError(double[] a, double[] b) {
-        double diff = 0;
-        double norm = 0;
-        for (int i = 0; i < a.length; i++) {
-            diff += (a[i] - b[i]) * (a[i] - b[i]);
-            norm += b[i] * b[i];
-        }
-        return Math.sqrt(diff / norm);
     }
 }

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 
-import static dev.metascale.engine.learn.MetaGradientCheck.grads;
-import static dev.metascale.engine.learn.MetaGradientCheck.relativeError;
+import static dev.metascale.engine.torch.ParamVectors.grads;
+import static dev.metascale.engine.torch.ParamVectors.relativeError;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MamlGradientTest {

@@ -2,8 +2,7 @@ package dev.metascale.engine.learn;
 
 import dev.metascale.engine.model.Mlp;
 import dev.metascale.engine.model.Model;
-import dev.metascale.engine.torch.ArrayTensors;
-import dev.metascale.engine.torch.ParamSet;
+import dev.metascale.engine.torch.ParamVectors;
 import dev.metascale.engine.torch.TorchRuntime;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
@@ -25,16 +24,6 @@ class ReptileTest {
         TorchRuntime.configure(1);
     }
 
-    private static double[] flat(ParamSet p) {
-        List<Double> out = new ArrayList<>();
-        for (Tensor t : p.tensors()) {
-            for (double v : ArrayTensors.toDoubles(t.detach())) {
-                out.add(v);
-            }
-        }
-        return out.stream().mapToDouble(Double::doubleValue).toArray();
-    }
-
     @Test
     void metaStepMovesWeightsTowardTheMeanAdaptedWeightsByEpsilon() {
         try (PointerScope scope = new PointerScope()) {
@@ -43,14 +32,14 @@ class ReptileTest {
             Reptile reptile = new Reptile(model, model.init(3, 3, F64), 0.2, 4, 4, epsilon);
             List<Episode> tasks = TinyTasks.make(3, 3, 2, 3, 11, F64);
 
-            double[] before = flat(reptile.parameters());
+            double[] before = ParamVectors.values(reptile.parameters());
             List<double[]> adapted = new ArrayList<>();
             for (Episode task : tasks) {
                 Tensor[] data = Reptile.taskData(task);
-                adapted.add(flat(reptile.adapt(reptile.parameters(), data[0], data[1], 4)));
+                adapted.add(ParamVectors.values(reptile.adapt(reptile.parameters(), data[0], data[1], 4)));
             }
             reptile.metaStep(tasks);
-            double[] after = flat(reptile.parameters());
+            double[] after = ParamVectors.values(reptile.parameters());
 
             double moved = 0;
             for (int i = 0; i < before.length; i++) {
@@ -74,10 +63,10 @@ class ReptileTest {
             Reptile reptile = new Reptile(model, model.init(4, 3, F64), 0.3, 3, 3, epsilon);
             List<Episode> tasks = TinyTasks.make(1, 3, 2, 3, 12, F64);
             Tensor[] data = Reptile.taskData(tasks.get(0));
-            double[] phi = flat(reptile.adapt(reptile.parameters(), data[0], data[1], 3));
-            double before = distance(flat(reptile.parameters()), phi);
+            double[] phi = ParamVectors.values(reptile.adapt(reptile.parameters(), data[0], data[1], 3));
+            double before = distance(ParamVectors.values(reptile.parameters()), phi);
             reptile.metaStep(tasks);
-            double after = distance(flat(reptile.parameters()), phi);
+            double after = distance(ParamVectors.values(reptile.parameters()), phi);
             assertEquals((1 - epsilon) * before, after, 1e-10 * before);
         }
     }

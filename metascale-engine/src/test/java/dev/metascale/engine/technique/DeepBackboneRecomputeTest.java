@@ -34,8 +34,8 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static dev.metascale.engine.technique.GradientFixtures.F64;
-import static dev.metascale.engine.technique.GradientFixtures.grads;
-import static dev.metascale.engine.technique.GradientFixtures.relativeError;
+import static dev.metascale.engine.torch.ParamVectors.grads;
+import static dev.metascale.engine.torch.ParamVectors.relativeError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

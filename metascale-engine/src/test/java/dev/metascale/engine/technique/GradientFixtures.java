@@ -6,7 +6,7 @@ import dev.metascale.engine.learn.Maml;
 import dev.metascale.engine.learn.ProtoNet;
 import dev.metascale.engine.model.Model;
 import dev.metascale.engine.torch.ArrayTensors;
-import dev.metascale.engine.torch.ParamSet;
+import dev.metascale.engine.torch.ParamVectors;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
@@ -44,17 +44,6 @@ final class GradientFixtures {
         return ArrayTensors.longs(y, y.length);
     }
 
-    /** The accumulated {@code .grad} of every parameter, flattened in order. */
-    static double[] grads(ParamSet p) {
-        List<Double> out = new ArrayList<>();
-        for (Tensor t : p.tensors()) {
-            for (double v : ArrayTensors.toDoubles(t.grad())) {
-                out.add(v);
-            }
-        }
-        return out.stream().mapToDouble(Double::doubleValue).toArray();
-    }
-
     /**
      * The meta-gradient of (second-order or first-order) MAML on {@code tasks} with these techniques, from the
      * model's float64 initialisation (inner lr 0.4, 2 steps); its mean loss goes to {@code loss[0]}.
@@ -64,7 +53,7 @@ final class GradientFixtures {
                 : new Maml(model, model.init(2, 3, F64), 0.4, 2, 2, 1e-3, t);
         learner.zeroGrad();
         loss[0] = learner.accumulateMetaGradient(tasks);
-        return grads(learner.parameters());
+        return ParamVectors.grads(learner.parameters());
     }
 
     /** The meta-gradient of ProtoNet on {@code tasks} with these techniques; its mean loss goes to {@code loss[0]}. */
@@ -72,20 +61,7 @@ final class GradientFixtures {
         ProtoNet learner = new ProtoNet(model, model.init(2, 0, F64), 1e-3, t);
         learner.zeroGrad();
         loss[0] = learner.accumulateMetaGradient(tasks);
-        return grads(learner.parameters());
+        return ParamVectors.grads(learner.parameters());
     }
 
-    /** ‖a − b‖ / ‖b‖. */
-    static double relativeError(double[] a, double[] b) {
-        if (a.length != b.length) {
-            throw new AssertionError(a.length + " gradient entries vs " + b.length);
-        }
-        double diff = 0;
-        double norm = 0;
-        for (int i = 0; i < a.length; i++) {
-            diff += (a[i] - b[i]) * (a[i] - b[i]);
-            norm += b[i] * b[i];
-        }
-        return Math.sqrt(diff / norm);
-    }
 }

@@ -28,8 +28,9 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static dev.metascale.engine.technique.GradientFixtures.F64;
-import static dev.metascale.engine.technique.GradientFixtures.grads;
-import static dev.metascale.engine.technique.GradientFixtures.relativeError;
+import static dev.metascale.engine.torch.ParamVectors.grads;
+import static dev.metascale.engine.torch.ParamVectors.values;
+import static dev.metascale.engine.torch.ParamVectors.relativeError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -121,11 +122,6 @@ class SegmentRecomputeTest {
             after[i] -= before[i];
         }
         return after;
-    }
-
-    private static double[] values(ParamSet p) {
-        return p.tensors().stream().flatMapToDouble(t -> java.util.Arrays.stream(
-                dev.metascale.engine.torch.ArrayTensors.toDoubles(t.detach()))).toArray();
     }
 
     @Test
