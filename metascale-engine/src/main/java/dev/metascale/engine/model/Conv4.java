@@ -50,6 +50,7 @@ public final class Conv4 implements Model {
         this.channels = channels;
         this.height = height;
         this.width = width;
+        dev.metascale.engine.torch.TorchRuntime.requireExactConvolutions(name(), inChannels, channels);
     }
 
     @Override

@@ -52,6 +52,9 @@ public final class ResNet12 implements Model {
         this.widths = widths.clone();
         this.height = height;
         this.width = width;
+        int[] channels = Arrays.copyOf(this.widths, 5);
+        channels[4] = inChannels;
+        dev.metascale.engine.torch.TorchRuntime.requireExactConvolutions(name(), channels);
     }
 
     /** The preset named {@code size} ("" = {@value #DEFAULT_PRESET}). */

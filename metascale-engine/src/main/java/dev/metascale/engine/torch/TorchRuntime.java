@@ -13,6 +13,10 @@ import org.bytedeco.pytorch.global.torch;
 public final class TorchRuntime {
     private static volatile boolean configured;
     private static int threads;
+    /** Why oneDNN's convolutions were switched off in this process; null while they are on. */
+    private static volatile String mkldnnOff;
+    /** oneDNN blocks convolution channels by the AVX-512 vector width. */
+    static final int MKLDNN_CHANNEL_BLOCK = 16;
 
     private TorchRuntime() {
     }
@@ -36,6 +40,37 @@ public final class TorchRuntime {
         return threads;
     }
 
+    /**
+     * Switches libtorch's oneDNN (mkldnn) convolutions off for this process when a model convolves a channel count
+     * that is not a multiple of {@value #MKLDNN_CHANNEL_BLOCK} (a single input channel excepted); libtorch's native
+     * convolution then serves every convolution. Measured on an AMD EPYC with AVX-512 (libtorch 2.10.0 CPU): for 4,
+     * 8, 12, 24 and 40 channels oneDNN's convolution backward returned NaN in some calls (depending on what memory
+     * it was given) and different gradients in the others, while 16, 32, 48 and 64 channels agreed with the native
+     * kernel; Conv-4 with 8 channels diverged at its first ProtoNet step. The switch is one-way: a worker runs one
+     * trial. {@link #describe} records it.
+     *
+     * @param model    the model's name, for the record
+     * @param channels every input and output channel count of its convolutions
+     */
+    public static synchronized void requireExactConvolutions(String model, int... channels) {
+        if (mkldnnOff != null) {
+            return;
+        }
+        for (int c : channels) {
+            if (c > 1 && c % MKLDNN_CHANNEL_BLOCK != 0) {
+                torch.globalContext().setUserEnabledMkldnn(false);
+                mkldnnOff = model + " convolves " + c + " channels (not a multiple of " + MKLDNN_CHANNEL_BLOCK + "), for which"
+                        + " oneDNN's convolution backward gave NaN and wrong gradients: libtorch's native convolution is used";
+                return;
+            }
+        }
+    }
+
+    /** Whether libtorch may use oneDNN (mkldnn) kernels now. */
+    public static boolean mkldnnEnabled() {
+        return torch.globalContext().userEnabledMkldnn();
+    }
+
     /** Adds the engine's fields to an {@code env} record: libtorch and JavaCPP versions, thread settings. */
     public static void describe(ObjectNode env) {
         env.put("libtorch_version", libtorchVersion());
@@ -44,6 +79,7 @@ public final class TorchRuntime {
         env.put("torch_interop_threads", torch.get_num_interop_threads());
         env.put("openblas_threads", openblas.blas_get_num_threads());
         env.put("blas", blasLibrary());
+        env.put("mkldnn", mkldnnEnabled() ? "enabled" : "disabled: " + (mkldnnOff == null ? "by the caller" : mkldnnOff));
         env.put("cuda_available", torch.cuda_is_available());
         env.put("max_physical_bytes", System.getProperty("org.bytedeco.javacpp.maxPhysicalBytes", "default"));
     }
