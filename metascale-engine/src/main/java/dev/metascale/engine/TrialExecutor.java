@@ -20,7 +20,7 @@ import dev.metascale.engine.dist.DataParallel;
 import dev.metascale.engine.dist.RankInfo;
 import dev.metascale.engine.dist.TaskPartition;
 import dev.metascale.engine.data.Split;
-import dev.metascale.engine.data.Modality;
+import dev.metascale.core.component.Modality;
 import dev.metascale.engine.eval.ClassificationScores;
 import dev.metascale.engine.eval.LanguageModelScores;
 import dev.metascale.engine.learn.Episode;

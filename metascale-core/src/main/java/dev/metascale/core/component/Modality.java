@@ -1,7 +1,7 @@
-package dev.metascale.engine.data;
+package dev.metascale.core.component;
 
 /**
- * What one example of a {@link FewShotDataset} is, and so how an episode's tensors are built and
+ * What one example of a few-shot data set is, and so how an episode's tensors are built and
  * which models can read it. Every example is stored as {@code height * width} floats.
  */
 public enum Modality {
@@ -20,7 +20,7 @@ public enum Modality {
      * A window of {@code width} = T + 1 character ids ({@code height} = 1) of a language-model task;
      * episodes carry the first T ids as int64 inputs [n, T] and the next-character targets, flattened
      * to [n * T], as labels: a model's logits [n * T, vocabulary] meet them in the same cross-entropy
-     * as a classifier's. {@link FewShotDataset#vocabularySize()} gives the vocabulary.
+     * as a classifier's. the data set's vocabulary size gives the vocabulary.
      */
     CHARACTER_WINDOWS
 }

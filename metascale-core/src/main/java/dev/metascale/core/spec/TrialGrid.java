@@ -1,5 +1,10 @@
 package dev.metascale.core.spec;
 
+import dev.metascale.core.component.Components;
+import dev.metascale.core.component.LearnerDescriptor;
+import dev.metascale.core.component.LearnerDescriptor.Capability;
+import dev.metascale.core.component.Modality;
+import dev.metascale.core.component.ModelDescriptor;
 import dev.metascale.core.spec.YamlNode.Position;
 
 import java.util.ArrayList;
@@ -46,23 +51,21 @@ final class TrialGrid {
     private record Rule(List<String> paths, Predicate<Config> violated, Function<Config, String> reason) {
     }
 
-    /** Learners that apply activation checkpointing (engine: Learners.create). */
-    private static final List<String> CHECKPOINTED = List.of("maml", "fomaml", "protonet", "reptile", "imaml",
-            "anil", "finetune", "linear-probe", "lora", "adapter");
-    /** Learners that back-propagate a meta-loss and so apply task chunking (engine: Learners.create). */
-    private static final List<String> CHUNKED = List.of("maml", "fomaml", "protonet");
-    /**
-     * Models that expose feature blocks for segment recompute (engine: Model.featureBlock); a model
-     * added later is rejected for checkpointing until it implements them and is listed here.
-     */
-    private static final List<String> SEGMENTED = List.of("conv4", "mlp", "resnet12", "vit");
-
-    /** Data sets whose tasks are language modelling, one language per episode (engine: Modality.CHARACTER_WINDOWS). */
-    private static final List<String> LANGUAGE_MODEL_DATA = List.of("udhr");
-    /** The model that reads them. */
-    private static final String LANGUAGE_MODEL = "char-lm";
-    /** Learners with a language-model case (engine: MetaLearner.adaptAndQueryLoss). */
-    private static final List<String> LANGUAGE_MODEL_LEARNERS = List.of("maml", "fomaml", "reptile", "imaml", "anil", "finetune");
+    // What each rule knows of the components comes from their descriptors (Components), never from a copied list.
+    private static final List<String> CHECKPOINTED = Components.learnersThat(Capability.CHECKPOINTING);
+    /** Learners that back-propagate a meta-loss and so apply task chunking, parallel tasks and the all-reduce overlap. */
+    private static final List<String> CHUNKED = Components.learnersThat(Capability.META_LOSS);
+    /** Models that expose feature blocks for segment recompute. */
+    private static final List<String> SEGMENTED = Components.models().stream().filter(ModelDescriptor::featureBlocks)
+            .map(ModelDescriptor::name).toList();
+    /** Data sets whose tasks are language modelling, one language per episode, and the models that read them. */
+    private static final List<String> LANGUAGE_MODEL_DATA = Components.datasetsHolding(Modality.CHARACTER_WINDOWS);
+    private static final List<String> LANGUAGE_MODELS = Components.modelsReading(Modality.CHARACTER_WINDOWS);
+    /** Learners with a language-model case. */
+    private static final List<String> LANGUAGE_MODEL_LEARNERS = Components.learnersThat(Capability.LANGUAGE_MODEL);
+    /** Data sets of token sequences and the models that read them. */
+    private static final List<String> TOKEN_DATASETS = Components.datasetsHolding(Modality.TOKENS);
+    private static final List<String> TOKEN_MODELS = Components.modelsReading(Modality.TOKENS);
 
     private static boolean languageModel(String dataset) {
         return LANGUAGE_MODEL_DATA.contains(dataset);
@@ -70,16 +73,24 @@ final class TrialGrid {
 
     /** Why a learner does not adapt a language model. */
     private static String notForLanguageModels(String algorithm) {
-        String why = algorithm.equals("protonet")
-                ? "protonet classifies by distance to class prototypes, and a language-model task has no classes (its targets are characters)"
-                : algorithm + " replaces the head by a new zero-initialised one per episode, and a language model's head is its"
-                        + " next-character output projection over the whole vocabulary, which must be kept";
-        return why + "; for udhr use one of " + String.join(", ", LANGUAGE_MODEL_LEARNERS);
+        String why = Components.learner(algorithm).map(LearnerDescriptor::notForLanguageModels).orElse(algorithm);
+        return why + "; for " + String.join(", ", LANGUAGE_MODEL_DATA) + " use one of " + String.join(", ", LANGUAGE_MODEL_LEARNERS);
     }
 
-    /** Data sets of token sequences (engine: Modality.TOKENS) and the models that read them. */
-    private static final List<String> TOKEN_DATASETS = List.of("wordnet", "wordnet-lexname", "text-table");
-    private static final List<String> TOKEN_MODELS = List.of("minilm");
+    /** "maml (query pass only), fomaml, ...": what activation checkpointing covers in each learner that applies it. */
+    private static String checkpointingScopes() {
+        return Components.inWords(Components.learners().stream().filter(d -> d.can(Capability.CHECKPOINTING))
+                .map(LearnerDescriptor::checkpointingScope).toList());
+    }
+
+    /** The most frozen layers of a model (0: frozen_layers does not apply to it). */
+    private static int maxFrozenLayers(String arch) {
+        return Components.model(arch).map(ModelDescriptor::maxFrozenLayers).orElse(0);
+    }
+
+    private static List<String> frozenLayerModels() {
+        return Components.models().stream().filter(m -> m.maxFrozenLayers() > 0).map(ModelDescriptor::name).toList();
+    }
 
     private static final List<Rule> RULES = List.of(
             new Rule(List.of("sampler.ways", "dataset"),
@@ -95,12 +106,12 @@ final class TrialGrid {
                     c -> c.text("dataset") + " episodes are one language each, with a fixed number of windows: use sampler.kind fixed,"
                             + " not " + c.text("sampler.kind")),
             new Rule(List.of("model.arch", "dataset"),
-                    c -> languageModel(c.text("dataset")) != LANGUAGE_MODEL.equals(c.text("model.arch")),
+                    c -> languageModel(c.text("dataset")) != LANGUAGE_MODELS.contains(c.text("model.arch")),
                     c -> languageModel(c.text("dataset"))
-                            ? c.text("dataset") + " is language-model data (character windows): use model.arch " + LANGUAGE_MODEL
-                                    + ", not " + c.text("model.arch")
-                            : LANGUAGE_MODEL + " is a character language model: use it with the data set udhr, not "
-                                    + c.text("dataset")),
+                            ? c.text("dataset") + " is language-model data (character windows): use model.arch "
+                                    + String.join(" or ", LANGUAGE_MODELS) + ", not " + c.text("model.arch")
+                            : c.text("model.arch") + " is a character language model: use it with the data set "
+                                    + String.join(" or ", LANGUAGE_MODEL_DATA) + ", not " + c.text("dataset")),
             new Rule(List.of("algorithm.name", "dataset"),
                     c -> languageModel(c.text("dataset")) && !LANGUAGE_MODEL_LEARNERS.contains(c.text("algorithm.name")),
                     c -> notForLanguageModels(c.text("algorithm.name"))),
@@ -111,7 +122,7 @@ final class TrialGrid {
             new Rule(List.of("dataset", "model.arch"),
                     c -> TOKEN_DATASETS.contains(c.text("dataset")) && !TOKEN_MODELS.contains(c.text("model.arch")),
                     c -> "data set " + c.text("dataset") + " holds texts (token sequences), which model " + c.text("model.arch")
-                            + " cannot read; use model.arch: minilm"),
+                            + " cannot read; use model.arch: " + String.join(" or ", TOKEN_MODELS)),
             new Rule(List.of("model.arch", "dataset"),
                     c -> TOKEN_MODELS.contains(c.text("model.arch")) && !TOKEN_DATASETS.contains(c.text("dataset")),
                     c -> "model " + c.text("model.arch") + " reads texts (token sequences), but data set " + c.text("dataset")
@@ -121,30 +132,32 @@ final class TrialGrid {
                     c -> "eval.dataset " + c.text("eval.dataset") + " and dataset " + c.text("dataset") + " hold different kinds"
                             + " of examples (texts vs. images), so one model cannot read both; evaluate on a data set of the same kind"),
             new Rule(List.of("model.frozen_layers", "model.arch"),
-                    c -> c.integer("model.frozen_layers") > 0
-                            && (!"minilm".equals(c.text("model.arch")) || c.integer("model.frozen_layers") > 5),
-                    c -> "minilm".equals(c.text("model.arch"))
-                            ? "minilm has 6 Transformer layers and at least the top one is learnt: frozen_layers must be 0..5, got "
-                                    + c.integer("model.frozen_layers")
-                            : "frozen_layers applies to the pretrained model minilm only, not " + c.text("model.arch")
-                                    + "; remove it"),
+                    c -> c.integer("model.frozen_layers") > maxFrozenLayers(c.text("model.arch")),
+                    c -> maxFrozenLayers(c.text("model.arch")) > 0
+                            ? c.text("model.arch") + " has " + (maxFrozenLayers(c.text("model.arch")) + 1) + " Transformer layers"
+                                    + " and at least the top one is learnt: frozen_layers must be 0.."
+                                    + maxFrozenLayers(c.text("model.arch")) + ", got " + c.integer("model.frozen_layers")
+                            : "frozen_layers applies to the pretrained model " + String.join(", ", frozenLayerModels()) + " only, not "
+                                    + c.text("model.arch") + "; remove it"),
             new Rule(List.of("train.warmup", "train.iterations"),
                     c -> c.integer("train.warmup") >= c.integer("train.iterations"),
                     c -> "warmup (" + c.integer("train.warmup") + ") must be less than iterations ("
                             + c.integer("train.iterations") + "); lower warmup or raise iterations"),
             new Rule(List.of("algorithm.inner_steps", "algorithm.name"),
-                    c -> c.integer("algorithm.inner_steps") < 1 && List.of("maml", "fomaml").contains(c.text("algorithm.name")),
+                    c -> c.integer("algorithm.inner_steps") < 1 && Components.learnersThat(Capability.INNER_LOOP)
+                            .contains(c.text("algorithm.name")),
                     c -> c.text("algorithm.name") + " needs inner_steps >= 1 (it adapts in the inner loop), got "
                             + c.integer("algorithm.inner_steps")),
             new Rule(List.of("sampler.kind", "algorithm.name"),
-                    c -> "meta-dataset".equals(c.text("sampler.kind")) && !"protonet".equals(c.text("algorithm.name")),
+                    c -> "meta-dataset".equals(c.text("sampler.kind"))
+                            && !Components.learnersThat(Capability.VARIABLE_WAYS).contains(c.text("algorithm.name")),
                     c -> c.text("algorithm.name") + " learns a classifier head of a fixed number of ways, but the meta-dataset"
                             + " sampler draws a different number of ways per episode; use sampler.kind fixed or imbalanced,"
-                            + " or algorithm protonet"),
+                            + " or algorithm " + String.join(" or ", Components.learnersThat(Capability.VARIABLE_WAYS))),
             new Rule(List.of("techniques.checkpointing", "algorithm.name"),
                     c -> c.integer("techniques.checkpointing") > 0 && !CHECKPOINTED.contains(c.text("algorithm.name")),
-                    c -> "activation checkpointing is implemented for maml (query pass only), fomaml, protonet, reptile,"
-                            + " imaml (inner loop), anil (body) and the pre-training of finetune, linear-probe, lora and adapter in this version, not " + c.text("algorithm.name") + "; use checkpointing: false"),
+                    c -> "activation checkpointing is implemented for " + checkpointingScopes() + " in this version, not "
+                            + c.text("algorithm.name") + "; use checkpointing: false"),
             new Rule(List.of("techniques.checkpointing", "model.arch"),
                     c -> c.integer("techniques.checkpointing") > 0 && checkpointingRejection(c.text("model.arch")) != null,
                     c -> checkpointingRejection(c.text("model.arch"))),
@@ -158,7 +171,7 @@ final class TrialGrid {
                                     + " (checkpointing alone applies here)"),
             new Rule(List.of("techniques.chunk", "algorithm.name"),
                     c -> c.integer("techniques.chunk") > 0 && !CHUNKED.contains(c.text("algorithm.name")),
-                    c -> "task chunking is implemented for maml, fomaml and protonet (which back-propagate a meta-loss);"
+                    c -> "task chunking is implemented for " + Components.inWords(CHUNKED) + " (which back-propagate a meta-loss);"
                             + " " + c.text("algorithm.name") + " updates task by task already; use chunk: 0"),
             new Rule(List.of("techniques.chunk", "techniques.checkpointing"),
                     c -> c.integer("techniques.chunk") > 0 && c.integer("techniques.checkpointing") > 0,
@@ -170,7 +183,7 @@ final class TrialGrid {
                             + " or give 2 or more tasks to compute at the same time"),
             new Rule(List.of("techniques.parallel_tasks", "algorithm.name"),
                     c -> c.integer("techniques.parallel_tasks") > 1 && !CHUNKED.contains(c.text("algorithm.name")),
-                    c -> "parallel tasks are implemented for maml, fomaml and protonet (whose tasks' meta-gradients are"
+                    c -> "parallel tasks are implemented for " + Components.inWords(CHUNKED) + " (whose tasks' meta-gradients are"
                             + " independent until they are summed), not " + c.text("algorithm.name") + "; remove parallel_tasks"),
             new Rule(List.of("techniques.parallel_tasks", "algorithm.meta_batch", "techniques.world_size", "techniques.scaling"),
                     c -> c.integer("techniques.parallel_tasks") > 1 && c.integer("techniques.parallel_tasks") > tasksPerStep(c),
@@ -199,7 +212,7 @@ final class TrialGrid {
                             + " or remove overlap_allreduce"),
             new Rule(List.of("techniques.overlap_allreduce", "algorithm.name"),
                     c -> c.bool("techniques.overlap_allreduce") && !CHUNKED.contains(c.text("algorithm.name")),
-                    c -> "overlap_allreduce is implemented for maml, fomaml and protonet (whose last backward of a step"
+                    c -> "overlap_allreduce is implemented for " + Components.inWords(CHUNKED) + " (whose last backward of a step"
                             + " makes the meta-gradient final), not " + c.text("algorithm.name") + "; remove overlap_allreduce"),
             new Rule(List.of("techniques.overlap_allreduce", "techniques.parallel_tasks"),
                     c -> c.bool("techniques.overlap_allreduce") && c.integer("techniques.parallel_tasks") > 1,

@@ -1,5 +1,6 @@
 package dev.metascale.engine.data;
 
+import dev.metascale.core.component.Modality;
 import dev.metascale.engine.model.bert.MiniLm;
 import dev.metascale.engine.model.bert.TextTokenizer;
 import dev.metascale.engine.model.bert.TokenBatch;

@@ -1,5 +1,6 @@
 package dev.metascale.engine.data;
 
+import dev.metascale.core.component.Modality;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;

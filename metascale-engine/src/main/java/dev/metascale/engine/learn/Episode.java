@@ -6,7 +6,7 @@ import org.bytedeco.pytorch.Tensor;
  * One few-shot task as tensors: support and query inputs (images [n, 1, h, w], or int64 token ids
  * [n, L]) with episode labels 0..ways-1 (int64), and for each episode label the class's index in its
  * split (fine-tuning baselines train on these split-wide labels). For a language-model task
- * ({@link dev.metascale.engine.data.Modality#CHARACTER_WINDOWS}) the inputs are character ids [n, T]
+ * ({@link dev.metascale.core.component.Modality#CHARACTER_WINDOWS}) the inputs are character ids [n, T]
  * and the "labels" are the next-character targets [n * T].
  */
 public record Episode(Tensor supportX, Tensor supportY, Tensor queryX, Tensor queryY, int ways, long[] classIds) {

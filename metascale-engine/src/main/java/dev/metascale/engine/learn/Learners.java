@@ -1,13 +1,59 @@
 package dev.metascale.engine.learn;
 
+import dev.metascale.core.component.ComponentSource;
+import dev.metascale.core.component.Components;
+import dev.metascale.core.component.LearnerDescriptor;
 import dev.metascale.core.spec.AlgorithmSpec;
 import dev.metascale.engine.model.Model;
 import dev.metascale.engine.technique.TrainingTechniques;
 import org.bytedeco.pytorch.global.torch;
 
-/** Builds the learner an {@link AlgorithmSpec} names, with freshly initialised parameters. */
+import java.util.HashMap;
+import java.util.Map;
+import java.util.ServiceLoader;
+
+/**
+ * Builds the learner an {@link AlgorithmSpec} names, with freshly initialised parameters: one factory per
+ * {@link LearnerDescriptor} of {@link Components}, the built-in ones here, a {@link LearnerPlugin}'s its own.
+ */
 public final class Learners {
+    private static final Map<String, LearnerFactory> FACTORIES = new HashMap<>();
+
+    static {
+        bind("maml", c -> new Maml(c.model(), c.params(), c.algorithm().innerLr(), c.algorithm().innerSteps(),
+                c.algorithm().evalInnerSteps(), c.algorithm().outerLr(), c.techniques()));
+        bind("fomaml", c -> new FoMaml(c.model(), c.params(), c.algorithm().innerLr(), c.algorithm().innerSteps(),
+                c.algorithm().evalInnerSteps(), c.algorithm().outerLr(), c.techniques()));
+        bind("protonet", c -> new ProtoNet(c.model(), c.params(), c.algorithm().outerLr(), c.techniques()));
+        bind("reptile", c -> new Reptile(c.model(), c.params(), c.algorithm().innerLr(), c.algorithm().innerSteps(),
+                c.algorithm().evalInnerSteps(), c.algorithm().outerLr(), c.techniques()));
+        bind("imaml", c -> new Imaml(c.model(), c.params(), new Imaml.Settings(c.algorithm().innerLr(), c.algorithm().innerSteps(),
+                c.algorithm().imamlLambda(), c.algorithm().cgSteps()), c.algorithm().evalInnerSteps(), c.algorithm().outerLr(),
+                c.techniques()));
+        bind("anil", c -> new Anil(c.model(), c.params(), c.algorithm().innerLr(), c.algorithm().innerSteps(),
+                c.algorithm().evalInnerSteps(), c.algorithm().outerLr(), c.techniques()));
+        bind("finetune", c -> new FineTune(c.model(), c.params(), c.algorithm().innerLr(), c.algorithm().evalInnerSteps(),
+                c.algorithm().outerLr(), c.techniques()));
+        bind("linear-probe", c -> new LinearProbe(c.model(), c.params(), c.algorithm().innerLr(), c.algorithm().evalInnerSteps(),
+                c.algorithm().outerLr(), c.techniques()));
+        bind("lora", c -> new LoraBaseline(c.model(), c.params(), c.algorithm().innerLr(), c.algorithm().evalInnerSteps(),
+                c.algorithm().outerLr(), c.algorithm().loraRank(), c.techniques()));
+        bind("adapter", c -> new AdapterBaseline(c.model(), c.params(), c.algorithm().innerLr(), c.algorithm().evalInnerSteps(),
+                c.algorithm().outerLr(), c.algorithm().adapterSize(), c.techniques()));
+        for (ComponentSource source : ServiceLoader.load(ComponentSource.class, Learners.class.getClassLoader())) {
+            if (source instanceof LearnerPlugin plugin) {
+                bind(plugin.descriptor().name(), plugin);
+            }
+        }
+    }
+
     private Learners() {
+    }
+
+    private static void bind(String name, LearnerFactory factory) {
+        if (FACTORIES.putIfAbsent(name, factory) != null) {
+            throw new IllegalStateException("two learners are bound to '" + name + "'");
+        }
     }
 
     /**
@@ -20,56 +66,17 @@ public final class Learners {
     }
 
     /**
-     * @param techniques activation checkpointing and task chunking; maml, fomaml and protonet apply
-     *                   them; reptile, imaml, anil and the pre-trained baselines apply checkpointing; the other learners accept only {@link TrainingTechniques#NONE}
+     * @param techniques the memory techniques; validation admits only those the learner's descriptor declares
      */
     public static MetaLearner create(AlgorithmSpec a, Model model, int ways, int trainClasses, long seed, torch.ScalarType dtype,
                                      TrainingTechniques techniques) {
-        switch (a.name()) {
-            case "maml":
-                return new Maml(model, model.init(seed, ways, dtype), a.innerLr(), a.innerSteps(), a.evalInnerSteps(), a.outerLr(), techniques);
-            case "fomaml":
-                return new FoMaml(model, model.init(seed, ways, dtype), a.innerLr(), a.innerSteps(), a.evalInnerSteps(), a.outerLr(), techniques);
-            case "protonet":
-                return new ProtoNet(model, model.init(seed, 0, dtype), a.outerLr(), techniques);
-            case "reptile":
-                return new Reptile(model, model.init(seed, ways, dtype), a.innerLr(), a.innerSteps(), a.evalInnerSteps(), a.outerLr(), techniques);
-            case "imaml":
-                return new Imaml(model, model.init(seed, ways, dtype),
-                        new Imaml.Settings(a.innerLr(), a.innerSteps(), a.imamlLambda(), a.cgSteps()), a.evalInnerSteps(), a.outerLr(), techniques);
-            case "anil":
-                return new Anil(model, model.init(seed, ways, dtype), a.innerLr(), a.innerSteps(), a.evalInnerSteps(), a.outerLr(), techniques);
-            case "finetune":
-                return new FineTune(model, model.init(seed, trainClasses, dtype), a.innerLr(), a.evalInnerSteps(), a.outerLr(), techniques);
-            case "linear-probe":
-                return new LinearProbe(model, model.init(seed, trainClasses, dtype), a.innerLr(), a.evalInnerSteps(), a.outerLr(), techniques);
-            case "lora":
-                return new LoraBaseline(model, model.init(seed, trainClasses, dtype), a.innerLr(), a.evalInnerSteps(), a.outerLr(),
-                        a.loraRank(), techniques);
-            case "adapter":
-                return new AdapterBaseline(model, model.init(seed, trainClasses, dtype), a.innerLr(), a.evalInnerSteps(), a.outerLr(),
-                        a.adapterSize(), techniques);
-            default:
-                if (!techniques.equals(TrainingTechniques.NONE)) {
-                    throw new IllegalArgumentException("activation checkpointing is implemented for maml, fomaml, protonet,"
-                            + " reptile, imaml, anil, finetune, linear-probe, lora and adapter, task chunking for maml, fomaml and"
-                            + " protonet in this version, not " + a.name() + "; use checkpointing: false and chunk: 0");
-                }
+        LearnerDescriptor descriptor = Components.learner(a.name()).orElse(null);
+        LearnerFactory factory = FACTORIES.get(a.name());
+        if (descriptor == null || factory == null) {
+            throw new IllegalArgumentException("algorithm '" + a.name() + "' is not available in this version; available: "
+                    + String.join(", ", Components.learners().stream().map(LearnerDescriptor::name)
+                            .filter(FACTORIES::containsKey).toList()) + " (see `metascale list`)");
         }
-        return switch (a.name()) {
-            case "maml" -> new Maml(model, model.init(seed, ways, dtype), a.innerLr(), a.innerSteps(), a.evalInnerSteps(), a.outerLr());
-            case "fomaml" -> new FoMaml(model, model.init(seed, ways, dtype), a.innerLr(), a.innerSteps(), a.evalInnerSteps(), a.outerLr());
-            case "reptile" -> new Reptile(model, model.init(seed, ways, dtype), a.innerLr(), a.innerSteps(), a.evalInnerSteps(), a.outerLr());
-            case "imaml" -> new Imaml(model, model.init(seed, ways, dtype),
-                    new Imaml.Settings(a.innerLr(), a.innerSteps(), a.imamlLambda(), a.cgSteps()), a.evalInnerSteps(), a.outerLr());
-            case "anil" -> new Anil(model, model.init(seed, ways, dtype), a.innerLr(), a.innerSteps(), a.evalInnerSteps(), a.outerLr());
-            case "protonet" -> new ProtoNet(model, model.init(seed, 0, dtype), a.outerLr());
-            case "finetune" -> new FineTune(model, model.init(seed, trainClasses, dtype), a.innerLr(), a.evalInnerSteps(), a.outerLr());
-            case "linear-probe" -> new LinearProbe(model, model.init(seed, trainClasses, dtype), a.innerLr(), a.evalInnerSteps(), a.outerLr());
-            case "lora" -> new LoraBaseline(model, model.init(seed, trainClasses, dtype), a.innerLr(), a.evalInnerSteps(), a.outerLr(), a.loraRank());
-            case "adapter" -> new AdapterBaseline(model, model.init(seed, trainClasses, dtype), a.innerLr(), a.evalInnerSteps(), a.outerLr(), a.adapterSize());
-            default -> throw new IllegalArgumentException("algorithm '" + a.name() + "' is not available in this version; available: "
-                    + "maml, fomaml, reptile, imaml, anil, protonet, finetune, linear-probe, lora, adapter (see `metascale list`)");
-        };
+        return factory.create(new LearnerContext(a, model, ways, trainClasses, seed, dtype, techniques, descriptor.head()));
     }
 }

@@ -25,7 +25,7 @@ import java.util.OptionalLong;
  *
  * <p>Shapes: {@link #features} takes int64 ids [n, T] and returns [n·T, d] (position-major within
  * each window), so {@link #logits} = {@link LinearHead} on them is [n·T, vocabulary], the layout of
- * {@link dev.metascale.engine.data.Modality#CHARACTER_WINDOWS} targets. The output projection is the
+ * {@link dev.metascale.core.component.Modality#CHARACTER_WINDOWS} targets. The output projection is the
  * model's {@link LinearHead} ({@code head.weight} [vocabulary, d]); the character embedding is not
  * tied to it. Attention is written with matmuls so that second-order gradients work.
  *

@@ -2,7 +2,7 @@ package dev.metascale.engine.model;
 
 import dev.metascale.core.spec.ModelSpec;
 import dev.metascale.engine.data.FewShotDataset;
-import dev.metascale.engine.data.Modality;
+import dev.metascale.core.component.Modality;
 
 /** Builds the model a {@link ModelSpec} names, for the examples of a data set. */
 public final class Models {

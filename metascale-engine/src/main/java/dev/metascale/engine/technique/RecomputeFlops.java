@@ -1,5 +1,7 @@
 package dev.metascale.engine.technique;
 
+import dev.metascale.core.component.Components;
+import dev.metascale.core.component.FlopInputs;
 import dev.metascale.core.flops.FlopCount;
 import dev.metascale.core.spec.AlgorithmSpec;
 import dev.metascale.core.spec.SamplerSpec;
@@ -12,14 +14,8 @@ import java.util.Optional;
  * The extra forward FLOPs of activation checkpointing in one meta-iteration
  * ({@link dev.metascale.core.flops.IterationFlops#withRecompute}). {@link SegmentRecompute} re-runs
  * every segment (all feature blocks, not the head) once per checkpointed gradient, so the recompute is
- * one feature forward per checkpointed pass over a batch of examples:
- * <pre>  fomaml:   B · (k · F(support) + F(query))
- *   maml:     B · F(query)              (the inner steps keep their graphs)
- *   protonet, anil: B · (F(support) + F(query))
- *   reptile:  B · k · F(support + query)
- *   imaml:    B · (k · F(support) + F(query))   (the CG solver keeps its graph)
- *   finetune, linear-probe, lora, adapter (pre-training): B · F(support + query)</pre>
- * with F(n) the feature forward FLOPs over n examples, k the inner steps and B the meta-batch.
+ * one feature forward per checkpointed pass over a batch of examples; each learner's descriptor gives it per task
+ * ({@link dev.metascale.core.component.LearnerDescriptor#recompute()}), times the meta-batch B here.
  */
 public final class RecomputeFlops {
     private RecomputeFlops() {
@@ -31,23 +27,11 @@ public final class RecomputeFlops {
         if (!techniques.checkpointing()) {
             return Optional.empty();
         }
-        long support = (long) sampler.ways() * sampler.shots();
-        long query = (long) sampler.ways() * sampler.query();
-        Optional<FlopCount> fs = TrialFlops.cost(model, support, 0).map(c -> c.forward());
-        Optional<FlopCount> fq = TrialFlops.cost(model, query, 0).map(c -> c.forward());
-        if (fs.isEmpty() || fq.isEmpty()) {
+        FlopInputs in = TrialFlops.inputs(algorithm, sampler, model, 0);
+        if (in.featureForward(in.support()).isEmpty() || in.featureForward(in.query()).isEmpty()) {
             return Optional.empty();
         }
-        FlopCount perTask = switch (algorithm.name()) {
-            case "fomaml", "imaml" -> fs.get().times(algorithm.innerSteps()).plus(fq.get());
-            case "maml" -> fq.get();
-            case "protonet", "anil" -> fs.get().plus(fq.get());
-            case "reptile" -> TrialFlops.cost(model, support + query, 0).map(c -> c.forward()).orElse(FlopCount.ZERO)
-                    .times(algorithm.innerSteps());
-            case "finetune", "linear-probe", "lora", "adapter" -> TrialFlops.cost(model, support + query, 0)
-                    .map(c -> c.forward()).orElse(FlopCount.ZERO);
-            default -> FlopCount.ZERO;
-        };
+        FlopCount perTask = Components.learner(algorithm.name()).map(d -> d.recompute().perTask(in)).orElse(FlopCount.ZERO);
         return Optional.of(perTask.times(algorithm.metaBatch()));
     }
 }

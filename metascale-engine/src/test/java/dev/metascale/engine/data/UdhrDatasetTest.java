@@ -1,5 +1,6 @@
 package dev.metascale.engine.data;
 
+import dev.metascale.core.component.Modality;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,5 +1,6 @@
 package dev.metascale.engine.data;
 
+import dev.metascale.core.component.Modality;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

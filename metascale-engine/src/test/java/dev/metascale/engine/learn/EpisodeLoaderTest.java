@@ -2,7 +2,7 @@ package dev.metascale.engine.learn;
 
 import dev.metascale.engine.data.EpisodeIndex;
 import dev.metascale.engine.data.FewShotDataset;
-import dev.metascale.engine.data.Modality;
+import dev.metascale.core.component.Modality;
 import dev.metascale.engine.data.Split;
 import dev.metascale.engine.torch.ArrayTensors;
 import org.bytedeco.javacpp.PointerScope;

@@ -2,7 +2,7 @@ package dev.metascale.engine.model;
 
 import dev.metascale.core.spec.ModelSpec;
 import dev.metascale.engine.data.FewShotDataset;
-import dev.metascale.engine.data.Modality;
+import dev.metascale.core.component.Modality;
 import dev.metascale.engine.data.Split;
 import dev.metascale.engine.data.SyntheticDataset;
 import dev.metascale.engine.torch.ArrayTensors;

@@ -1,0 +1,22 @@
+package dev.metascale.core.component;
+
+import java.util.List;
+
+/**
+ * Components from outside this module: a class implementing this, listed in
+ * {@code META-INF/services/dev.metascale.core.component.ComponentSource} on the class path, adds its
+ * descriptors to {@link Components} (the engine binds its factory: {@code dev.metascale.engine.learn.LearnerPlugin}).
+ */
+public interface ComponentSource {
+    default List<LearnerDescriptor> learners() {
+        return List.of();
+    }
+
+    default List<ModelDescriptor> models() {
+        return List.of();
+    }
+
+    default List<DatasetDescriptor> datasets() {
+        return List.of();
+    }
+}
