@@ -2,11 +2,11 @@ package dev.metascale.engine.data;
 
 import java.util.List;
 
-/** The registry of data sets by suite name. */
+/** Opens the data sets of the component registry ({@link dev.metascale.core.component.Components#datasets()}) by suite name. */
 public final class Datasets {
-    private static final List<String> NAMES = List.of(GlyphsDataset.NAME, SyntheticDataset.NAME,
-        IdxDataset.FASHION_MNIST, IdxDataset.MNIST, ImageFolderDataset.NAME, UdhrDataset.NAME,
-        WordNetDataset.NAME, WordNetDataset.LEXNAME, TextTableDataset.NAME);
+    /** The data sets of the component registry; {@link #open} binds each. */
+    private static final List<String> NAMES = dev.metascale.core.component.Components.datasets().stream()
+        .map(dev.metascale.core.component.DatasetDescriptor::name).toList();
 
     private Datasets() {
     }

@@ -1,10 +1,17 @@
 package dev.metascale.engine.model;
 
+import dev.metascale.core.component.Components;
+import dev.metascale.core.component.ModelDescriptor;
 import dev.metascale.core.spec.ModelSpec;
 import dev.metascale.engine.data.FewShotDataset;
 import dev.metascale.core.component.Modality;
 
-/** Builds the model a {@link ModelSpec} names, for the examples of a data set. */
+import java.util.List;
+
+/**
+ * Builds the model a {@link ModelSpec} names, for the examples of a data set: the engine's binding of each
+ * {@link ModelDescriptor} (one model per modality that is not an image, one case per image model).
+ */
 public final class Models {
     private Models() {
     }
@@ -16,28 +23,29 @@ public final class Models {
      */
     public static Model create(ModelSpec spec, FewShotDataset data) {
         Modality modality = data.modality();
-        if (spec.arch().equals("char-lm") || modality == Modality.CHARACTER_WINDOWS) {
-            if (!spec.arch().equals("char-lm") || modality != Modality.CHARACTER_WINDOWS) {
-                throw new IllegalArgumentException("model 'char-lm' is a character language model and data set 'udhr' the only"
-                        + " language-model data: use them together (got model '" + spec.arch() + "' on data set '" + data.name() + "')");
-            }
+        ModelDescriptor descriptor = Components.model(spec.arch()).orElseThrow(() -> new IllegalArgumentException("model '"
+                + spec.arch() + "' is not available in this version (see `metascale list`)"));
+        if (descriptor.reads() != modality) {
+            List<String> readers = Components.modelsReading(modality);
+            throw new IllegalArgumentException("model '" + spec.arch() + "' reads " + reads(descriptor.reads()) + ", but data set '"
+                    + data.name() + "' holds " + modality.name().toLowerCase().replace('_', ' ') + "; use " + (readers.isEmpty() ? "a model for that data"
+                    : "model.arch " + String.join(" or ", readers)) + " (see `metascale list`)");
+        }
+        return switch (spec.arch()) {
             // A window holds T + 1 characters: T inputs, T next-character targets.
-            return CharLm.preset(spec.size(), data.vocabularySize(), data.width() - 1);
-        }
-        if (spec.arch().equals("minilm")) {
-            if (modality != Modality.TOKENS) {
-                throw new IllegalArgumentException("model 'minilm' reads token sequences, but data set '" + data.name()
-                        + "' holds " + modality.name().toLowerCase().replace('_', ' ') + "; use it with wordnet,"
-                        + " wordnet-lexname or text-table");
-            }
-            return new dev.metascale.engine.model.bert.PretrainedMiniLm(spec.frozenLayers());
-        }
-        if (modality != Modality.IMAGE) {
-            throw new IllegalArgumentException("model '" + spec.arch() + "' reads images, but data set '" + data.name()
-                    + "' holds " + modality.name().toLowerCase().replace('_', ' ') + "; choose a model for that data"
-                    + " (see `metascale list`)");
-        }
-        return create(spec, data.height(), data.width());
+            case "char-lm" -> CharLm.preset(spec.size(), data.vocabularySize(), data.width() - 1);
+            case "minilm" -> new dev.metascale.engine.model.bert.PretrainedMiniLm(spec.frozenLayers());
+            default -> create(spec, data.height(), data.width());
+        };
+    }
+
+    /** What a model reading {@code modality} reads, in words. */
+    private static String reads(Modality modality) {
+        return switch (modality) {
+            case IMAGE -> "images";
+            case TOKENS -> "token sequences";
+            case CHARACTER_WINDOWS -> "character windows (it is a language model)";
+        };
     }
 
     /** An image model for single-channel images of {@code height x width}. */
