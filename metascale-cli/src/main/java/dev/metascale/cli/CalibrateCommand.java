@@ -3,7 +3,7 @@ package dev.metascale.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.metascale.core.env.Environment;
-import dev.metascale.core.result.Json;
+import dev.metascale.core.json.Json;
 import dev.metascale.engine.probe.Calibration;
 import dev.metascale.engine.torch.TorchRuntime;
 import org.bytedeco.pytorch.global.torch;

@@ -3,7 +3,7 @@ package dev.metascale.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.metascale.core.env.Environment;
-import dev.metascale.core.result.Json;
+import dev.metascale.core.json.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -2,7 +2,7 @@ package dev.metascale.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.metascale.core.result.Json;
+import dev.metascale.core.json.Json;
 import dev.metascale.core.spec.SamplerSpec;
 import dev.metascale.engine.TrialExecutor;
 import dev.metascale.engine.data.CorruptDataException;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.metascale.core.env.Environment;
 import dev.metascale.core.flops.FlopCount;
-import dev.metascale.core.result.Json;
+import dev.metascale.core.json.Json;
 import dev.metascale.core.result.TrialResult;
 import dev.metascale.core.spec.AlgorithmSpec;
 import dev.metascale.core.spec.SamplerSpec;

@@ -2,7 +2,7 @@ package dev.metascale.report;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.metascale.core.result.ErrorInfo;
-import dev.metascale.core.result.Json;
+import dev.metascale.core.json.Json;
 import dev.metascale.core.result.TrialResult;
 import dev.metascale.core.spec.AlgorithmSpec;
 import dev.metascale.core.spec.EvalSpec;

@@ -3,7 +3,7 @@ package dev.metascale.cli.runner;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.metascale.core.env.Environment;
 import dev.metascale.core.result.ErrorInfo;
-import dev.metascale.core.result.Json;
+import dev.metascale.core.json.Json;
 import dev.metascale.core.result.TrialResult;
 import dev.metascale.core.spec.TrialSpec;
 

@@ -3,7 +3,7 @@ package dev.metascale.cli.runner;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.metascale.cli.WorkerCommand;
 import dev.metascale.core.env.Environment;
-import dev.metascale.core.result.Json;
+import dev.metascale.core.json.Json;
 import dev.metascale.core.result.TrialResult;
 import dev.metascale.core.spec.TrialSpec;
 import picocli.CommandLine;

@@ -1,7 +1,7 @@
 package dev.metascale.cli.runner;
 
 import dev.metascale.core.result.ErrorInfo;
-import dev.metascale.core.result.Json;
+import dev.metascale.core.json.Json;
 import dev.metascale.core.result.TrialResult;
 import dev.metascale.core.spec.TrialSpec;
 import org.junit.jupiter.api.Test;

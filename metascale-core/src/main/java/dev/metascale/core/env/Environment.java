@@ -2,7 +2,7 @@ package dev.metascale.core.env;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.metascale.core.result.Json;
+import dev.metascale.core.json.Json;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;

@@ -1,4 +1,4 @@
-package dev.metascale.core.result;
+package dev.metascale.core.json;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;

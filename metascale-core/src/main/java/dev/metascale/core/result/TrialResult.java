@@ -1,5 +1,6 @@
 package dev.metascale.core.result;
 
+import dev.metascale.core.json.Json;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;

@@ -1,7 +1,7 @@
 package dev.metascale.core.spec;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.metascale.core.result.Json;
+import dev.metascale.core.json.Json;
 
 import java.util.ArrayList;
 import java.util.Iterator;

@@ -1,6 +1,6 @@
 package dev.metascale.core.spec;
 
-import dev.metascale.core.result.Json;
+import dev.metascale.core.json.Json;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -2,7 +2,7 @@ package dev.metascale.engine.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.metascale.core.result.Json;
+import dev.metascale.core.json.Json;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.AtomicMoveNotSupportedException;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import dev.metascale.core.result.Json;
+import dev.metascale.core.json.Json;
 import java.awt.Font;
 import java.awt.FontFormatException;
 import java.awt.Shape;

@@ -1,7 +1,7 @@
 package dev.metascale.engine.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.metascale.core.result.Json;
+import dev.metascale.core.json.Json;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

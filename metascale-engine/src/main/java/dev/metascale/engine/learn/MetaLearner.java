@@ -48,7 +48,7 @@ public interface MetaLearner {
      * techniques back-propagate task by task and checkpoint nothing.
      */
     default com.fasterxml.jackson.databind.node.ObjectNode describeTechniques() {
-        var out = dev.metascale.core.result.Json.MAPPER.createObjectNode();
+        var out = dev.metascale.core.json.Json.MAPPER.createObjectNode();
         out.put("checkpointed", "none");
         out.put("chunking", "task by task");
         return out;

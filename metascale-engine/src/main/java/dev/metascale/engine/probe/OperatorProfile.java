@@ -2,7 +2,7 @@ package dev.metascale.engine.probe;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.metascale.core.result.Json;
+import dev.metascale.core.json.Json;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;

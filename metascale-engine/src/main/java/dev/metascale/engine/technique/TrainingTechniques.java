@@ -1,7 +1,7 @@
 package dev.metascale.engine.technique;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.metascale.core.result.Json;
+import dev.metascale.core.json.Json;
 import dev.metascale.core.spec.TechniqueSpec;
 
 /**

@@ -1,7 +1,7 @@
 package dev.metascale.engine.probe;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.metascale.core.result.Json;
+import dev.metascale.core.json.Json;
 import dev.metascale.core.result.TrialResult;
 import dev.metascale.core.spec.AlgorithmSpec;
 import dev.metascale.core.spec.EvalSpec;
