@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.metascale.core.env.Environment;
 import dev.metascale.core.flops.FlopCount;
 import dev.metascale.core.json.Json;
+import dev.metascale.core.result.Metric;
+import dev.metascale.core.result.Metrics;
+import dev.metascale.core.result.SampleSeries;
 import dev.metascale.core.result.TrialResult;
 import dev.metascale.core.spec.AlgorithmSpec;
 import dev.metascale.core.spec.SamplerSpec;
@@ -87,6 +90,46 @@ public final class TrialExecutor {
     }
 
     private static TrialResult run(TrialSpec spec, String startedAtIso, Consumer<String> log) {
+        Setup setup = setUp(spec);
+        Episodes episodes = prepareData(spec, setup, log);
+        Training training = metaTrain(spec, setup, episodes, log);
+        Evaluation evaluation = evaluate(setup, episodes);
+        TrialResult result = record(spec, setup, episodes, training, evaluation, startedAtIso);
+        setup.dataParallel().ifPresent(DataParallel::close);
+        return result;
+    }
+
+    /**
+     * What the trial is made of: its data sets, model, learner (with the techniques, and the data-parallel group when
+     * this worker is one rank of several), samplers and loaders.
+     *
+     * @param headClasses outputs of the baselines' pre-training head (a language model: its vocabulary)
+     */
+    private record Setup(FewShotDataset dataset, FewShotDataset testDataset, Model model, MetaLearner learner,
+                         TrainingTechniques techniques, Optional<DataParallel> dataParallel, TaskPartition tasksOfRank,
+                         boolean languageModel, int trainClasses, int headClasses, EpisodeSampler trainSampler,
+                         EpisodeSampler testSampler, EpisodeLoader loader, EpisodeLoader testLoader) {
+        boolean evaluates() {
+            return dataParallel.map(d -> d.info().isLeader()).orElse(true);
+        }
+    }
+
+    /** The episodes of the trial, drawn before any clock starts; {@code dataPrepS} the time to materialise them. */
+    private record Episodes(List<EpisodeIndex> train, List<EpisodeIndex> test, double dataPrepS) {
+    }
+
+    /** What meta-training measured. */
+    private record Training(double[] losses, IterationTimer timer, SampledProfile profile, OptionalLong rssBefore,
+                            OptionalLong peakProfileWindow, OptionalLong peak) {
+    }
+
+    /** The per-episode scores of the test episodes (accuracy and F1, or perplexity and bits per character). */
+    private record Evaluation(double[] accuracy, double[] f1, double[] perplexity, double[] bitsPerChar, double seconds,
+                              OptionalLong peak) {
+    }
+
+    /** Set-up: data sets, model, the data-parallel group, learner, samplers. */
+    private static Setup setUp(TrialSpec spec) {
         SamplerSpec s = spec.sampler();
         FewShotDataset dataset = Datasets.open(spec.dataset(), SPLIT_SEED);
         Model model = Models.create(spec.model(), dataset);
@@ -96,38 +139,50 @@ public final class TrialExecutor {
         boolean languageModel = dataset.modality() == Modality.CHARACTER_WINDOWS;
         int headWays = languageModel ? dataset.vocabularySize() : s.ways();
         int headClasses = languageModel ? dataset.vocabularySize() : trainClasses;
+        Optional<DataParallel> dp = joinGroup(spec);
+        TrainingTechniques techniques = dp.map(TrainingTechniques.of(spec.techniques())::inGroup)
+                .orElse(TrainingTechniques.of(spec.techniques()));
         MetaLearner learner = Learners.create(spec.algorithm(), model, headWays, headClasses, spec.seed(), torch.ScalarType.Float,
-                TrainingTechniques.of(spec.techniques()));
+                techniques);
         FewShotDataset testDataset = spec.eval().dataset() == null || spec.eval().dataset().equals(spec.dataset())
                 ? dataset : Datasets.open(spec.eval().dataset(), SPLIT_SEED);
-        EpisodeSampler trainSampler = Samplers.create(s, dataset, Split.TRAIN);
-        EpisodeSampler testSampler = Samplers.create(s, testDataset, Split.TEST);
-        EpisodeLoader loader = new EpisodeLoader(dataset);
-        EpisodeLoader testLoader = new EpisodeLoader(testDataset);
+        return new Setup(dataset, testDataset, model, learner, techniques, dp, TaskPartition.of(spec, dp.map(DataParallel::info)),
+                languageModel, trainClasses, headClasses, Samplers.create(s, dataset, Split.TRAIN),
+                Samplers.create(s, testDataset, Split.TEST), new EpisodeLoader(dataset), new EpisodeLoader(testDataset));
+    }
 
+    /** Data preparation: every episode drawn, the ranks' parameters made equal, every class they touch materialised. */
+    private static Episodes prepareData(TrialSpec spec, Setup setup, Consumer<String> log) {
         int iterations = spec.train().iterations();
-        Optional<DataParallel> dp = joinGroup(spec);
-        TaskPartition tasksOfRank = TaskPartition.of(spec, dp.map(DataParallel::info));
-        int metaBatch = tasksOfRank.perRank();
+        int metaBatch = setup.tasksOfRank().perRank();
         List<EpisodeIndex> trainEpisodes = new ArrayList<>(iterations * metaBatch);
         for (int it = 0; it < iterations; it++) {
             for (int t = 0; t < metaBatch; t++) {
-                trainEpisodes.add(trainSampler.episode(spec.seed(), tasksOfRank.episodeIndex(it, t)));
+                trainEpisodes.add(setup.trainSampler().episode(spec.seed(), setup.tasksOfRank().episodeIndex(it, t)));
             }
         }
-        boolean evaluates = dp.map(d -> d.info().isLeader()).orElse(true);
         List<EpisodeIndex> testEpisodes = new ArrayList<>(spec.eval().episodes());
-        for (long i = 0; evaluates && i < spec.eval().episodes(); i++) {
-            testEpisodes.add(testSampler.episode(spec.eval().seed(), i));
+        for (long i = 0; setup.evaluates() && i < spec.eval().episodes(); i++) {
+            testEpisodes.add(setup.testSampler().episode(spec.eval().seed(), i));
         }
-        dp.ifPresent(d -> d.broadcast(learner.parameters()));
+        setup.dataParallel().ifPresent(d -> d.broadcast(setup.learner().parameters()));
         long prepStart = System.nanoTime();
-        materialise(dataset, trainEpisodes);
-        materialise(testDataset, testEpisodes);
+        materialise(setup.dataset(), trainEpisodes);
+        materialise(setup.testDataset(), testEpisodes);
         double dataPrepS = (System.nanoTime() - prepStart) / 1e9;
-        log.accept(String.format("data: %s, %d train classes, prepared in %.1f s", dataset.name(), trainClasses, dataPrepS));
+        log.accept(String.format("data: %s, %d train classes, prepared in %.1f s", setup.dataset().name(), setup.trainClasses(),
+                dataPrepS));
+        return new Episodes(trainEpisodes, testEpisodes, dataPrepS);
+    }
 
-        // Meta-training.
+    /**
+     * Meta-training: each iteration in its own pointer scope (the episode tensors are built from memory and the
+     * meta-step runs); the first {@code train.warmup} iterations are not timed; the profiled window's memory is kept
+     * out of the training peak.
+     */
+    private static Training metaTrain(TrialSpec spec, Setup setup, Episodes episodes, Consumer<String> log) {
+        int iterations = spec.train().iterations();
+        int metaBatch = setup.tasksOfRank().perRank();
         ProcessMemory.resetPeak();
         OptionalLong baselineRss = ProcessMemory.rssBytes();
         IterationTimer timer = new IterationTimer(iterations, spec.train().warmup());
@@ -137,11 +192,6 @@ public final class TrialExecutor {
                         + " whole process")
                 : SampledProfile.forTrial(spec.id(), spec.train().warmup());
         double[] losses = new double[iterations];
-        long samplesOfRank = 0; // support + query examples over all training tasks of this rank (variable-size samplers too)
-        for (EpisodeIndex e : trainEpisodes) {
-            samplesOfRank += e.supportSize() + e.querySize();
-        }
-        double samplesPerTask = (double) samplesOfRank / Math.max(1, trainEpisodes.size());
         OptionalLong peakProfiled = OptionalLong.empty();
         for (int it = 0; it < iterations; it++) {
             profile.beforeIteration(it);
@@ -149,9 +199,9 @@ public final class TrialExecutor {
                 timer.begin();
                 List<Episode> tasks = new ArrayList<>(metaBatch);
                 for (int t = 0; t < metaBatch; t++) {
-                    tasks.add(loader.load(trainEpisodes.get(it * metaBatch + t)));
+                    tasks.add(setup.loader().load(episodes.train().get(it * metaBatch + t)));
                 }
-                losses[it] = learner.metaStep(tasks);
+                losses[it] = setup.learner().metaStep(tasks);
                 timer.end();
             }
             profile.afterIteration(it);
@@ -169,111 +219,131 @@ public final class TrialExecutor {
                 log.accept(String.format("iter %d/%d loss %.4f", it + 1, iterations, losses[it]));
             }
         }
-        OptionalLong peakTrain = ProcessMemory.peakRssBytes();
+        return new Training(losses, timer, profile, baselineRss, peakProfiled, ProcessMemory.peakRssBytes());
+    }
 
-        // Evaluation on the shared test episodes, at the trial's intra-op threads (task-parallel training lowers the
-        // calling thread's share: TaskParallel).
+    /**
+     * Evaluation on the shared test episodes, each in its own pointer scope, at the trial's intra-op threads
+     * (task-parallel training lowers the calling thread's share: TaskParallel).
+     */
+    private static Evaluation evaluate(Setup setup, Episodes episodes) {
         TorchRuntime.configure(TorchRuntime.threads());
         ProcessMemory.resetPeak();
         long evalStart = System.nanoTime();
-        double[] accuracy = new double[testEpisodes.size()];
-        double[] f1 = new double[testEpisodes.size()];
-        double[] perplexity = new double[testEpisodes.size()];
-        double[] bitsPerChar = new double[testEpisodes.size()];
-        for (int e = 0; e < testEpisodes.size(); e++) {
+        int n = episodes.test().size();
+        double[] accuracy = new double[n];
+        double[] f1 = new double[n];
+        double[] perplexity = new double[n];
+        double[] bitsPerChar = new double[n];
+        for (int e = 0; e < n; e++) {
             try (PointerScope scope = new PointerScope()) {
-                Episode episode = testLoader.load(testEpisodes.get(e));
-                if (languageModel) {
-                    double crossEntropy = learner.adaptAndQueryLoss(episode);
+                Episode episode = setup.testLoader().load(episodes.test().get(e));
+                if (setup.languageModel()) {
+                    double crossEntropy = setup.learner().adaptAndQueryLoss(episode);
                     perplexity[e] = LanguageModelScores.perplexity(crossEntropy);
                     bitsPerChar[e] = LanguageModelScores.bitsPerCharacter(crossEntropy);
                     continue;
                 }
-                long[] predicted = learner.adaptAndPredict(episode);
+                long[] predicted = setup.learner().adaptAndPredict(episode);
                 long[] truth = dev.metascale.engine.torch.ArrayTensors.toLongs(episode.queryY());
                 accuracy[e] = ClassificationScores.accuracy(predicted, truth);
                 f1[e] = ClassificationScores.macroF1(predicted, truth, episode.ways());
             }
         }
         double evalS = (System.nanoTime() - evalStart) / 1e9;
-        OptionalLong peakEval = ProcessMemory.peakRssBytes();
+        return new Evaluation(accuracy, f1, perplexity, bitsPerChar, evalS, ProcessMemory.peakRssBytes());
+    }
 
-        double[] iterTimes = timer.samples();
+    /** The record: metrics, raw samples, data identity and environment. */
+    private static TrialResult record(TrialSpec spec, Setup setup, Episodes episodes, Training training, Evaluation evaluation,
+                                      String startedAtIso) {
+        int iterations = spec.train().iterations();
+        boolean evaluates = setup.evaluates();
+        double[] iterTimes = training.timer().samples();
         double timedS = 0;
         for (double t : iterTimes) {
             timedS += t;
         }
-        ObjectNode metrics = Json.MAPPER.createObjectNode();
-        if (evaluates && languageModel) {
-            metrics.set("perplexity", Json.MAPPER.valueToTree(Statistics.summary(perplexity)));
-            metrics.set("bits_per_char", Json.MAPPER.valueToTree(Statistics.summary(bitsPerChar)));
+        Metrics metrics = Metrics.create();
+        if (evaluates && setup.languageModel()) {
+            metrics.set(Metric.PERPLEXITY, Statistics.summary(evaluation.perplexity()));
+            metrics.set(Metric.BITS_PER_CHAR, Statistics.summary(evaluation.bitsPerChar()));
         } else if (evaluates) {
-            metrics.set("accuracy", Json.MAPPER.valueToTree(Statistics.summary(accuracy)));
-            metrics.set("f1_macro", Json.MAPPER.valueToTree(Statistics.summary(f1)));
+            metrics.set(Metric.ACCURACY, Statistics.summary(evaluation.accuracy()));
+            metrics.set(Metric.F1_MACRO, Statistics.summary(evaluation.f1()));
         }
         if (iterTimes.length > 0) {
-            metrics.set("iter_time_s", Json.MAPPER.valueToTree(Statistics.distribution(iterTimes)));
-            int groupTasks = tasksOfRank.perStep();
-            metrics.put("throughput_tasks_per_s", iterTimes.length * (double) groupTasks / timedS);
-            metrics.put("throughput_samples_per_s", iterTimes.length * (double) groupTasks * samplesPerTask / timedS);
-        }
-        dp.ifPresent(d -> {
-            CommMeter m = d.meter();
-            metrics.put("comm_time_s", m.seconds() / iterations);
-            metrics.put("comm_time_total_s", m.seconds());
-            metrics.put("comm_bytes", m.payloadBytes() / Math.max(1, m.calls()));
-            metrics.put("comm_wire_bytes", m.wireBytes(d.info().worldSize()) / Math.max(1, m.calls()));
-            metrics.put("comm_fraction", m.seconds() / timer.totalSeconds());
-            metrics.put("comm_span_total_s", m.spanSeconds());
-            metrics.put("comm_segments", m.segments());
-            metrics.put("comm_overlapped_fraction", m.payloadBytes() == 0 ? 0.0 : m.overlappedBytes() / (double) m.payloadBytes());
-            if (m.spanSeconds() > 0) {
-                // NCCL's convention: bus bandwidth = algorithm (wire) bytes per rank over the collective's time (from
-                // launch to completion: with overlap this span includes computation, so the figure is a lower bound).
-                metrics.put("comm_bus_bandwidth_bytes_per_s", m.wireBytes(d.info().worldSize()) / m.spanSeconds());
+            // support + query examples over all training tasks of this rank (variable-size samplers too)
+            long samplesOfRank = 0;
+            for (EpisodeIndex e : episodes.train()) {
+                samplesOfRank += e.supportSize() + e.querySize();
             }
-            metrics.put("world_size", d.info().worldSize());
-            metrics.put("rank", d.info().rank());
-        });
-        metrics.put("train_time_s", timer.totalSeconds());
-        metrics.put("eval_time_s", evalS);
-        metrics.put("data_prep_time_s", dataPrepS);
-        peakTrain.ifPresent(v -> metrics.put("peak_rss_bytes", v));
-        peakProfiled.ifPresent(v -> metrics.put("peak_rss_profile_window_bytes", v));
-        baselineRss.ifPresent(v -> metrics.put("rss_before_train_bytes", v));
-        if (evaluates) {
-            peakEval.ifPresent(v -> metrics.put("peak_rss_eval_bytes", v));
+            double samplesPerTask = (double) samplesOfRank / Math.max(1, episodes.train().size());
+            metrics.set(Metric.ITER_TIME_S, Statistics.distribution(iterTimes));
+            int groupTasks = setup.tasksOfRank().perStep();
+            metrics.put(Metric.THROUGHPUT_TASKS_PER_S, iterTimes.length * (double) groupTasks / timedS);
+            metrics.put(Metric.THROUGHPUT_SAMPLES_PER_S, iterTimes.length * (double) groupTasks * samplesPerTask / timedS);
         }
-        metrics.put("param_count", learner.parameters().count());
-        metrics.put("final_train_loss", losses[iterations - 1]);
+        setup.dataParallel().ifPresent(d -> writeCommunication(metrics, d, iterations, training.timer().totalSeconds()));
+        metrics.put(Metric.TRAIN_TIME_S, training.timer().totalSeconds());
+        metrics.put(Metric.EVAL_TIME_S, evaluation.seconds());
+        metrics.put(Metric.DATA_PREP_TIME_S, episodes.dataPrepS());
+        training.peak().ifPresent(v -> metrics.put(Metric.PEAK_RSS_BYTES, v));
+        training.peakProfileWindow().ifPresent(v -> metrics.put(Metric.PEAK_RSS_PROFILE_WINDOW_BYTES, v));
+        training.rssBefore().ifPresent(v -> metrics.put(Metric.RSS_BEFORE_TRAIN_BYTES, v));
+        if (evaluates) {
+            evaluation.peak().ifPresent(v -> metrics.put(Metric.PEAK_RSS_EVAL_BYTES, v));
+        }
+        metrics.put(Metric.PARAM_COUNT, setup.learner().parameters().count());
+        metrics.put(Metric.FINAL_TRAIN_LOSS, training.losses()[iterations - 1]);
 
         ObjectNode samples = Json.MAPPER.createObjectNode();
-        samples.set("iter_time_s", array(iterTimes));
-        samples.set("train_loss", array(losses));
-        if (languageModel) {
-            samples.set("episode_perplexity", array(perplexity));
+        samples.set(SampleSeries.ITER_TIME_S.key(), array(iterTimes));
+        samples.set(SampleSeries.TRAIN_LOSS.key(), array(training.losses()));
+        if (setup.languageModel()) {
+            samples.set(SampleSeries.EPISODE_PERPLEXITY.key(), array(evaluation.perplexity()));
         } else {
-            samples.set("episode_accuracy", array(accuracy));
+            samples.set(SampleSeries.EPISODE_ACCURACY.key(), array(evaluation.accuracy()));
         }
 
-        ObjectNode data = identity(dataset);
-        if (testDataset != dataset) {
-            data.set("eval", identity(testDataset));
+        ObjectNode data = identity(setup.dataset());
+        if (setup.testDataset() != setup.dataset()) {
+            data.set("eval", identity(setup.testDataset()));
         }
 
         ObjectNode env = Environment.capture();
         TorchRuntime.describe(env);
-        env.put("model", model.name());
-        env.set("checkpointing", learner.describeTechniques());
-        AlgorithmSpec stepAlgorithm = spec.algorithm().withMetaBatch(tasksOfRank.perStep());
-        Optional<FlopCount> recomputed = RecomputeFlops.perIteration(stepAlgorithm, s, model, TrainingTechniques.of(spec.techniques()));
-        TrialMeasurements.write(metrics, TrialFlops.perIteration(stepAlgorithm, s, model, headClasses)
+        env.put("model", setup.model().name());
+        env.set("checkpointing", setup.learner().describeTechniques());
+        AlgorithmSpec stepAlgorithm = spec.algorithm().withMetaBatch(setup.tasksOfRank().perStep());
+        Optional<FlopCount> recomputed = RecomputeFlops.perIteration(stepAlgorithm, spec.sampler(), setup.model(),
+                setup.techniques());
+        TrialMeasurements.write(metrics, TrialFlops.perIteration(stepAlgorithm, spec.sampler(), setup.model(), setup.headClasses())
                         .map(f -> recomputed.map(f::withRecompute).orElse(f)), iterations,
                 iterTimes, env.path("cpu_model").asText(null));
-        profile.writeTo(metrics);
+        training.profile().writeTo(metrics);
         double wall = (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1e3;
-        dp.ifPresent(DataParallel::close);
-        return TrialResult.ok(spec, data, env, metrics, samples, startedAtIso, Instant.now().toString(), wall);
+        return TrialResult.ok(spec, data, env, metrics.json(), samples, startedAtIso, Instant.now().toString(), wall);
+    }
+
+    /** The collectives of a data-parallel trial: waiting time, span, payload and bus bandwidth. */
+    private static void writeCommunication(Metrics metrics, DataParallel d, int iterations, double trainSeconds) {
+        CommMeter m = d.meter();
+        metrics.put(Metric.COMM_TIME_S, m.seconds() / iterations);
+        metrics.put(Metric.COMM_TIME_TOTAL_S, m.seconds());
+        metrics.put(Metric.COMM_BYTES, m.payloadBytes() / Math.max(1, m.calls()));
+        metrics.put(Metric.COMM_WIRE_BYTES, m.wireBytes(d.info().worldSize()) / Math.max(1, m.calls()));
+        metrics.put(Metric.COMM_FRACTION, m.seconds() / trainSeconds);
+        metrics.put(Metric.COMM_SPAN_TOTAL_S, m.spanSeconds());
+        metrics.put(Metric.COMM_SEGMENTS, m.segments());
+        metrics.put(Metric.COMM_OVERLAPPED_FRACTION, m.payloadBytes() == 0 ? 0.0 : m.overlappedBytes() / (double) m.payloadBytes());
+        if (m.spanSeconds() > 0) {
+            // NCCL's convention: bus bandwidth = algorithm (wire) bytes per rank over the collective's time (from
+            // launch to completion: with overlap this span includes computation, so the figure is a lower bound).
+            metrics.put(Metric.COMM_BUS_BANDWIDTH_BYTES_PER_S, m.wireBytes(d.info().worldSize()) / m.spanSeconds());
+        }
+        metrics.put(Metric.WORLD_SIZE, d.info().worldSize());
+        metrics.put(Metric.RANK, d.info().rank());
     }
 
     /** Joins the data-parallel group when the runner started this worker as one rank of several. */

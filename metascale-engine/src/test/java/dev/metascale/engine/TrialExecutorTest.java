@@ -58,4 +58,15 @@ class TrialExecutorTest {
         double b = TrialExecutor.execute(spec, 1, "t", line -> { }).metrics().get("accuracy").get("mean").asDouble();
         assertEquals(a, b, 1e-9, "a trial is reproducible from its spec");
     }
+
+    @org.junit.jupiter.api.Test
+    void everyNameTheWorkerRecordsIsARegisteredMetricOrSampleSeries() {
+        TrialResult result = TrialExecutor.execute(spec("protonet", 0.4, 0), 1, "t", line -> { });
+        result.metrics().fieldNames().forEachRemaining(name -> assertTrue(dev.metascale.core.result.Metric.byKey(name).isPresent(),
+                "metrics." + name + " is not a Metric: add it there and to docs/results-schema.md"));
+        java.util.Set<String> series = java.util.Arrays.stream(dev.metascale.core.result.SampleSeries.values())
+                .map(dev.metascale.core.result.SampleSeries::key).collect(java.util.stream.Collectors.toSet());
+        result.samples().fieldNames().forEachRemaining(name -> assertTrue(series.contains(name),
+                "samples." + name + " is not a SampleSeries"));
+    }
 }

@@ -1,6 +1,8 @@
 package dev.metascale.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.metascale.core.result.Metric;
+import dev.metascale.core.result.SampleSeries;
 import dev.metascale.core.result.TrialResult;
 import dev.metascale.core.spec.TrialSpec;
 import dev.metascale.core.stats.Statistics;
@@ -33,7 +35,7 @@ public final class AccuracyComparison {
     public static Optional<double[]> perEpisode(List<TrialResult> trials) {
         double[] sum = null;
         for (TrialResult t : trials) {
-            JsonNode samples = t.samples() == null ? null : t.samples().get("episode_accuracy");
+            JsonNode samples = t.samples(SampleSeries.EPISODE_ACCURACY).orElse(null);
             if (samples == null || !samples.isArray() || samples.size() < 2) {
                 return Optional.empty();
             }
@@ -60,8 +62,8 @@ public final class AccuracyComparison {
      * data for any test.
      */
     public static Optional<MeanDifference> compare(List<TrialResult> a, List<TrialResult> b) {
-        List<TrialResult> ma = a.stream().filter(t -> t.metric("accuracy").isPresent()).toList();
-        List<TrialResult> mb = b.stream().filter(t -> t.metric("accuracy").isPresent()).toList();
+        List<TrialResult> ma = a.stream().filter(t -> t.metric(Metric.ACCURACY).isPresent()).toList();
+        List<TrialResult> mb = b.stream().filter(t -> t.metric(Metric.ACCURACY).isPresent()).toList();
         if (ma.isEmpty() || mb.isEmpty()) {
             return Optional.empty();
         }
@@ -75,8 +77,8 @@ public final class AccuracyComparison {
         if (ma.size() >= 2 && mb.size() >= 2) {
             return Optional.of(MeanDifference.welch(seedMeans(ma), seedMeans(mb)));
         }
-        JsonNode da = ma.get(0).distribution("accuracy").orElse(null);
-        JsonNode db = mb.get(0).distribution("accuracy").orElse(null);
+        JsonNode da = ma.get(0).distribution(Metric.ACCURACY).orElse(null);
+        JsonNode db = mb.get(0).distribution(Metric.ACCURACY).orElse(null);
         if (da == null || db == null || !da.has("std") || !db.has("std") || da.path("n").asInt() < 2 || db.path("n").asInt() < 2) {
             return Optional.empty();
         }
@@ -85,6 +87,6 @@ public final class AccuracyComparison {
     }
 
     private static double[] seedMeans(List<TrialResult> trials) {
-        return trials.stream().mapToDouble(t -> t.metric("accuracy").getAsDouble()).toArray();
+        return trials.stream().mapToDouble(t -> t.metric(Metric.ACCURACY).getAsDouble()).toArray();
     }
 }

@@ -1,6 +1,8 @@
 package dev.metascale.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.metascale.core.result.Metric;
+import dev.metascale.core.result.SampleSeries;
 import dev.metascale.core.result.TrialResult;
 
 import java.util.ArrayList;
@@ -134,14 +136,14 @@ public final class AnalysisSections {
                 double speedup = weak ? ratio * t0 / t[i] : t0 / t[i];
                 eff[i] = speedup / ratio;
                 ConfigurationSummary c = group.points().get(i);
-                OptionalDouble cf = analysis.metric(c, "comm_fraction");
+                OptionalDouble cf = analysis.metric(c, Metric.COMM_FRACTION);
                 commFraction[i] = cf.orElse(Double.NaN);
                 anyComm |= cf.isPresent();
                 rows.add(List.of(group.name(), String.valueOf(Math.round(group.x()[i])), DisplayFormat.number(t[i]),
                         Double.isFinite(speedup) ? fmt(speedup) + "×" : DisplayFormat.ABSENT,
                         Double.isFinite(eff[i]) ? DisplayFormat.percent(eff[i]) + " %" : DisplayFormat.ABSENT,
                         cf.isPresent() ? DisplayFormat.percent(cf.getAsDouble()) + " %" : DisplayFormat.ABSENT,
-                        analysis.metric(c, "comm_bytes").isPresent() ? DisplayFormat.mib(analysis.metric(c, "comm_bytes")) : DisplayFormat.ABSENT));
+                        analysis.metric(c, Metric.COMM_BYTES).isPresent() ? DisplayFormat.mib(analysis.metric(c, Metric.COMM_BYTES)) : DisplayFormat.ABSENT));
             }
             time.add(new SeriesChart.Series(group.name(), group.x(), t, false, g));
             time.add(new SeriesChart.Series(group.name() + " ideal", group.x(), ideal, true, g));
@@ -175,8 +177,8 @@ public final class AnalysisSections {
         for (ConfigurationSummary c : analysis.configurations()) {
             JsonNode profile = null;
             for (TrialResult t : analysis.trials(c.configId())) {
-                if (t.metrics() != null && t.metrics().has("profile") && t.metrics().get("profile").path("ops").isArray()) {
-                    profile = t.metrics().get("profile");
+                if (t.value(Metric.PROFILE).map(p -> p.path("ops").isArray()).orElse(false)) {
+                    profile = t.value(Metric.PROFILE).get();
                     break;
                 }
             }
@@ -217,7 +219,7 @@ public final class AnalysisSections {
                 break;
             }
             for (TrialResult t : analysis.trials(c.configId())) {
-                JsonNode samples = t.samples() == null ? null : t.samples().get("iter_time_s");
+                JsonNode samples = t.samples(SampleSeries.ITER_TIME_S).orElse(null);
                 if (samples != null && samples.isArray() && samples.size() > 1) {
                     double[] x = new double[samples.size()];
                     double[] y = new double[samples.size()];

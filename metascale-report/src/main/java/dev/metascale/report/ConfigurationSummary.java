@@ -1,6 +1,7 @@
 package dev.metascale.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.metascale.core.result.Metric;
 import dev.metascale.core.result.TrialResult;
 import dev.metascale.core.spec.TrialSpec;
 import dev.metascale.core.stats.Statistics;
@@ -66,15 +67,15 @@ public record ConfigurationSummary(
         TrialResult first = trials.get(0);
         List<Long> seeds = trials.stream().map(t -> t.spec().seed()).toList();
         return new ConfigurationSummary(first.configId(), label, first.spec(), seeds,
-                estimate(trials, "accuracy"),
-                estimate(trials, "perplexity"),
-                estimate(trials, "bits_per_char"),
-                meanOverSeeds(trials, t -> timingMedian(t, "iter_time_s")),
-                meanOverSeeds(trials, t -> t.metric("train_time_s")),
-                meanOverSeeds(trials, t -> t.metric("throughput_tasks_per_s")),
-                meanOverSeeds(trials, t -> t.metric("peak_rss_bytes")),
-                meanOverSeeds(trials, t -> t.metric("param_count")),
-                meanOverSeeds(trials, t -> t.metric("flops_total")));
+                estimate(trials, Metric.ACCURACY),
+                estimate(trials, Metric.PERPLEXITY),
+                estimate(trials, Metric.BITS_PER_CHAR),
+                meanOverSeeds(trials, t -> timingMedian(t, Metric.ITER_TIME_S)),
+                meanOverSeeds(trials, t -> t.metric(Metric.TRAIN_TIME_S)),
+                meanOverSeeds(trials, t -> t.metric(Metric.THROUGHPUT_TASKS_PER_S)),
+                meanOverSeeds(trials, t -> t.metric(Metric.PEAK_RSS_BYTES)),
+                meanOverSeeds(trials, t -> t.metric(Metric.PARAM_COUNT)),
+                meanOverSeeds(trials, t -> t.metric(Metric.FLOPS_TOTAL)));
     }
 
     /** Peak resident memory in MiB (2^20 bytes). */
@@ -96,7 +97,7 @@ public record ConfigurationSummary(
      * seeds the mean and Student-t CI of the per-seed means; with one, that trial's mean and its own
      * ci95 over test episodes.
      */
-    static Optional<AccuracyEstimate> estimate(List<TrialResult> trials, String metric) {
+    static Optional<AccuracyEstimate> estimate(List<TrialResult> trials, Metric metric) {
         List<TrialResult> measured = trials.stream().filter(t -> t.metric(metric).isPresent()).toList();
         if (measured.isEmpty()) {
             return Optional.empty();
@@ -116,7 +117,7 @@ public record ConfigurationSummary(
                 AccuracyEstimate.CiBasis.SEEDS, summary.n()));
     }
 
-    private static OptionalDouble timingMedian(TrialResult trial, String name) {
+    private static OptionalDouble timingMedian(TrialResult trial, Metric name) {
         Optional<JsonNode> distribution = trial.distribution(name);
         if (distribution.isPresent() && distribution.get().has("median")) {
             return OptionalDouble.of(distribution.get().get("median").asDouble());

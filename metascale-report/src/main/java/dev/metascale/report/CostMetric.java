@@ -1,5 +1,7 @@
 package dev.metascale.report;
 
+import dev.metascale.core.result.Metric;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalDouble;
@@ -8,11 +10,11 @@ import java.util.function.Function;
 /** A resource that accuracy is traded against: the x axis of a frontier chart. */
 public enum CostMetric {
     PEAK_MEMORY("accuracy-vs-memory", "Accuracy vs peak memory", "peak memory during meta-training, RSS", "memory", "MiB",
-            ConfigurationSummary::peakRssMib, "peak_rss_bytes"),
+            ConfigurationSummary::peakRssMib, Metric.PEAK_RSS_BYTES),
     TRAINING_TIME("accuracy-vs-time", "Accuracy vs training time", "meta-training time", "training time", "s",
-            ConfigurationSummary::trainTimeS, "train_time_s"),
+            ConfigurationSummary::trainTimeS, Metric.TRAIN_TIME_S),
     FLOPS("accuracy-vs-flops", "Accuracy vs FLOPs", "total meta-training compute", "compute", "GFLOP",
-            ConfigurationSummary::gigaFlops, "flops_total");
+            ConfigurationSummary::gigaFlops, Metric.FLOPS_TOTAL);
 
     private final String fileStem;
     private final String title;
@@ -20,17 +22,17 @@ public enum CostMetric {
     private final String shortName;
     private final String unit;
     private final Function<ConfigurationSummary, OptionalDouble> value;
-    private final String metricName;
+    private final Metric metric;
 
     CostMetric(String fileStem, String title, String quantity, String shortName, String unit,
-               Function<ConfigurationSummary, OptionalDouble> value, String metricName) {
+               Function<ConfigurationSummary, OptionalDouble> value, Metric metric) {
         this.fileStem = fileStem;
         this.title = title;
         this.quantity = quantity;
         this.shortName = shortName;
         this.unit = unit;
         this.value = value;
-        this.metricName = metricName;
+        this.metric = metric;
     }
 
     /** File name without extension of the chart, e.g. {@code accuracy-vs-memory}. */
@@ -58,7 +60,7 @@ public enum CostMetric {
 
     /** The record metric behind it, e.g. {@code peak_rss_bytes}. */
     public String metricName() {
-        return metricName;
+        return metric.key();
     }
 
     /** This cost of a configuration in {@link #unit()}; empty when not measured. */

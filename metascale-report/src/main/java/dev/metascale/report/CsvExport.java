@@ -1,6 +1,7 @@
 package dev.metascale.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.metascale.core.result.Metric;
 import dev.metascale.core.result.TrialResult;
 
 import java.util.ArrayList;
@@ -20,10 +21,11 @@ import java.util.function.Function;
  */
 public final class CsvExport {
     /** Schema order of the known metrics; unknown ones follow alphabetically. */
-    private static final List<String> METRIC_ORDER = List.of("accuracy", "f1_macro", "perplexity", "iter_time_s",
-            "train_time_s", "eval_time_s", "throughput_tasks_per_s", "throughput_samples_per_s", "flops_per_iter",
-            "flops_total", "achieved_flops_per_s", "mfu", "peak_rss_bytes", "peak_rss_eval_bytes", "peak_tensor_bytes",
-            "peak_device_bytes", "comm_time_s", "comm_bytes", "comm_fraction");
+    private static final List<String> METRIC_ORDER = java.util.stream.Stream.of(Metric.ACCURACY, Metric.F1_MACRO,
+            Metric.PERPLEXITY, Metric.ITER_TIME_S, Metric.TRAIN_TIME_S, Metric.EVAL_TIME_S, Metric.THROUGHPUT_TASKS_PER_S,
+            Metric.THROUGHPUT_SAMPLES_PER_S, Metric.FLOPS_PER_ITER, Metric.FLOPS_TOTAL, Metric.ACHIEVED_FLOPS_PER_S, Metric.MFU,
+            Metric.PEAK_RSS_BYTES, Metric.PEAK_RSS_EVAL_BYTES, Metric.PEAK_TENSOR_BYTES, Metric.PEAK_DEVICE_BYTES,
+            Metric.COMM_TIME_S, Metric.COMM_BYTES, Metric.COMM_FRACTION).map(Metric::key).toList();
     private static final List<String> DISTRIBUTION_FIELDS = List.of("mean", "ci95", "median");
 
     private CsvExport() {

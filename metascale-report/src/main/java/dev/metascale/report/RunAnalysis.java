@@ -2,6 +2,7 @@ package dev.metascale.report;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.metascale.core.result.ErrorInfo;
+import dev.metascale.core.result.Metric;
 import dev.metascale.core.result.TrialResult;
 import dev.metascale.core.spec.TrialSpec;
 
@@ -139,7 +140,7 @@ public final class RunAnalysis {
     }
 
     /** A metric of a configuration: the mean over its seeds that measured it; empty when none did. */
-    public java.util.OptionalDouble metric(ConfigurationSummary c, String name) {
+    public java.util.OptionalDouble metric(ConfigurationSummary c, Metric name) {
         double[] values = trials(c.configId()).stream().map(t -> t.metric(name)).filter(java.util.OptionalDouble::isPresent)
                 .mapToDouble(java.util.OptionalDouble::getAsDouble).toArray();
         return values.length == 0 ? java.util.OptionalDouble.empty()

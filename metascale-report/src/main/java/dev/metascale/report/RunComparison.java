@@ -1,6 +1,8 @@
 package dev.metascale.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.metascale.core.result.Metric;
+import dev.metascale.core.result.SampleSeries;
 import dev.metascale.core.result.TrialResult;
 
 import java.util.ArrayList;
@@ -122,8 +124,8 @@ public final class RunComparison {
         OptionalDouble memB = cb.peakRssBytes();
         if (memA.isPresent() && memB.isPresent() && memA.getAsDouble() > 0) {
             double rel = memB.getAsDouble() / memA.getAsDouble() - 1;
-            double[] ma = ta.stream().filter(t -> t.metric("peak_rss_bytes").isPresent()).mapToDouble(t -> t.metric("peak_rss_bytes").getAsDouble()).toArray();
-            double[] mb = tb.stream().filter(t -> t.metric("peak_rss_bytes").isPresent()).mapToDouble(t -> t.metric("peak_rss_bytes").getAsDouble()).toArray();
+            double[] ma = ta.stream().filter(t -> t.metric(Metric.PEAK_RSS_BYTES).isPresent()).mapToDouble(t -> t.metric(Metric.PEAK_RSS_BYTES).getAsDouble()).toArray();
+            double[] mb = tb.stream().filter(t -> t.metric(Metric.PEAK_RSS_BYTES).isPresent()).mapToDouble(t -> t.metric(Metric.PEAK_RSS_BYTES).getAsDouble()).toArray();
             boolean significant = ma.length < 2 || mb.length < 2 || MeanDifference.welch(ma, mb).significant();
             if (rel > NOISE && significant) {
                 regressions.add(String.format(java.util.Locale.ROOT, "peak memory %+.0f %%", rel * 100));
@@ -135,7 +137,7 @@ public final class RunComparison {
     private static double[] iterSamples(List<TrialResult> trials) {
         List<Double> all = new ArrayList<>();
         for (TrialResult t : trials) {
-            JsonNode s = t.samples() == null ? null : t.samples().get("iter_time_s");
+            JsonNode s = t.samples(SampleSeries.ITER_TIME_S).orElse(null);
             if (s != null && s.isArray()) {
                 s.forEach(v -> all.add(v.asDouble()));
             }

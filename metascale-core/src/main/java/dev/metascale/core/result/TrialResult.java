@@ -71,8 +71,33 @@ public record TrialResult(
         return OK.equals(status);
     }
 
-    /** A scalar metric such as {@code train_time_s}, or for a distribution its mean. */
+    /** A scalar metric such as {@link Metric#TRAIN_TIME_S}, or for a distribution its mean. */
+    public OptionalDouble metric(Metric metric) {
+        return metric(metric.key());
+    }
+
+    /** A distribution metric ({@code {mean, std, ci95, n, ...}}) such as {@link Metric#ACCURACY}. */
+    public Optional<JsonNode> distribution(Metric metric) {
+        return distribution(metric.key());
+    }
+
+    /** The value recorded under {@code metric} (an object, text or number); empty when it was not measured. */
+    public Optional<JsonNode> value(Metric metric) {
+        return metrics == null || !metrics.has(metric.key()) ? Optional.empty() : Optional.of(metrics.get(metric.key()));
+    }
+
+    /** The raw samples of {@code series}; empty when the record has none. */
+    public Optional<JsonNode> samples(SampleSeries series) {
+        return samples == null || !samples.has(series.key()) ? Optional.empty() : Optional.of(samples.get(series.key()));
+    }
+
+    /**
+     * A scalar metric by its record name, or for a distribution its mean.
+     *
+     * @throws IllegalArgumentException for a name that is not a {@link Metric} (a typo would otherwise read as "absent")
+     */
     public OptionalDouble metric(String name) {
+        known(name);
         if (metrics == null || !metrics.has(name)) {
             return OptionalDouble.empty();
         }
@@ -88,10 +113,18 @@ public record TrialResult(
 
     /** A distribution metric ({@code {mean, std, ci95, n, ...}}) such as {@code accuracy}. */
     public Optional<JsonNode> distribution(String name) {
+        known(name);
         if (metrics == null || !metrics.has(name) || !metrics.get(name).isObject()) {
             return Optional.empty();
         }
         return Optional.of(metrics.get(name));
+    }
+
+    private static void known(String name) {
+        if (Metric.byKey(name).isEmpty()) {
+            throw new IllegalArgumentException("'" + name + "' is not a metric of the trial record (see Metric and"
+                    + " docs/results-schema.md)");
+        }
     }
 
     public String toJsonLine() {

@@ -44,7 +44,6 @@ import java.util.Optional;
  */
 public final class DataParallel implements AutoCloseable {
     /** Per thread: a worker trains on one thread; tests run several ranks as threads of one JVM. */
-    private static final ThreadLocal<DataParallel> CURRENT = new ThreadLocal<>();
 
     private final RankInfo info;
     private final TCPStore store;
@@ -62,7 +61,7 @@ public final class DataParallel implements AutoCloseable {
         this.group = group;
     }
 
-    /** Joins the group (blocks until every rank arrived or the timeout passed) and makes it this thread's {@link #current()}. */
+    /** Joins the group (blocks until every rank arrived or the timeout passed); the learners receive it through their techniques ({@code TrainingTechniques.inGroup}). */
     public static DataParallel join(RankInfo info) {
         long timeoutMs = info.timeout().toMillis();
         TCPStoreOptions options = new TCPStoreOptions();
@@ -88,14 +87,7 @@ public final class DataParallel implements AutoCloseable {
         ProcessGroupGloo group = new ProcessGroupGloo(store, info.rank(), info.worldSize(), gloo);
         store.retainReference();
         group.retainReference();
-        DataParallel dp = new DataParallel(info, store, group);
-        CURRENT.set(dp);
-        return dp;
-    }
-
-    /** The group of this process, when the trial is data-parallel. */
-    public static Optional<DataParallel> current() {
-        return Optional.ofNullable(CURRENT.get());
+        return new DataParallel(info, store, group);
     }
 
     public RankInfo info() {
@@ -479,8 +471,6 @@ public final class DataParallel implements AutoCloseable {
 
     @Override
     public void close() {
-        if (CURRENT.get() == this) {
-            CURRENT.remove();
-        }
+        // nothing to release early: the store and the process group live as long as the worker process
     }
 }

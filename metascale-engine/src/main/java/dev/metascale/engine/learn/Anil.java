@@ -60,7 +60,7 @@ public final class Anil implements MetaLearner {
         this.innerLr = innerLr;
         this.innerSteps = innerSteps;
         this.evalInnerSteps = evalInnerSteps;
-        this.optimizer = new OuterOptimizer(params, outerLr);
+        this.optimizer = new OuterOptimizer(params, outerLr, techniques.dataParallel());
     }
 
     /** The adapted head from support features (differentiable: second order through the steps). */

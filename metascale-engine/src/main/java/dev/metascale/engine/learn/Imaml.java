@@ -77,7 +77,7 @@ public final class Imaml implements MetaLearner {
         this.params = params;
         this.settings = settings;
         this.evalInnerSteps = evalInnerSteps;
-        this.optimizer = new OuterOptimizer(params, outerLr);
+        this.optimizer = new OuterOptimizer(params, outerLr, techniques.dataParallel());
     }
 
     /** φ ≈ argmin L^{support}(φ) + (λ/2)‖φ − θ‖² by {@code steps} SGD steps from θ (detached leaves). */

@@ -75,7 +75,7 @@ public class Maml implements MetaLearner {
         this.innerSteps = innerSteps;
         this.evalInnerSteps = evalInnerSteps;
         this.firstOrder = firstOrder;
-        this.optimizer = new OuterOptimizer(params, outerLr);
+        this.optimizer = new OuterOptimizer(params, outerLr, techniques.dataParallel());
     }
 
     /**

@@ -14,9 +14,12 @@ import org.bytedeco.pytorch.AdamOptions;
 final class OuterOptimizer {
     private final ParamSet params;
     private final Adam adam;
+    private final java.util.Optional<DataParallel> group;
 
-    OuterOptimizer(ParamSet params, double lr) {
+    /** @param group the data-parallel group whose ranks average the gradients before each step; empty in one process */
+    OuterOptimizer(ParamSet params, double lr, java.util.Optional<DataParallel> group) {
         this.params = params;
+        this.group = group;
         adam = new Adam(params.vector(), new AdamOptions(lr));
         adam.retainReference();
     }
@@ -27,16 +30,15 @@ final class OuterOptimizer {
      * and the all-reduce then reduces without copying.
      */
     void zeroGrad() {
-        java.util.Optional<DataParallel> dp = DataParallel.current();
-        if (dp.isPresent()) {
-            dp.get().zeroGradients(params);
+        if (group.isPresent()) {
+            group.get().zeroGradients(params);
         } else {
             adam.zero_grad(true);
         }
     }
 
     void step() {
-        DataParallel.current().ifPresent(dp -> dp.allReduceGradients(params));
+        group.ifPresent(dp -> dp.allReduceGradients(params));
         adam.step();
     }
 }

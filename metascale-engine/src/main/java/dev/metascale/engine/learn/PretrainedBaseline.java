@@ -58,7 +58,7 @@ public abstract class PretrainedBaseline implements MetaLearner {
         this.params = params;
         this.lr = lr;
         this.steps = steps;
-        this.optimizer = new OuterOptimizer(params, outerLr);
+        this.optimizer = new OuterOptimizer(params, outerLr, techniques.dataParallel());
     }
 
     @Override

@@ -43,7 +43,7 @@ public final class ProtoNet implements MetaLearner {
         this.recompute = techniques.recompute(model);
         this.model = model;
         this.params = params;
-        this.optimizer = new OuterOptimizer(params, outerLr);
+        this.optimizer = new OuterOptimizer(params, outerLr, techniques.dataParallel());
     }
 
     /** Prototypes [ways, d]: the mean support embedding of each class (eq. 1). */

@@ -116,7 +116,7 @@ public final class Reptile implements MetaLearner {
         Scalar scale = new Scalar(epsilon / tasks.size());
         // Data-parallel: every rank holds the sum over its own tasks; averaging over the ranks (equal
         // task counts) gives the mean over all tasks of the global step.
-        DataParallel.current().ifPresent(dp -> dp.allReduceMean(sum));
+        techniques.dataParallel().ifPresent(dp -> dp.allReduceMean(sum));
         try (NoGradGuard guard = new NoGradGuard()) {
             for (int i = 0; i < params.size(); i++) {
                 params.tensors().get(i).add_(sum.get(i), scale);

@@ -1,5 +1,8 @@
 package dev.metascale.engine.probe;
 
+import dev.metascale.core.result.Metric;
+import dev.metascale.core.result.Metrics;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.nio.file.Path;
@@ -92,16 +95,16 @@ public final class SampledProfile {
     }
 
     /** Adds the profile metrics, or the reason they are absent. */
-    public void writeTo(ObjectNode metrics) {
+    public void writeTo(Metrics metrics) {
         if (profile != null) {
-            metrics.set("profile", profile.toJson(TOP_OPS));
-            metrics.put("peak_tensor_bytes", profile.peakTensorBytes());
-            metrics.put("profile_flops_matmul_per_iter", profile.countedFlops() / profile.windowIterations());
+            metrics.set(Metric.PROFILE, profile.toJson(TOP_OPS));
+            metrics.put(Metric.PEAK_TENSOR_BYTES, profile.peakTensorBytes());
+            metrics.put(Metric.PROFILE_FLOPS_MATMUL_PER_ITER, profile.countedFlops() / profile.windowIterations());
             if (trace != null) {
-                metrics.put("profile_trace", trace.toString());
+                metrics.put(Metric.PROFILE_TRACE, trace.toString());
             }
         } else {
-            metrics.put("profile_absent", absent == null ? "profile window not reached" : absent);
+            metrics.put(Metric.PROFILE_ABSENT, absent == null ? "profile window not reached" : absent);
         }
     }
 }

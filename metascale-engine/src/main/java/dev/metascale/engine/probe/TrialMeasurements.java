@@ -1,5 +1,8 @@
 package dev.metascale.engine.probe;
 
+import dev.metascale.core.result.Metric;
+import dev.metascale.core.result.Metrics;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.metascale.core.flops.FlopCount;
 import dev.metascale.core.flops.IterationFlops;
@@ -21,7 +24,7 @@ public final class TrialMeasurements {
     private TrialMeasurements() {
     }
 
-    public static void write(ObjectNode metrics, Optional<IterationFlops> flops, int iterations, double[] timedIterS,
+    public static void write(Metrics metrics, Optional<IterationFlops> flops, int iterations, double[] timedIterS,
                              String cpuModel) {
         double timed = 0;
         for (double t : timedIterS) {
@@ -30,9 +33,9 @@ public final class TrialMeasurements {
         if (flops.isPresent()) {
             IterationFlops f = flops.get();
             long perIter = f.model().total();
-            metrics.put("flops_per_iter", perIter);
-            metrics.put("flops_total", perIter * (long) iterations);
-            ObjectNode parts = metrics.putObject("flops_breakdown");
+            metrics.put(Metric.FLOPS_PER_ITER, perIter);
+            metrics.put(Metric.FLOPS_TOTAL, perIter * (long) iterations);
+            ObjectNode parts = metrics.putObject(Metric.FLOPS_BREAKDOWN);
             put(parts, "forward", f.forward());
             put(parts, "backward", f.backward());
             put(parts, "second_order", f.secondOrder());
@@ -41,20 +44,20 @@ public final class TrialMeasurements {
             parts.put("matmul", f.model().matmul());
             if (timedIterS.length > 0 && timed > 0) {
                 double achieved = perIter * (double) timedIterS.length / timed;
-                metrics.put("achieved_flops_per_s", achieved);
+                metrics.put(Metric.ACHIEVED_FLOPS_PER_S, achieved);
                 if (!Boolean.getBoolean(NO_MFU_PROPERTY)) {
                     Calibration.Peak peak = Calibration.peakFp32(cpuModel);
-                    metrics.put("mfu", achieved / peak.flopsPerS());
-                    metrics.put("mfu_peak_flops_per_s", peak.flopsPerS());
-                    metrics.put("mfu_peak_source", peak.source());
+                    metrics.put(Metric.MFU, achieved / peak.flopsPerS());
+                    metrics.put(Metric.MFU_PEAK_FLOPS_PER_S, peak.flopsPerS());
+                    metrics.put(Metric.MFU_PEAK_SOURCE, peak.source());
                 }
             }
         }
         double overhead = ProbeOverhead.secondsPerIteration();
-        metrics.put("probe_overhead_s_per_iter", overhead);
+        metrics.put(Metric.PROBE_OVERHEAD_S_PER_ITER, overhead);
         if (timedIterS.length > 0) {
             double median = Statistics.distribution(timedIterS).median();
-            metrics.put("probe_overhead_fraction", overhead / median);
+            metrics.put(Metric.PROBE_OVERHEAD_FRACTION, overhead / median);
         }
     }
 

@@ -14,9 +14,12 @@ import dev.metascale.core.spec.TechniqueSpec;
  *                           0 = one task after another
  * @param overlapAllreduce   data-parallel: the step's last backward all-reduces the gradient bucket's segments as
  *                           they become final ({@link dev.metascale.engine.dist.DataParallel#lastBackward})
+ * @param group              the data-parallel group whose ranks average the meta-gradient before each step (the
+ *                           outer optimiser) or the adapted weights (Reptile); null in a single process
  */
-public record TrainingTechniques(int checkpointSegments, int chunk, int parallelTasks, boolean overlapAllreduce) {
-    /** Plain training: no recompute, task by task. */
+public record TrainingTechniques(int checkpointSegments, int chunk, int parallelTasks, boolean overlapAllreduce,
+                                 dev.metascale.engine.dist.DataParallel group) {
+    /** Plain training: no recompute, task by task, one process. */
     public static final TrainingTechniques NONE = new TrainingTechniques(0, 0);
 
     public TrainingTechniques {
@@ -34,8 +37,23 @@ public record TrainingTechniques(int checkpointSegments, int chunk, int parallel
         this(checkpointSegments, chunk, parallelTasks, false);
     }
 
+    public TrainingTechniques(int checkpointSegments, int chunk, int parallelTasks, boolean overlapAllreduce) {
+        this(checkpointSegments, chunk, parallelTasks, overlapAllreduce, null);
+    }
+
+    /** A trial's techniques, in one process ({@link #inGroup} adds the data-parallel group). */
     public static TrainingTechniques of(TechniqueSpec spec) {
         return new TrainingTechniques(spec.checkpointing(), spec.chunk(), spec.parallelTasks(), spec.overlapAllreduce());
+    }
+
+    /** The same techniques applied by one rank of {@code dataParallel}. */
+    public TrainingTechniques inGroup(dev.metascale.engine.dist.DataParallel dataParallel) {
+        return new TrainingTechniques(checkpointSegments, chunk, parallelTasks, overlapAllreduce, dataParallel);
+    }
+
+    /** The data-parallel group, when this process is one rank of several. */
+    public java.util.Optional<dev.metascale.engine.dist.DataParallel> dataParallel() {
+        return java.util.Optional.ofNullable(group);
     }
 
     /**
@@ -48,10 +66,9 @@ public record TrainingTechniques(int checkpointSegments, int chunk, int parallel
         if (parallelTasks > 1) {
             return TaskParallel.backward(tasks, parallelTasks, params, loss);
         }
-        java.util.Optional<dev.metascale.engine.dist.DataParallel> dp = dev.metascale.engine.dist.DataParallel.current();
-        if (overlapAllreduce && dp.isPresent()) {
+        if (overlapAllreduce && group != null) {
             // the last backward all-reduces the gradient bucket's segments as they become final
-            return TaskChunks.backward(tasks, chunk, loss, dp.get()::lastBackward);
+            return TaskChunks.backward(tasks, chunk, loss, group::lastBackward);
         }
         return TaskChunks.backward(tasks, chunk, loss);
     }

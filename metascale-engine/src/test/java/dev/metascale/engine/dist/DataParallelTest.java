@@ -5,6 +5,7 @@ import dev.metascale.engine.learn.Maml;
 import dev.metascale.engine.model.Mlp;
 import dev.metascale.engine.model.Model;
 import dev.metascale.engine.technique.TrainingTechniques;
+import dev.metascale.engine.torch.ParamSet;
 import dev.metascale.engine.torch.ArrayTensors;
 import dev.metascale.engine.torch.TorchRuntime;
 import org.bytedeco.javacpp.PointerScope;
@@ -110,8 +111,8 @@ class DataParallelTest {
         double[] singleWeights = values(single.parameters());
 
         // Two ranks; rank 1 starts from different weights, which the broadcast must overwrite.
-        Maml[] ranks = {new Maml(model, model.init(1, 3, torch.ScalarType.Double), 0.3, 2, 2, 0.01, techniques),
-                new Maml(model, model.init(99, 3, torch.ScalarType.Double), 0.3, 2, 2, 0.01, techniques)};
+        ParamSet[] initial = {model.init(1, 3, torch.ScalarType.Double), model.init(99, 3, torch.ScalarType.Double)};
+        Maml[] ranks = new Maml[2];
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
@@ -123,6 +124,7 @@ class DataParallelTest {
             int rank = r;
             results.add(pool.submit(() -> {
                 try (DataParallel dp = DataParallel.join(new RankInfo(rank, 2, "127.0.0.1", port, Duration.ofSeconds(30)))) {
+                    ranks[rank] = new Maml(model, initial[rank], 0.3, 2, 2, 0.01, techniques.inGroup(dp));
                     dp.broadcast(ranks[rank].parameters());
                     double[][] grads = new double[STEPS][];
                     for (int s = 0; s < STEPS; s++) {

@@ -1,0 +1,96 @@
+package dev.metascale.core.result;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * Every name of a trial record's {@code metrics}, with its kind and unit: the worker writes through these and every
+ * reader (report, compare, advise, CSV) reads through them, so a name exists in one place. Documented row by row
+ * in {@code docs/results-schema.md} (a test holds the two together). Absent in a record = not measured.
+ */
+public enum Metric {
+    ACCURACY("accuracy", Kind.DISTRIBUTION, "fraction"),
+    F1_MACRO("f1_macro", Kind.DISTRIBUTION, "fraction"),
+    PERPLEXITY("perplexity", Kind.DISTRIBUTION, "1"),
+    BITS_PER_CHAR("bits_per_char", Kind.DISTRIBUTION, "bit"),
+    ITER_TIME_S("iter_time_s", Kind.DISTRIBUTION, "s"),
+    TRAIN_TIME_S("train_time_s", Kind.NUMBER, "s"),
+    EVAL_TIME_S("eval_time_s", Kind.NUMBER, "s"),
+    DATA_PREP_TIME_S("data_prep_time_s", Kind.NUMBER, "s"),
+    THROUGHPUT_TASKS_PER_S("throughput_tasks_per_s", Kind.NUMBER, "1/s"),
+    THROUGHPUT_SAMPLES_PER_S("throughput_samples_per_s", Kind.NUMBER, "1/s"),
+    PEAK_RSS_BYTES("peak_rss_bytes", Kind.NUMBER, "bytes"),
+    PEAK_RSS_PROFILE_WINDOW_BYTES("peak_rss_profile_window_bytes", Kind.NUMBER, "bytes"),
+    RSS_BEFORE_TRAIN_BYTES("rss_before_train_bytes", Kind.NUMBER, "bytes"),
+    PEAK_RSS_EVAL_BYTES("peak_rss_eval_bytes", Kind.NUMBER, "bytes"),
+    /** Reserved for a CUDA build's device allocator peak; this CPU build never writes it. */
+    PEAK_DEVICE_BYTES("peak_device_bytes", Kind.NUMBER, "bytes"),
+    FINAL_TRAIN_LOSS("final_train_loss", Kind.NUMBER, "1"),
+    PARAM_COUNT("param_count", Kind.NUMBER, "1"),
+    FLOPS_PER_ITER("flops_per_iter", Kind.NUMBER, "FLOP"),
+    FLOPS_BREAKDOWN("flops_breakdown", Kind.OBJECT, ""),
+    FLOPS_TOTAL("flops_total", Kind.NUMBER, "FLOP"),
+    ACHIEVED_FLOPS_PER_S("achieved_flops_per_s", Kind.NUMBER, "FLOP/s"),
+    MFU("mfu", Kind.NUMBER, "fraction"),
+    MFU_PEAK_FLOPS_PER_S("mfu_peak_flops_per_s", Kind.NUMBER, "FLOP/s"),
+    MFU_PEAK_SOURCE("mfu_peak_source", Kind.TEXT, ""),
+    PEAK_TENSOR_BYTES("peak_tensor_bytes", Kind.NUMBER, "bytes"),
+    PROFILE("profile", Kind.OBJECT, ""),
+    PROFILE_TRACE("profile_trace", Kind.TEXT, "path"),
+    PROFILE_FLOPS_MATMUL_PER_ITER("profile_flops_matmul_per_iter", Kind.NUMBER, "FLOP"),
+    PROFILE_ABSENT("profile_absent", Kind.TEXT, ""),
+    PROBE_OVERHEAD_S_PER_ITER("probe_overhead_s_per_iter", Kind.NUMBER, "s"),
+    PROBE_OVERHEAD_FRACTION("probe_overhead_fraction", Kind.NUMBER, "fraction"),
+    WORLD_SIZE("world_size", Kind.NUMBER, "1"),
+    RANK("rank", Kind.NUMBER, "1"),
+    COMM_TIME_S("comm_time_s", Kind.NUMBER, "s"),
+    COMM_TIME_TOTAL_S("comm_time_total_s", Kind.NUMBER, "s"),
+    COMM_SPAN_TOTAL_S("comm_span_total_s", Kind.NUMBER, "s"),
+    COMM_SEGMENTS("comm_segments", Kind.NUMBER, "count"),
+    COMM_OVERLAPPED_FRACTION("comm_overlapped_fraction", Kind.NUMBER, "fraction"),
+    COMM_BYTES("comm_bytes", Kind.NUMBER, "bytes"),
+    COMM_WIRE_BYTES("comm_wire_bytes", Kind.NUMBER, "bytes"),
+    COMM_BUS_BANDWIDTH_BYTES_PER_S("comm_bus_bandwidth_bytes_per_s", Kind.NUMBER, "bytes/s"),
+    COMM_FRACTION("comm_fraction", Kind.NUMBER, "fraction");
+
+    /** What the value is. */
+    public enum Kind {
+        /** {@code {mean, std, ci95, n, ...}} over episodes or iterations. */
+        DISTRIBUTION,
+        NUMBER,
+        TEXT,
+        OBJECT
+    }
+
+    private final String key;
+    private final Kind kind;
+    private final String unit;
+
+    Metric(String key, Kind kind, String unit) {
+        this.key = key;
+        this.kind = kind;
+        this.unit = unit;
+    }
+
+    /** The name in the record. */
+    public String key() {
+        return key;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public String unit() {
+        return unit;
+    }
+
+    public static Optional<Metric> byKey(String key) {
+        return Arrays.stream(values()).filter(m -> m.key.equals(key)).findFirst();
+    }
+
+    @Override
+    public String toString() {
+        return key;
+    }
+}

@@ -1,0 +1,28 @@
+package dev.metascale.core.result;
+
+/** The raw sample series of a trial record's {@code samples} (documented in {@code docs/results-schema.md}). */
+public enum SampleSeries {
+    /** Every timed meta-iteration, seconds. */
+    ITER_TIME_S("iter_time_s"),
+    /** The meta-training loss of every iteration. */
+    TRAIN_LOSS("train_loss"),
+    /** Query accuracy per test episode, in episode order. */
+    EPISODE_ACCURACY("episode_accuracy"),
+    /** Perplexity per test episode of a language-model trial. */
+    EPISODE_PERPLEXITY("episode_perplexity");
+
+    private final String key;
+
+    SampleSeries(String key) {
+        this.key = key;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    @Override
+    public String toString() {
+        return key;
+    }
+}
