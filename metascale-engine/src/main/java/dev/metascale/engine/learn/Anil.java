@@ -2,11 +2,10 @@ package dev.metascale.engine.learn;
 
 import dev.metascale.engine.model.LinearHead;
 import dev.metascale.engine.model.Model;
-import dev.metascale.engine.technique.SegmentRecompute;
+import dev.metascale.engine.technique.GradientStrategy;
 import dev.metascale.engine.technique.TrainingTechniques;
 import dev.metascale.engine.torch.ParamSet;
 import org.bytedeco.pytorch.NoGradGuard;
-import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 
 import java.util.List;
@@ -36,8 +35,7 @@ public final class Anil implements MetaLearner {
     private final int innerSteps;
     private final int evalInnerSteps;
     private final OuterOptimizer optimizer;
-    private final TrainingTechniques techniques;
-    private final SegmentRecompute recompute;
+    private final GradientStrategy gradients;
 
     /** @param params body plus a {@code ways}-way head ({@link LinearHead}) */
     public Anil(Model model, ParamSet params, double innerLr, int innerSteps, int evalInnerSteps, double outerLr) {
@@ -50,8 +48,7 @@ public final class Anil implements MetaLearner {
         if (techniques.chunk() > 0) {
             throw new IllegalArgumentException("task chunking is implemented for maml, fomaml and protonet, not anil; use chunk: 0");
         }
-        this.techniques = techniques;
-        this.recompute = techniques.recompute(model);
+        this.gradients = techniques.strategy(model);
         if (!params.has(LinearHead.WEIGHT)) {
             throw new IllegalArgumentException("ANIL adapts a linear head, but the parameters have none: initialise the model with outputs = ways");
         }
@@ -85,34 +82,36 @@ public final class Anil implements MetaLearner {
         return params.with(adaptHead(model.features(params, task.supportX()), task.supportY(), steps, differentiable));
     }
 
+    /**
+     * The term of the meta-objective: the query loss of the head adapted on the support features
+     * (second order through the head's steps), differentiable in body and head.
+     */
+    private final GradientStrategy.TaskObjective<Episode> objective = new GradientStrategy.TaskObjective<>() {
+        @Override
+        public ParamSet weights(Episode task) {
+            return params;
+        }
+
+        @Override
+        public List<Tensor> inputs(Episode task) {
+            return List.of(task.supportX(), task.queryX());
+        }
+
+        @Override
+        public Tensor loss(Episode task, java.util.function.IntFunction<Tensor> features, ParamSet weights) {
+            ParamSet head = adaptHead(weights.select(LinearHead.PREFIX), features.apply(0), task.supportY(), innerSteps, true);
+            return Losses.crossEntropy(LinearHead.apply(head, features.apply(1)), task.queryY());
+        }
+    };
+
     /** Query loss of the adapted head: the term of the meta-objective (differentiable in body and head). */
     public Tensor taskMetaLoss(Episode task) {
-        ParamSet head = adaptHead(model.features(params, task.supportX()), task.supportY(), innerSteps, true);
-        return Losses.crossEntropy(LinearHead.apply(head, model.features(params, task.queryX())), task.queryY());
+        return gradients.taskLoss(task, objective);
     }
 
-    /** Accumulates the meta-gradient into the parameters' {@code .grad()}; returns the mean query loss. */
+    /** Accumulates the meta-gradient into the parameters' {@code .grad()}, task by task; returns the mean query loss. */
     public double accumulateMetaGradient(List<Episode> tasks) {
-        if (recompute != null) {
-            double total = 0;
-            for (Episode task : tasks) {
-                SegmentRecompute.Gradients g = recompute.gradients(params, List.of(task.supportX(), task.queryX()),
-                        (f, leaves) -> Losses.crossEntropy(LinearHead.apply(
-                                adaptHead(leaves.select(LinearHead.PREFIX), f.get(0), task.supportY(), innerSteps, true), f.get(1)),
-                                task.queryY()));
-                SegmentRecompute.backwardInto(params, g.gradients(), 1.0 / tasks.size());
-                total += g.loss() / tasks.size();
-            }
-            return total;
-        }
-        double total = 0;
-        Scalar scale = new Scalar(1.0 / tasks.size());
-        for (Episode task : tasks) {
-            Tensor loss = taskMetaLoss(task).mul(scale);
-            loss.backward();
-            total += loss.item_double();
-        }
-        return total;
+        return gradients.metaGradient(params, tasks, objective);
     }
 
     @Override
@@ -158,7 +157,7 @@ public final class Anil implements MetaLearner {
 
     @Override
     public com.fasterxml.jackson.databind.node.ObjectNode describeTechniques() {
-        return techniques.describe(recompute, "the body's support and query features; the head's second-order inner steps keep their graph",
+        return gradients.describe("the body's support and query features; the head's second-order inner steps keep their graph",
                 "task by task");
     }
 

@@ -2,6 +2,7 @@ package dev.metascale.engine.learn;
 
 import dev.metascale.engine.model.LinearHead;
 import dev.metascale.engine.model.Model;
+import dev.metascale.engine.technique.GradientStrategy;
 import dev.metascale.engine.technique.SegmentRecompute;
 import dev.metascale.engine.technique.TrainingTechniques;
 import dev.metascale.engine.torch.ParamSet;
@@ -38,8 +39,7 @@ public final class Imaml implements MetaLearner {
     private final Settings settings;
     private final int evalInnerSteps;
     private final OuterOptimizer optimizer;
-    private final TrainingTechniques techniques;
-    private final SegmentRecompute recompute;
+    private final GradientStrategy gradients;
 
     /** The inner-loop and solver hyperparameters: step size α, steps k, proximal strength λ, CG iterations. */
     public record Settings(double innerLr, int innerSteps, double lambda, int cgSteps) {
@@ -71,8 +71,7 @@ public final class Imaml implements MetaLearner {
             throw new IllegalArgumentException("imaml has no meta-loss to back-propagate in chunks (it solves for each"
                     + " task's implicit gradient, task by task); use chunk: 0");
         }
-        this.techniques = techniques;
-        this.recompute = techniques.recompute(model);
+        this.gradients = techniques.strategy(model);
         this.model = model;
         this.params = params;
         this.settings = settings;
@@ -183,7 +182,7 @@ public final class Imaml implements MetaLearner {
 
     /** The implicit meta-gradient of one classification task. */
     public TaskGradient taskGradient(Episode task) {
-        if (recompute != null) {
+        if (gradients.checkpointing()) {
             return checkpointedTaskGradient(task);
         }
         return implicitGradient(params,
@@ -200,8 +199,8 @@ public final class Imaml implements MetaLearner {
         ParamSet phi = InnerSgd.detachedLeaves(params);
         Scalar lambda = new Scalar(settings.lambda());
         for (int step = 0; step < settings.innerSteps(); step++) {
-            List<Tensor> g = recompute.gradients(phi, List.of(task.supportX()),
-                    (f, leaves) -> Losses.crossEntropy(LinearHead.apply(leaves, f.get(0)), task.supportY())).gradients();
+            List<Tensor> g = gradients.gradients(phi, List.of(task.supportX()),
+                    (features, w) -> Losses.crossEntropy(LinearHead.apply(w, features.apply(0)), task.supportY())).gradients();
             List<Tensor> total = new ArrayList<>(g.size());
             try (NoGradGuard guard = new NoGradGuard()) {
                 for (int i = 0; i < g.size(); i++) {
@@ -210,8 +209,8 @@ public final class Imaml implements MetaLearner {
             }
             phi = InnerSgd.step(phi, total, settings.innerLr());
         }
-        SegmentRecompute.Gradients query = recompute.gradients(phi, List.of(task.queryX()),
-                (f, leaves) -> Losses.crossEntropy(LinearHead.apply(leaves, f.get(0)), task.queryY()));
+        SegmentRecompute.Gradients query = gradients.gradients(phi, List.of(task.queryX()),
+                (features, w) -> Losses.crossEntropy(LinearHead.apply(w, features.apply(0)), task.queryY()));
         List<Tensor> b = detach(query.gradients());
         return new TaskGradient(solve(phi, p -> Losses.crossEntropy(model.logits(p, task.supportX()), task.supportY()), b, settings),
                 query.loss());
@@ -219,7 +218,7 @@ public final class Imaml implements MetaLearner {
 
     @Override
     public com.fasterxml.jackson.databind.node.ObjectNode describeTechniques() {
-        return techniques.describe(recompute, "inner-loop gradients and the query gradient b; CG Hessian-vector products keep their"
+        return gradients.describe("inner-loop gradients and the query gradient b; CG Hessian-vector products keep their"
                     + " support-gradient graph (not checkpointed)",
                 "task by task");
     }

@@ -2,15 +2,14 @@ package dev.metascale.engine.learn;
 
 import dev.metascale.engine.model.LinearHead;
 import dev.metascale.engine.model.Model;
+import dev.metascale.engine.technique.GradientStrategy;
 import dev.metascale.engine.technique.SegmentRecompute;
 import dev.metascale.engine.technique.TaskChunks;
 import dev.metascale.engine.technique.TrainingTechniques;
 import dev.metascale.engine.torch.ParamSet;
-import org.bytedeco.pytorch.BoolOptional;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 
 import java.util.ArrayList;
@@ -49,8 +48,7 @@ public class Maml implements MetaLearner {
     private final int evalInnerSteps;
     private final boolean firstOrder;
     private final OuterOptimizer optimizer;
-    private final TrainingTechniques techniques;
-    private final SegmentRecompute recompute;
+    private final GradientStrategy gradients;
 
     public Maml(Model model, ParamSet params, double innerLr, int innerSteps, int evalInnerSteps, double outerLr) {
         this(model, params, innerLr, innerSteps, evalInnerSteps, outerLr, false);
@@ -67,8 +65,7 @@ public class Maml implements MetaLearner {
 
     Maml(Model model, ParamSet params, double innerLr, int innerSteps, int evalInnerSteps, double outerLr, boolean firstOrder,
          TrainingTechniques techniques) {
-        this.techniques = techniques;
-        this.recompute = techniques.recompute(model);
+        this.gradients = techniques.strategy(model);
         this.model = model;
         this.params = params;
         this.innerLr = innerLr;
@@ -92,19 +89,8 @@ public class Maml implements MetaLearner {
                         innerLr);
                 continue;
             }
-            List<Tensor> grads;
-            if (recompute != null) {
-                grads = recompute.gradients(fast, List.of(task.supportX()),
-                        (f, leaves) -> Losses.crossEntropy(LinearHead.apply(leaves, f.get(0)), task.supportY())).gradients();
-            } else {
-                Tensor loss = Losses.crossEntropy(model.logits(fast, task.supportX()), task.supportY());
-                TensorVector g = torch.grad(new TensorVector(loss), fast.vector(), new TensorVector(),
-                        new BoolOptional(differentiable), differentiable, false);
-                grads = new ArrayList<>(fast.size());
-                for (int i = 0; i < fast.size(); i++) {
-                    grads.add(new Tensor(g.get(i)));
-                }
-            }
+            List<Tensor> grads = gradients.gradients(fast, List.of(task.supportX()),
+                    (features, w) -> Losses.crossEntropy(LinearHead.apply(w, features.apply(0)), task.supportY())).gradients();
             List<Tensor> next = new ArrayList<>(fast.size());
             for (int i = 0; i < fast.size(); i++) {
                 next.add(fast.tensors().get(i).sub(grads.get(i), alpha));
@@ -116,32 +102,38 @@ public class Maml implements MetaLearner {
 
     /** Query loss of the adapted parameters for one task: the term of the meta-objective. */
     public Tensor taskMetaLoss(Episode task) {
-        ParamSet fast = adapt(params, task, innerSteps, !firstOrder);
-        return Losses.crossEntropy(model.logits(fast, task.queryX()), task.queryY());
+        return gradients.taskLoss(task, objective);
     }
+
+    /** The meta-objective's term of one task: the query loss at the adapted weights θ'_i (eq. 3). */
+    private final GradientStrategy.TaskObjective<Episode> objective = new GradientStrategy.TaskObjective<>() {
+        @Override
+        public ParamSet weights(Episode task) {
+            return adapt(params, task, innerSteps, !firstOrder);
+        }
+
+        @Override
+        public List<Tensor> inputs(Episode task) {
+            return List.of(task.queryX());
+        }
+
+        @Override
+        public Tensor loss(Episode task, java.util.function.IntFunction<Tensor> features, ParamSet fast) {
+            return Losses.crossEntropy(LinearHead.apply(fast, features.apply(0)), task.queryY());
+        }
+    };
 
     /** Accumulates the meta-gradient of the batch into the parameters' {@code .grad()}; returns the mean loss. */
     public double accumulateMetaGradient(List<Episode> tasks) {
-        if (recompute == null) {
-            return techniques.backward(tasks, params, this::taskMetaLoss);
-        }
-        double total = 0;
-        for (Episode task : tasks) {
-            ParamSet fast = adapt(params, task, innerSteps, !firstOrder);
-            SegmentRecompute.Gradients query = recompute.gradients(fast, List.of(task.queryX()),
-                    (f, leaves) -> Losses.crossEntropy(LinearHead.apply(leaves, f.get(0)), task.queryY()));
-            SegmentRecompute.backwardInto(fast, query.gradients(), 1.0 / tasks.size());
-            total += query.loss() / tasks.size();
-        }
-        return total;
+        return gradients.metaGradient(params, tasks, objective);
     }
 
     @Override
     public com.fasterxml.jackson.databind.node.ObjectNode describeTechniques() {
-        return techniques.describe(recompute, firstOrder
+        return gradients.describe(firstOrder
                     ? "inner support gradients and query gradient (all feature blocks)"
                     : "query forward/backward at the fast weights only; inner-step graphs kept whole (second order)",
-                techniques.chunkingDescription(recompute != null));
+                gradients.chunkingDescription());
     }
 
     @Override

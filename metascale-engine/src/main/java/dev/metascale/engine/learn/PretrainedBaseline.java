@@ -2,12 +2,12 @@ package dev.metascale.engine.learn;
 
 import dev.metascale.engine.model.LinearHead;
 import dev.metascale.engine.model.Model;
+import dev.metascale.engine.technique.GradientStrategy;
 import dev.metascale.engine.technique.SegmentRecompute;
 import dev.metascale.engine.technique.TrainingTechniques;
 import dev.metascale.engine.torch.ArrayTensors;
 import dev.metascale.engine.torch.ParamSet;
 import org.bytedeco.pytorch.NoGradGuard;
-import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
@@ -38,8 +38,7 @@ public abstract class PretrainedBaseline implements MetaLearner {
     protected final double lr;
     protected final int steps;
     private final OuterOptimizer optimizer;
-    private final TrainingTechniques techniques;
-    private final SegmentRecompute recompute;
+    private final GradientStrategy gradients;
 
     /** @param params backbone plus a head over all meta-train classes */
     protected PretrainedBaseline(Model model, ParamSet params, double lr, int steps, double outerLr) {
@@ -52,8 +51,7 @@ public abstract class PretrainedBaseline implements MetaLearner {
             throw new IllegalArgumentException("the pre-trained baselines have no meta-loss to back-propagate in chunks"
                     + " (pre-training is supervised, task by task); use chunk: 0");
         }
-        this.techniques = techniques;
-        this.recompute = techniques.recompute(model);
+        this.gradients = techniques.strategy(model);
         this.model = model;
         this.params = params;
         this.lr = lr;
@@ -61,34 +59,38 @@ public abstract class PretrainedBaseline implements MetaLearner {
         this.optimizer = new OuterOptimizer(params, outerLr, techniques.dataParallel());
     }
 
-    @Override
-    public double metaStep(List<Episode> tasks) {
-        optimizer.zeroGrad();
-        double total = 0;
-        Scalar scale = new Scalar(1.0 / tasks.size());
-        for (Episode task : tasks) {
-            Tensor x = torch.cat(new TensorVector(task.supportX(), task.queryX()), 0);
+    /** Pre-training: the cross-entropy of a task's support and query examples over the meta-train classes, at θ. */
+    private final GradientStrategy.TaskObjective<Episode> objective = new GradientStrategy.TaskObjective<>() {
+        @Override
+        public ParamSet weights(Episode task) {
+            return params;
+        }
+
+        @Override
+        public List<Tensor> inputs(Episode task) {
+            return List.of(torch.cat(new TensorVector(task.supportX(), task.queryX()), 0));
+        }
+
+        @Override
+        public Tensor loss(Episode task, java.util.function.IntFunction<Tensor> features, ParamSet weights) {
             // Classification: episode labels -> split-wide classes. A language model's targets are characters already.
             Tensor y = task.nextCharacterTargets() ? torch.cat(new TensorVector(task.supportY(), task.queryY()), 0)
                     : torch.cat(new TensorVector(globalLabels(task, task.supportY()), globalLabels(task, task.queryY())), 0);
-            if (recompute != null) {
-                SegmentRecompute.Gradients g = recompute.gradients(params, List.of(x),
-                        (f, leaves) -> Losses.crossEntropy(LinearHead.apply(leaves, f.get(0)), y));
-                SegmentRecompute.backwardInto(params, g.gradients(), 1.0 / tasks.size());
-                total += g.loss() / tasks.size();
-                continue;
-            }
-            Tensor loss = Losses.crossEntropy(model.logits(params, x), y).mul(scale);
-            loss.backward();
-            total += loss.item_double();
+            return Losses.crossEntropy(LinearHead.apply(weights, features.apply(0)), y);
         }
+    };
+
+    @Override
+    public double metaStep(List<Episode> tasks) {
+        optimizer.zeroGrad();
+        double total = gradients.metaGradient(params, tasks, objective);
         optimizer.step();
         return total;
     }
 
     @Override
     public com.fasterxml.jackson.databind.node.ObjectNode describeTechniques() {
-        return techniques.describe(recompute, "pre-training gradient (all backbone blocks); per-episode fit not checkpointed",
+        return gradients.describe("pre-training gradient (all backbone blocks); per-episode fit not checkpointed",
                 "task by task");
     }
 

@@ -1,6 +1,7 @@
 package dev.metascale.engine.learn;
 
 import dev.metascale.engine.model.Model;
+import dev.metascale.engine.technique.GradientStrategy;
 import dev.metascale.engine.technique.SegmentRecompute;
 import dev.metascale.engine.technique.TaskChunks;
 import dev.metascale.engine.technique.TrainingTechniques;
@@ -31,16 +32,14 @@ public final class ProtoNet implements MetaLearner {
     private final Model model;
     private final ParamSet params;
     private final OuterOptimizer optimizer;
-    private final TrainingTechniques techniques;
-    private final SegmentRecompute recompute;
+    private final GradientStrategy gradients;
 
     public ProtoNet(Model model, ParamSet params, double outerLr) {
         this(model, params, outerLr, TrainingTechniques.NONE);
     }
 
     public ProtoNet(Model model, ParamSet params, double outerLr, TrainingTechniques techniques) {
-        this.techniques = techniques;
-        this.recompute = techniques.recompute(model);
+        this.gradients = techniques.strategy(model);
         this.model = model;
         this.params = params;
         this.optimizer = new OuterOptimizer(params, outerLr, techniques.dataParallel());
@@ -74,20 +73,28 @@ public final class ProtoNet implements MetaLearner {
         return total;
     }
 
+    /** One task's query cross-entropy under the prototypes of its support embeddings (eq. 1–2), at θ. */
+    private final GradientStrategy.TaskObjective<Episode> objective = new GradientStrategy.TaskObjective<>() {
+        @Override
+        public ParamSet weights(Episode task) {
+            return params;
+        }
+
+        @Override
+        public List<Tensor> inputs(Episode task) {
+            return List.of(task.supportX(), task.queryX());
+        }
+
+        @Override
+        public Tensor loss(Episode task, java.util.function.IntFunction<Tensor> features, ParamSet weights) {
+            Tensor protos = prototypes(features.apply(0), task.supportY(), task.ways());
+            return Losses.crossEntropy(logits(features.apply(1), protos), task.queryY());
+        }
+    };
+
     /** Accumulates the meta-gradient of the batch into the parameters' {@code .grad()}; returns the mean loss. */
     public double accumulateMetaGradient(List<Episode> tasks) {
-        if (recompute == null) {
-            return techniques.backward(tasks, params, task -> Losses.crossEntropy(episodeLogits(task), task.queryY()));
-        }
-        double total = 0;
-        for (Episode task : tasks) {
-            SegmentRecompute.Gradients g = recompute.gradients(params, List.of(task.supportX(), task.queryX()),
-                    (f, leaves) -> Losses.crossEntropy(logits(f.get(1), prototypes(f.get(0), task.supportY(), task.ways())),
-                            task.queryY()));
-            SegmentRecompute.backwardInto(params, g.gradients(), 1.0 / tasks.size());
-            total += g.loss() / tasks.size();
-        }
-        return total;
+        return gradients.metaGradient(params, tasks, objective);
     }
 
     /** Zeroes the accumulated gradients (for callers that inspect {@link #accumulateMetaGradient}). */
@@ -97,8 +104,7 @@ public final class ProtoNet implements MetaLearner {
 
     @Override
     public com.fasterxml.jackson.databind.node.ObjectNode describeTechniques() {
-        return techniques.describe(recompute, "support and query embeddings (all feature blocks)",
-                techniques.chunkingDescription(recompute != null));
+        return gradients.describe("support and query embeddings (all feature blocks)", gradients.chunkingDescription());
     }
 
     @Override

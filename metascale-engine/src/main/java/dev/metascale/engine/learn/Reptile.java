@@ -1,9 +1,8 @@
 package dev.metascale.engine.learn;
 
-import dev.metascale.engine.dist.DataParallel;
 import dev.metascale.engine.model.LinearHead;
 import dev.metascale.engine.model.Model;
-import dev.metascale.engine.technique.SegmentRecompute;
+import dev.metascale.engine.technique.GradientStrategy;
 import dev.metascale.engine.technique.TrainingTechniques;
 import dev.metascale.engine.torch.ParamSet;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -38,7 +37,7 @@ public final class Reptile implements MetaLearner {
     private final int evalInnerSteps;
     private final double epsilon;
     private final TrainingTechniques techniques;
-    private final SegmentRecompute recompute;
+    private final GradientStrategy gradients;
 
     public Reptile(Model model, ParamSet params, double innerLr, int innerSteps, int evalInnerSteps, double epsilon) {
         this(model, params, innerLr, innerSteps, evalInnerSteps, epsilon, TrainingTechniques.NONE);
@@ -52,7 +51,7 @@ public final class Reptile implements MetaLearner {
                     + " of per-task parameter differences, already task by task); use chunk: 0");
         }
         this.techniques = techniques;
-        this.recompute = techniques.recompute(model);
+        this.gradients = techniques.strategy(model);
         if (innerSteps < 1) {
             throw new IllegalArgumentException("reptile needs at least one inner step (algorithm.inner_steps), got " + innerSteps);
         }
@@ -68,20 +67,16 @@ public final class Reptile implements MetaLearner {
     public ParamSet adapt(ParamSet start, Tensor x, Tensor y, int steps) {
         ParamSet fast = InnerSgd.detachedLeaves(start);
         for (int s = 0; s < steps; s++) {
-            if (recompute == null) {
-                fast = InnerSgd.step(fast, Losses.crossEntropy(model.logits(fast, x), y), innerLr, false);
-            } else {
-                List<Tensor> grads = recompute.gradients(fast, List.of(x),
-                        (f, leaves) -> Losses.crossEntropy(LinearHead.apply(leaves, f.get(0)), y)).gradients();
-                fast = InnerSgd.step(fast, grads, innerLr);
-            }
+            List<Tensor> grads = gradients.gradients(fast, List.of(x),
+                    (features, w) -> Losses.crossEntropy(LinearHead.apply(w, features.apply(0)), y)).gradients();
+            fast = InnerSgd.step(fast, grads, innerLr);
         }
         return fast;
     }
 
     @Override
     public com.fasterxml.jackson.databind.node.ObjectNode describeTechniques() {
-        return techniques.describe(recompute, "every inner-step gradient (all feature blocks)",
+        return gradients.describe("every inner-step gradient (all feature blocks)",
                 "task by task");
     }
 

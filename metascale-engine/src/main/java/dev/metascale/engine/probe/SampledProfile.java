@@ -3,7 +3,6 @@ package dev.metascale.engine.probe;
 import dev.metascale.core.result.Metric;
 import dev.metascale.core.result.Metrics;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.nio.file.Path;
 import java.util.Optional;

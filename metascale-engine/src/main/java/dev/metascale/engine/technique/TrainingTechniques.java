@@ -5,7 +5,7 @@ import dev.metascale.core.json.Json;
 import dev.metascale.core.spec.TechniqueSpec;
 
 /**
- * The memory techniques a learner applies to its gradient computations.
+ * The techniques a trial applies to its learner's gradient computations ({@link GradientStrategy} applies them).
  *
  * @param checkpointSegments activation-checkpointing segments ({@link SegmentRecompute}); 0 = off
  * @param chunk              tasks whose graphs are alive together and back-propagated as one summed
@@ -56,30 +56,13 @@ public record TrainingTechniques(int checkpointSegments, int chunk, int parallel
         return java.util.Optional.ofNullable(group);
     }
 
-    /**
-     * Accumulates the meta-gradient ∇θ (1/B) Σ loss(task) into the {@code .grad} of {@code params} as these
-     * techniques say (chunk by chunk on this thread, or {@link #parallelTasks} tasks at a time); returns the
-     * mean loss. The learners that back-propagate a meta-loss (maml, fomaml, protonet) go through here.
-     */
-    public <T> double backward(java.util.List<T> tasks, dev.metascale.engine.torch.ParamSet params,
-                               java.util.function.Function<T, org.bytedeco.pytorch.Tensor> loss) {
-        if (parallelTasks > 1) {
-            return TaskParallel.backward(tasks, parallelTasks, params, loss);
-        }
-        if (overlapAllreduce && group != null) {
-            // the last backward all-reduces the gradient bucket's segments as they become final
-            return TaskChunks.backward(tasks, chunk, loss, group::lastBackward);
-        }
-        return TaskChunks.backward(tasks, chunk, loss);
+    /** How the learner on {@code model} computes its gradients under these techniques. */
+    public GradientStrategy strategy(dev.metascale.engine.model.Model model) {
+        return new GradientStrategy(model, this);
     }
 
     public boolean checkpointing() {
         return checkpointSegments > 0;
-    }
-
-    /** Checkpointing of {@code model}: null when off. */
-    public SegmentRecompute recompute(dev.metascale.engine.model.Model model) {
-        return checkpointing() ? new SegmentRecompute(model, checkpointSegments) : null;
     }
 
     /** What the record says: requested settings (learners add what they checkpointed). */
@@ -101,7 +84,7 @@ public record TrainingTechniques(int checkpointSegments, int chunk, int parallel
      * The record of a learner's techniques: the requested settings, the segments in use (when
      * {@code recompute} is not null) with what the learner {@code checkpointed}, and its {@code chunking}.
      */
-    public ObjectNode describe(SegmentRecompute recompute, String checkpointed, String chunking) {
+    ObjectNode describe(SegmentRecompute recompute, String checkpointed, String chunking) {
         ObjectNode out = describe();
         if (recompute == null) {
             out.put("checkpointed", "none");
@@ -115,7 +98,7 @@ public record TrainingTechniques(int checkpointSegments, int chunk, int parallel
     }
 
     /** The chunking of a learner that back-propagates {@link #chunk} tasks together (task by task when checkpointing). */
-    public String chunkingDescription(boolean checkpointed) {
+    String chunkingDescription(boolean checkpointed) {
         if (parallelTasks > 1 && !checkpointed) {
             return parallelTasks + " tasks at a time on their own threads (" + TaskParallel.threadsPerWorker(parallelTasks)
                     + " intra-op thread(s) each); operator profiles record the main thread only";

@@ -1,0 +1,134 @@
+package dev.metascale.engine.technique;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.metascale.engine.model.Model;
+import dev.metascale.engine.torch.ParamSet;
+import org.bytedeco.pytorch.BoolOptional;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.IntFunction;
+
+/**
+ * How a learner's gradients are computed, apart from what they are — as {@code torch.optim} keeps its
+ * single-tensor, multi-tensor and fused implementations of one update rule apart. A learner states its
+ * mathematics as losses of the model's features ({@link FeatureLoss}, {@link TaskObjective}); this applies the
+ * trial's {@link TrainingTechniques} around them:
+ * <ul>
+ *   <li>activation checkpointing: features and their gradients segment by segment ({@link SegmentRecompute}),
+ *       the loss's own graph kept whole; otherwise the plain graph;</li>
+ *   <li>task chunking ({@link TaskChunks}) and parallel tasks ({@link TaskParallel}) of a meta-objective;</li>
+ *   <li>data parallelism: the last backward of a step all-reduces the gradient bucket as it becomes final
+ *       ({@code overlap_allreduce}); the outer optimiser averages the bucket over the ranks.</li>
+ * </ul>
+ * Precision (autocast) is entered around the whole trial ({@link Precision}).
+ */
+public final class GradientStrategy {
+
+    /** A loss from the features of the inputs (computed when asked, in the order asked) and the weights holding the head. */
+    @FunctionalInterface
+    public interface FeatureLoss {
+        Tensor apply(IntFunction<Tensor> features, ParamSet weights);
+    }
+
+    /** One task's term of a meta-objective (1/B) Σ_T loss_T. */
+    public interface TaskObjective<T> {
+        /** The weights the task's loss is evaluated at: the meta-parameters θ, or fast weights θ'(θ) whose graph leads to θ. */
+        ParamSet weights(T task);
+
+        /** The inputs whose features the loss reads. */
+        List<Tensor> inputs(T task);
+
+        /** The task's loss. */
+        Tensor loss(T task, IntFunction<Tensor> features, ParamSet weights);
+    }
+
+    private final Model model;
+    private final TrainingTechniques techniques;
+    private final SegmentRecompute recompute;
+
+    GradientStrategy(Model model, TrainingTechniques techniques) {
+        this.model = model;
+        this.techniques = techniques;
+        this.recompute = techniques.checkpointing() ? new SegmentRecompute(model, techniques.checkpointSegments()) : null;
+    }
+
+    public boolean checkpointing() {
+        return recompute != null;
+    }
+
+    /**
+     * The loss and ∇_w loss for every tensor of {@code w} (zeros for tensors it does not read), no graph kept: one
+     * first-order gradient (an inner step, a pre-training step, iMAML's query gradient).
+     */
+    public SegmentRecompute.Gradients gradients(ParamSet w, List<Tensor> inputs, FeatureLoss loss) {
+        if (recompute != null) {
+            return recompute.gradients(w, inputs, (features, leaves) -> loss.apply(features::get, leaves));
+        }
+        Tensor value = loss.apply(i -> model.features(w, inputs.get(i)), w);
+        TensorVector g = torch.grad(new TensorVector(value), w.vector(), new TensorVector(), new BoolOptional(false), false, true);
+        List<Tensor> out = new ArrayList<>(w.size());
+        for (int i = 0; i < w.size(); i++) {
+            Tensor gi = new Tensor(g.get(i));
+            out.add(gi.defined() ? gi : torch.zeros_like(w.tensors().get(i)));
+        }
+        return new SegmentRecompute.Gradients(value.item_double(), out);
+    }
+
+    /**
+     * Accumulates the meta-gradient ∇θ (1/B) Σ_T loss_T into the {@code .grad} of {@code params}; returns the mean
+     * loss. Plain: chunk by chunk, or {@code parallel_tasks} at a time, the last backward overlapped with the
+     * data-parallel all-reduce when asked. Checkpointed: task by task, each task's gradient at its weights
+     * segment-recomputed and back-propagated into θ through whatever graph links the weights to θ.
+     */
+    public <T> double metaGradient(ParamSet params, List<T> tasks, TaskObjective<T> objective) {
+        if (recompute == null) {
+            return backward(tasks, params, task -> taskLoss(task, objective));
+        }
+        double total = 0;
+        for (T task : tasks) {
+            ParamSet w = objective.weights(task);
+            SegmentRecompute.Gradients g = recompute.gradients(w, objective.inputs(task),
+                    (features, leaves) -> objective.loss(task, features::get, leaves));
+            SegmentRecompute.backwardInto(w, g.gradients(), 1.0 / tasks.size());
+            total += g.loss() / tasks.size();
+        }
+        return total;
+    }
+
+    /** One task's loss with its whole graph (the plain definition, also what gradient checks differentiate). */
+    public <T> Tensor taskLoss(T task, TaskObjective<T> objective) {
+        ParamSet w = objective.weights(task);
+        List<Tensor> inputs = objective.inputs(task);
+        return objective.loss(task, i -> model.features(w, inputs.get(i)), w);
+    }
+
+    /** Back-propagates (1/B) Σ loss(task) into {@code params}' {@code .grad} by the techniques' chunking and threads. */
+    private <T> double backward(List<T> tasks, ParamSet params, Function<T, Tensor> loss) {
+        if (techniques.parallelTasks() > 1) {
+            return TaskParallel.backward(tasks, techniques.parallelTasks(), params, loss);
+        }
+        if (techniques.overlapAllreduce() && techniques.dataParallel().isPresent()) {
+            // the last backward all-reduces the gradient bucket's segments as they become final
+            return TaskChunks.backward(tasks, techniques.chunk(), loss, techniques.dataParallel().get()::lastBackward);
+        }
+        return TaskChunks.backward(tasks, techniques.chunk(), loss);
+    }
+
+    /**
+     * The record of what was applied ({@code env.checkpointing}): the requested settings, the segments in use with
+     * what the learner's gradients {@code checkpointed} cover, and the chunking.
+     */
+    public ObjectNode describe(String checkpointed, String chunking) {
+        return techniques.describe(recompute, checkpointed, chunking);
+    }
+
+    /** The chunking of a learner whose meta-objective goes through {@link #metaGradient} with chunks and threads. */
+    public String chunkingDescription() {
+        return techniques.chunkingDescription(recompute != null);
+    }
+}
