@@ -1,6 +1,7 @@
 package dev.metascale.cli.runner;
 
 import dev.metascale.core.result.ResultStore;
+import dev.metascale.core.result.RunDirectoryLock;
 import dev.metascale.core.result.TrialResult;
 import dev.metascale.core.spec.Suite;
 import dev.metascale.core.spec.TrialSpec;
@@ -59,6 +60,21 @@ public final class SuiteRun {
             err.println(outDir + " already holds results: add --resume to continue it, or choose another --out");
             return EXIT_INVALID;
         }
+        RunDirectoryLock lock;
+        try {
+            lock = RunDirectoryLock.acquire(outDir);
+        } catch (RunDirectoryLock.BusyException e) {
+            err.println(e.getMessage());
+            return EXIT_INVALID;
+        }
+        try (lock) {
+            return runLocked(suite, outDir, store, resume, resumeCommand);
+        }
+    }
+
+    /** {@link #run} while this process holds the run directory's lock. */
+    private int runLocked(Suite suite, Path outDir, ResultStore store, boolean resume, String resumeCommand)
+            throws IOException, InterruptedException {
         Set<String> recordedOk = resume ? store.okTrialIds() : Set.of();
         List<TrialSpec> pending = new ArrayList<>();
         Set<String> seen = new LinkedHashSet<>();

@@ -160,4 +160,17 @@ class SuiteRunTest {
         String err = stderr.toString(StandardCharsets.UTF_8);
         assertTrue(err.contains("report failed") && err.contains("disk full") && err.contains("metascale report"), err);
     }
+
+    @Test
+    void aSecondRunnerIntoTheSameDirectoryIsRefusedAndRecordsNothing() throws Exception {
+        try (dev.metascale.core.result.RunDirectoryLock held = dev.metascale.core.result.RunDirectoryLock.acquire(out)) {
+            int exit = suiteRun(this::writeReport).run(Trials.suite(Trials.trial("none", 1)), out, true, "resume");
+            assertEquals(SuiteRun.EXIT_INVALID, exit);
+            assertTrue(stderr.toString(StandardCharsets.UTF_8).contains("is being written by another metascale run (PID "),
+                    stderr.toString(StandardCharsets.UTF_8));
+            assertFalse(Files.exists(out.resolve(ResultStore.FILE_NAME)), "nothing recorded by the refused runner");
+        }
+        assertEquals(SuiteRun.EXIT_OK, suiteRun(this::writeReport).run(Trials.suite(Trials.trial("none", 1)), out, true, "resume"),
+                "once the first runner is gone the directory is free");
+    }
 }
