@@ -27,6 +27,14 @@ class EndToEndTest {
         return commandLine.execute(args);
     }
 
+    /** {@code git rev-parse HEAD} of the installation the workers run from, or null outside a git checkout. */
+    private static String gitRevisionOfThisCheckout() throws Exception {
+        Process git = new ProcessBuilder("git", "-C", dev.metascale.core.env.Environment.home().toString(), "rev-parse", "HEAD")
+                .redirectErrorStream(true).start();
+        String output = new String(git.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        return git.waitFor() == 0 && output.matches("[0-9a-f]{40,64}") ? output : null;
+    }
+
     @Test
     void tinySuiteRunsInRealWorkersAndReports() throws Exception {
         Path suite = tmp.resolve("tiny.yaml");
@@ -49,7 +57,12 @@ class EndToEndTest {
 
         List<TrialResult> results = new ResultStore(out).readAll();
         assertEquals(2, results.size());
+        String revision = gitRevisionOfThisCheckout();
         for (TrialResult r : results) {
+            if (revision != null) { // a clone: every worker records its revision (the probe once timed out in workers)
+                assertEquals(revision, r.env().path("git_revision").asText(null), "git_revision of " + r.trialId());
+                assertTrue(r.env().has("git_dirty"));
+            }
             assertTrue(r.isOk(), "trial failed: " + r.error());
             assertTrue(r.metrics().get("accuracy").get("n").asInt() == 10);
             assertTrue(r.env().has("libtorch_version"));

@@ -313,7 +313,8 @@ public final class TrialRunner {
         return environment.deepCopy();
     }
 
-    private static void deleteRecursively(Path dir) {
+    /** Deletes {@code dir} and everything in it, as far as it can. */
+    static void deleteRecursively(Path dir) {
         try (Stream<Path> paths = Files.walk(dir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         } catch (IOException e) {

@@ -58,6 +58,7 @@ public final class Worker {
         Instant startedAt = ProcessHandle.current().info().startInstant().orElse(Instant.now());
         JsonNode specJson = Json.MAPPER.readTree(specFile.toFile());
         TrialSpec spec = TrialSpec.fromJson(specJson);
+        WorkerWatchdog.startIfLaunchedByRunner(spec.timeoutS(), specFile.toAbsolutePath().getParent());
         TrialResult result;
         try {
             result = execute(spec, threads, startedAt.toString(), body);

@@ -125,6 +125,11 @@ public record WorkerLaunch(Path javaExecutable, String classPath, String mainCla
         flags.add("-Dorg.bytedeco.javacpp.maxPhysicalBytes=0");
         flags.add("-Djava.awt.headless=true");
         flags.add("-Dmetascale.home=" + home);
+        // the worker stops itself when this runner dies or the trial outlives its timeout (WorkerWatchdog)
+        flags.add("-D" + WorkerWatchdog.RUNNER_PID_PROPERTY + "=" + ProcessHandle.current().pid());
+        // the JDK's process reaper thread overflows its small default stack in a worker (libtorch loaded), so every
+        // child process (the git probe of the environment) waited out its timeout and recorded nothing
+        flags.add("-Djdk.lang.processReaperUseDefaultStackSize=true");
         // the Kineto operator profiler (engine probe.KinetoBinding) uses the JDK 17 foreign-function API
         flags.add("--add-modules=jdk.incubator.foreign");
         flags.add("--enable-native-access=ALL-UNNAMED");
