@@ -6,8 +6,8 @@ import java.util.Map;
  * Where this runner stands in a multi-node run: {@code nodes} machines each start
  * {@code world_size / nodes} ranks of every data-parallel trial; global rank = node rank × local
  * ranks + local rank; every rank joins the TCPStore at {@code masterHost:masterPort}, served by
- * global rank 0 (on node 0). A single-node runner (the default) serves its own store on loopback
- * with a free port per trial.
+ * global rank 0 (on node 0). A single-node runner (the default) opens no port: its ranks meet through a c10d
+ * FileStore in the trial's directory, and Gloo binds loopback.
  */
 public record Cluster(int nodes, int nodeRank, String masterHost, int masterPort) {
 

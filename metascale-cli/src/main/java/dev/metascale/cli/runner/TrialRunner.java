@@ -90,8 +90,9 @@ public final class TrialRunner {
         }
         int localRanks = multiNode ? world / cluster.nodes() : world;
         int firstRank = multiNode ? cluster.nodeRank() * localRanks : 0;
-        String masterHost = multiNode ? cluster.masterHost() : "127.0.0.1";
-        int port = multiNode ? cluster.masterPort() : world > 1 ? freePort() : 0;
+        // one machine: the ranks meet through a file in the trial's directory, so nothing listens beyond Gloo's loopback
+        String rendezvous = multiNode ? "-Dmetascale.master=" + cluster.masterHost() + ":" + cluster.masterPort()
+                : "-Dmetascale.store_file=" + work.resolve("c10d.store").toAbsolutePath();
         List<Rank> ranks = new ArrayList<>(localRanks);
         long oomKillsBefore = oomKills.current();
         Instant startedAt = Instant.now();
@@ -103,7 +104,7 @@ public final class TrialRunner {
             Path stderr = logDir.resolve(spec.id() + suffix + ".stderr.log");
             WorkerLaunch rankLaunch = world == 1 ? launch : launch
                     .withThreads(Math.max(1, launch.threads() / localRanks))
-                    .withExtraJvmFlags(rankFlags(launch.extraJvmFlags(), r, world, masterHost, port, spec.timeoutS()));
+                    .withExtraJvmFlags(rankFlags(launch.extraJvmFlags(), r, world, rendezvous, spec.timeoutS()));
             ProcessBuilder builder = new ProcessBuilder(rankLaunch.command(specFile, resultFile))
                     .redirectOutput(stdout.toFile())
                     .redirectError(stderr.toFile())
@@ -241,19 +242,13 @@ public final class TrialRunner {
     }
 
     /** The JVM flags that make a worker rank {@code rank} of {@code world} (see engine's RankInfo). */
-    private static List<String> rankFlags(List<String> base, int rank, int world, String host, int port, int timeoutS) {
+    private static List<String> rankFlags(List<String> base, int rank, int world, String rendezvousFlag, int timeoutS) {
         List<String> flags = new ArrayList<>(base);
         flags.add("-Dmetascale.rank=" + rank);
         flags.add("-Dmetascale.world_size=" + world);
-        flags.add("-Dmetascale.master=" + host + ":" + port);
+        flags.add(rendezvousFlag);
         flags.add("-Dmetascale.collective_timeout_s=" + Math.max(10, Math.min(120, timeoutS)));
         return flags;
-    }
-
-    private static int freePort() throws IOException {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     private TrialResult workerRecord(TrialSpec spec, Path resultFile, int exitCode, String stderrTail,

@@ -10,6 +10,8 @@ import org.bytedeco.pytorch.Node;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.ProcessGroupGloo;
 import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.FileStore;
+import org.bytedeco.pytorch.Store;
 import org.bytedeco.pytorch.TCPStore;
 import org.bytedeco.pytorch.TCPStoreOptions;
 import org.bytedeco.pytorch.Tensor;
@@ -22,8 +24,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Data-parallel meta-training over PyTorch's c10d: the ranks rendezvous through a TCPStore (rank 0
- * serves it), join a {@code ProcessGroupGloo} (CPU), start from rank 0's parameters (broadcast) and
+ * Data-parallel meta-training over PyTorch's c10d: the ranks rendezvous through a FileStore on one machine
+ * (a TCPStore served by rank 0 across nodes: {@link RankInfo}), join a {@code ProcessGroupGloo} (CPU), start from rank 0's parameters (broadcast) and
  * average their meta-gradients with one all-reduce of a flat bucket per step: every gradient is
  * copied into one contiguous buffer, reduced (sum) in a single collective, divided by the world
  * size and copied back. One bucket instead of one collective per tensor: ENGINE-NOTES.md measured
@@ -46,7 +48,7 @@ public final class DataParallel implements AutoCloseable {
     /** Per thread: a worker trains on one thread; tests run several ranks as threads of one JVM. */
 
     private final RankInfo info;
-    private final TCPStore store;
+    private final Store store;
     private final ProcessGroupGloo group;
     private final CommMeter meter = new CommMeter();
     private final java.util.Map<ParamSet, GradientBucket> buckets = new java.util.IdentityHashMap<>();
@@ -55,7 +57,7 @@ public final class DataParallel implements AutoCloseable {
     /** The most segments the gradient bucket is cut into. */
     static final int MAX_SEGMENTS = 4;
 
-    private DataParallel(RankInfo info, TCPStore store, ProcessGroupGloo group) {
+    private DataParallel(RankInfo info, Store store, ProcessGroupGloo group) {
         this.info = info;
         this.store = store;
         this.group = group;
@@ -64,30 +66,42 @@ public final class DataParallel implements AutoCloseable {
     /** Joins the group (blocks until every rank arrived or the timeout passed); the learners receive it through their techniques ({@code TrainingTechniques.inGroup}). */
     public static DataParallel join(RankInfo info) {
         long timeoutMs = info.timeout().toMillis();
-        TCPStoreOptions options = new TCPStoreOptions();
-        options.port((short) info.masterPort());
-        options.isServer(info.isLeader());
-        options.numWorkers(new SizeTPointer(1).put(info.worldSize()));
-        options.waitWorkers(true);
-        options.timeout(new Milliseconds(timeoutMs));
-        TCPStore store;
+        Store store;
         try {
-            store = new TCPStore(info.masterHost(), options);
+            store = info.storeFile() != null ? fileStore(info, timeoutMs) : tcpStore(info, timeoutMs);
         } catch (RuntimeException e) {
-            throw new IllegalStateException("rank " + info.rank() + " could not join the rendezvous at " + info.masterHost()
-                    + ":" + info.masterPort() + " within " + info.timeout().toSeconds() + " s (" + e.getMessage()
+            throw new IllegalStateException("rank " + info.rank() + " could not join the rendezvous at " + info.rendezvous()
+                    + " within " + info.timeout().toSeconds() + " s (" + e.getMessage()
                     + "); is every rank running and the port free?", e);
         }
         ProcessGroupGloo.Options gloo = ProcessGroupGloo.Options.create(new Milliseconds(timeoutMs));
         // Each rank's Gloo device binds to its own interface: loopback for a single-machine run, the
         // machine's default interface (its hostname's address) when the ranks span nodes.
-        boolean loopback = info.masterHost().startsWith("127.") || info.masterHost().equals("localhost");
+        boolean loopback = info.storeFile() != null || info.masterHost().startsWith("127.") || info.masterHost().equals("localhost");
         gloo.devices(new GlooDeviceVector(loopback ? ProcessGroupGloo.createDeviceForHostname("127.0.0.1")
                 : ProcessGroupGloo.createDefaultDevice()));
         ProcessGroupGloo group = new ProcessGroupGloo(store, info.rank(), info.worldSize(), gloo);
         store.retainReference();
         group.retainReference();
         return new DataParallel(info, store, group);
+    }
+
+    /** The ranks of one machine meet through a file: no listening socket (a TCPStore server binds every interface). */
+    private static Store fileStore(RankInfo info, long timeoutMs) {
+        FileStore store = new FileStore(info.storeFile().toAbsolutePath().toString(), info.worldSize());
+        store.setTimeout(new Milliseconds(timeoutMs));
+        return store;
+    }
+
+    /** Across nodes: rank 0 serves a TCPStore at {@code masterHost:masterPort}, the others connect to it. */
+    private static Store tcpStore(RankInfo info, long timeoutMs) {
+        TCPStoreOptions options = new TCPStoreOptions();
+        options.port((short) info.masterPort());
+        options.isServer(info.isLeader());
+        options.numWorkers(new SizeTPointer(1).put(info.worldSize()));
+        options.waitWorkers(true);
+        options.timeout(new Milliseconds(timeoutMs));
+        return new TCPStore(info.masterHost(), options);
     }
 
     public RankInfo info() {

@@ -15,6 +15,8 @@ import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
 
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,9 +32,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Two ranks (threads of this JVM, each with its own TCPStore client and Gloo process group) on
+ * Two ranks (threads of this JVM, each with its own store client and Gloo process group) on
  * strong scaling must take exactly the steps one process takes on the whole meta-batch — with the gradient bucket
- * all-reduced in one piece (a small model) and in segments overlapped with the last backward (a larger one).
+ * all-reduced in one piece (a small model) and in segments overlapped with the last backward (a larger one). The
+ * ranks meet as on one machine (a FileStore: nothing listens beyond loopback, checked while they are joined) and,
+ * for the overlapped case, as across nodes (rank 0's TCPStore).
  */
 class DataParallelTest {
     private static final int STEPS = 3;
@@ -84,14 +88,22 @@ class DataParallelTest {
     /** The same bucket with overlap_allreduce: two segments launched during the last backward, the same steps. */
     @Test
     void overlappedSegmentsMatchOneProcess() throws Exception {
-        CommMeter meter = twoRanksAgainstOneProcess(new Mlp(16, List.of(200, 200, 200)), new TrainingTechniques(0, 0, 0, true));
+        CommMeter meter = twoRanksAgainstOneProcess(new Mlp(16, List.of(200, 200, 200)), new TrainingTechniques(0, 0, 0, true),
+                Rendezvous.TCP_STORE);
         assertEquals(2, meter.segments());
         assertTrue(meter.overlappedBytes() > 0, "no segment was launched during the last backward");
         assertTrue(meter.spanSeconds() >= meter.seconds());
     }
 
-    /** Runs the comparison with the ranks using {@code techniques}; returns rank 0's meter. */
+    private enum Rendezvous { FILE_STORE, TCP_STORE }
+
     private static CommMeter twoRanksAgainstOneProcess(Model model, TrainingTechniques techniques) throws Exception {
+        return twoRanksAgainstOneProcess(model, techniques, Rendezvous.FILE_STORE);
+    }
+
+    /** Runs the comparison with the ranks using {@code techniques}; returns rank 0's meter. */
+    private static CommMeter twoRanksAgainstOneProcess(Model model, TrainingTechniques techniques, Rendezvous rendezvous)
+            throws Exception {
         TorchRuntime.configure(1);
         List<List<Episode>> batches = new ArrayList<>();
         torch.manual_seed(42);
@@ -117,13 +129,24 @@ class DataParallelTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
+        Path storeFile = Files.createTempDirectory("metascale-dp-test").resolve("c10d.store");
+        // a TCPStore server of an earlier test in this JVM lives on (the group is never released): only new listeners count
+        List<String> listeningBefore = ListeningSockets.ofThisProcess();
         ExecutorService pool = Executors.newFixedThreadPool(2);
         List<Future<double[][]>> results = new ArrayList<>();
         CommMeter[] meters = new CommMeter[2];
         for (int r = 0; r < 2; r++) {
             int rank = r;
             results.add(pool.submit(() -> {
-                try (DataParallel dp = DataParallel.join(new RankInfo(rank, 2, "127.0.0.1", port, Duration.ofSeconds(30)))) {
+                RankInfo info = rendezvous == Rendezvous.FILE_STORE
+                        ? RankInfo.onThisMachine(rank, 2, storeFile, Duration.ofSeconds(30))
+                        : RankInfo.overTcp(rank, 2, "127.0.0.1", port, Duration.ofSeconds(30));
+                try (DataParallel dp = DataParallel.join(info)) {
+                    if (rendezvous == Rendezvous.FILE_STORE) {
+                        List<String> wide = ListeningSockets.ofThisProcess().stream()
+                                .filter(a -> !listeningBefore.contains(a) && !ListeningSockets.isLoopback(a)).toList();
+                        assertTrue(wide.isEmpty(), "listening beyond loopback while the ranks are joined: " + wide);
+                    }
                     ranks[rank] = new Maml(model, initial[rank], 0.3, 2, 2, 0.01, techniques.inGroup(dp));
                     dp.broadcast(ranks[rank].parameters());
                     double[][] grads = new double[STEPS][];
