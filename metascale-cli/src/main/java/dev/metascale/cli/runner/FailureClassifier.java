@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-/** Why a worker that wrote no record died: out of memory, or a crash with its exit code or signal. */
+/**
+ * Why a trial failed: for a worker that wrote no record, out of memory or a crash with its exit code or signal; for an
+ * exception the worker caught, libtorch's allocator refusal ({@code oom}) or a crash.
+ */
 final class FailureClassifier {
     /** Lower-case fragments of stderr that mean the worker ran out of memory (Java heap or native). */
     private static final List<String> OOM_MARKERS = List.of(
@@ -37,6 +40,35 @@ final class FailureClassifier {
                     + "model, meta_batch or episode, or run on a machine with more memory", stderrTail);
         }
         return new ErrorInfo(ErrorInfo.CRASH, describeExit(exitCode), stderrTail);
+    }
+
+    /** libtorch's CPU allocator refusing a request: {@code DefaultCPUAllocator: can't allocate memory: you tried to allocate N bytes}. */
+    private static final java.util.regex.Pattern ALLOCATOR_REFUSAL =
+            java.util.regex.Pattern.compile("(?:can't allocate memory|not enough memory): you tried to allocate (\\d+) bytes");
+
+    /**
+     * The failure of a trial whose worker caught {@code thrown}: {@code oom} when libtorch's allocator refused a
+     * request (the message names the bytes it asked for), else {@code crash}. The message is the exception's first
+     * lines without libtorch's C++ frames ({@code Exception raised from ...}, {@code frame #n: ...}), which only the
+     * worker's stderr log keeps.
+     */
+    static ErrorInfo ofException(Throwable thrown, String stackTraceHead) {
+        String message = thrown.getClass().getName() + (thrown.getMessage() == null ? "" : ": " + withoutNativeFrames(thrown.getMessage()));
+        java.util.regex.Matcher refusal = ALLOCATOR_REFUSAL.matcher(thrown.getMessage() == null ? "" : thrown.getMessage());
+        if (refusal.find()) {
+            long bytes = Long.parseLong(refusal.group(1));
+            return new ErrorInfo(ErrorInfo.OOM, String.format(Locale.ROOT, "libtorch could not allocate %d bytes (%.1f GiB)"
+                    + " for one tensor; use a smaller model, meta_batch or episode, or run on a machine with more memory",
+                    bytes, bytes / (double) (1L << 30)), withoutNativeFrames(stackTraceHead));
+        }
+        return new ErrorInfo(ErrorInfo.CRASH, message, withoutNativeFrames(stackTraceHead));
+    }
+
+    /** {@code text} without libtorch's C++ backtrace lines. */
+    static String withoutNativeFrames(String text) {
+        return text.lines()
+                .filter(line -> !line.startsWith("Exception raised from ") && !line.matches("\\s*frame #\\d+:.*"))
+                .collect(java.util.stream.Collectors.joining("\n")).strip();
     }
 
     static String describeExit(int exitCode) {

@@ -3,26 +3,32 @@ package dev.metascale.cli.runner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * The kernel OOM killer's count for this process's cgroup ({@code oom_kill} of cgroup v2
- * {@code memory.events}): when it grows while a worker dies of SIGKILL, the kernel killed it for memory.
+ * The kernel OOM killer's count for this process's memory cgroup: the {@code oom_kill} line of cgroup v2's
+ * {@code memory.events}, or of cgroup v1's {@code memory.oom_control}. When it grows while a worker dies of SIGKILL,
+ * the kernel killed it for memory.
  */
 final class OomKillCounter {
-    private final Optional<Path> events;
+    private final Optional<Path> counterFile;
 
     OomKillCounter() {
-        this.events = locate();
+        this(locate(Path.of("/proc/self/cgroup"), Path.of("/sys/fs/cgroup")));
+    }
+
+    OomKillCounter(Optional<Path> counterFile) {
+        this.counterFile = counterFile;
     }
 
     /** The current count, or -1 when this machine does not expose it. */
     long current() {
-        if (events.isEmpty()) {
+        if (counterFile.isEmpty()) {
             return -1;
         }
         try {
-            return Files.readAllLines(events.get()).stream()
+            return Files.readAllLines(counterFile.get()).stream()
                     .filter(line -> line.startsWith("oom_kill "))
                     .mapToLong(line -> Long.parseLong(line.substring("oom_kill ".length()).strip()))
                     .findFirst().orElse(-1);
@@ -31,16 +37,37 @@ final class OomKillCounter {
         }
     }
 
-    private static Optional<Path> locate() {
+    /**
+     * The counter file of the cgroup named in {@code procCgroup} under {@code cgroupRoot}: v2's
+     * {@code 0::/PATH} → {@code ROOT/PATH/memory.events}; v1's {@code N:memory:/PATH} →
+     * {@code ROOT/memory/PATH/memory.oom_control} (or the controller's root when the path is not visible, as inside a
+     * cgroup namespace).
+     */
+    static Optional<Path> locate(Path procCgroup, Path cgroupRoot) {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/cgroup"))) {
+            List<String> lines = Files.readAllLines(procCgroup);
+            for (String line : lines) {
+                String[] parts = line.split(":", 3);
+                if (parts.length == 3 && List.of(parts[1].split(",")).contains("memory")) {
+                    String path = parts[2].strip();
+                    for (Path candidate : List.of(Path.of(cgroupRoot + "/memory" + path, "memory.oom_control"),
+                            cgroupRoot.resolve("memory").resolve("memory.oom_control"))) {
+                        if (Files.isReadable(candidate)) {
+                            return Optional.of(candidate);
+                        }
+                    }
+                }
+            }
+            for (String line : lines) {
                 if (line.startsWith("0::")) {
-                    Path file = Path.of("/sys/fs/cgroup" + line.substring(3).strip(), "memory.events");
-                    return Files.isReadable(file) ? Optional.of(file) : Optional.empty();
+                    Path file = Path.of(cgroupRoot + line.substring(3).strip(), "memory.events");
+                    if (Files.isReadable(file)) {
+                        return Optional.of(file);
+                    }
                 }
             }
         } catch (IOException | RuntimeException e) {
-            // not cgroup v2 or not Linux
+            // not Linux
         }
         return Optional.empty();
     }

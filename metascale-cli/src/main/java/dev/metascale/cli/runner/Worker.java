@@ -67,8 +67,7 @@ public final class Worker {
         } catch (Throwable t) {
             t.printStackTrace();
             Instant now = Instant.now();
-            String message = t.getClass().getName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
-            result = TrialResult.failed(spec, new ErrorInfo(ErrorInfo.CRASH, message, stackTraceHead(t)),
+            result = TrialResult.failed(spec, FailureClassifier.ofException(t, stackTraceHead(t)),
                     Environment.capture(), startedAt.toString(), now.toString(),
                     Duration.between(startedAt, now).toNanos() / 1e9);
         }

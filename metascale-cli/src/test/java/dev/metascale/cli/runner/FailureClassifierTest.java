@@ -38,4 +38,19 @@ class FailureClassifierTest {
         assertTrue(exited.message().contains("worker exited with code 3"), exited.message());
         assertEquals("injected fault: exit", exited.stderrTail());
     }
+
+    @Test
+    void aCaughtAllocatorRefusalIsOomAndLibtorchsFramesStayOutOfTheMessage() {
+        RuntimeException thrown = new RuntimeException("[enforce fail at alloc_cpu.cpp:127] err == 0. DefaultCPUAllocator:"
+                + " not enough memory: you tried to allocate 3221225472 bytes.\nException raised from alloc_cpu at alloc_cpu.cpp:127"
+                + " (most recent call first):\nframe #0: c10::Error::Error() + 0x8a (0x7f in libc10.so)\n"
+                + "frame #1: <unknown function> + 0x12 (0x7f in libtorch_cpu.so)");
+        ErrorInfo oom = FailureClassifier.ofException(thrown, "java.lang.RuntimeException: ...\nframe #0: c10::Error\n\tat Foo.bar");
+        assertEquals(ErrorInfo.OOM, oom.kind());
+        assertTrue(oom.message().contains("could not allocate 3221225472 bytes (3.0 GiB)"), oom.message());
+        assertTrue(!oom.stderrTail().contains("frame #") && oom.stderrTail().contains("at Foo.bar"), oom.stderrTail());
+        ErrorInfo crash = FailureClassifier.ofException(new RuntimeException("shape mismatch\nframe #0: at::foo"), "");
+        assertEquals(ErrorInfo.CRASH, crash.kind());
+        assertEquals("java.lang.RuntimeException: shape mismatch", crash.message());
+    }
 }

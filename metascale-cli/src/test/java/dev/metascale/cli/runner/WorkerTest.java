@@ -70,4 +70,19 @@ class WorkerTest {
         assertTrue(record.isOk());
         assertEquals(0.5, record.metric("accuracy").orElseThrow());
     }
+
+    @Test
+    void libtorchsAllocatorRefusalIsOomWithTheRequestedBytesAndNoNativeFrames() throws Exception {
+        Path result = tmp.resolve("result.json");
+        long elements = 1L << 40; // 4 TiB of float32: more than any machine here can give
+        Worker.run(specFile(Trials.trial("none", 1)), result, 1, (s, threads, startedAt) -> {
+            dev.metascale.engine.torch.TorchRuntime.configure(1);
+            org.bytedeco.pytorch.global.torch.empty(elements);
+            throw new AssertionError("the allocation succeeded");
+        });
+        ErrorInfo error = TrialResult.fromJsonLine(Files.readString(result)).error();
+        assertEquals(ErrorInfo.OOM, error.kind(), error.toString());
+        assertTrue(error.message().contains("could not allocate " + (elements * 4) + " bytes (4096.0 GiB)"), error.message());
+        assertFalse(error.message().contains("frame #") || error.stderrTail().contains("frame #"), error.toString());
+    }
 }
