@@ -33,6 +33,8 @@ public final class DemoCommand implements Callable<Integer> {
             return Main.EXIT_INVALID;
         }
         Path dir = out != null ? out : home.resolve("runs").resolve("demo");
-        return RunCommand.runSuite(suite, dir, true, threads, false, "metascale demo" + (out != null ? " --out " + out : ""));
+        return RunCommand.runSuite(suite, dir, true, threads, false, "metascale demo" + (out != null ? " --out " + out : ""),
+                dev.metascale.cli.runner.Cluster.single(),
+                dev.metascale.core.result.RunInvocation.of(suiteFile, threads, java.util.List.of(), 1, 0, null));
     }
 }

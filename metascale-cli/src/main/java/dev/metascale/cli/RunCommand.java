@@ -5,6 +5,7 @@ import dev.metascale.cli.runner.SuiteRun;
 import dev.metascale.cli.runner.TrialRunner;
 import dev.metascale.cli.runner.WorkerLaunch;
 import dev.metascale.core.env.Environment;
+import dev.metascale.core.result.RunInvocation;
 import dev.metascale.core.spec.Suite;
 import dev.metascale.core.spec.TrialSelection;
 import dev.metascale.report.ReportWriter;
@@ -68,25 +69,26 @@ public final class RunCommand implements Callable<Integer> {
             spec.commandLine().getErr().println(e.getMessage());
             return Main.EXIT_INVALID;
         }
+        if (out != null && out.toString().isBlank()) {
+            spec.commandLine().getErr().println("--out is empty: give the run directory (e.g. --out runs/" + suite.name()
+                    + "), or leave --out out for runs/" + suite.name());
+            return Main.EXIT_INVALID;
+        }
         Path dir = out != null ? out : Path.of("runs", suite.name());
-        String resumeCommand = "metascale run " + suiteFile + " --out " + dir + " --resume";
+        RunInvocation invocation = RunInvocation.of(suiteFile, threads, only, cluster.nodes(), cluster.nodeRank(), master);
+        String resumeCommand = invocation.resumeCommand("metascale", dir.toString());
         if (cluster.isMultiNode() && !cluster.isLeader()) {
             // Other nodes only lend ranks to the data-parallel trials; node 0 runs the rest and records.
             suite = new Suite(suite.name(), suite.file(),
                     suite.trials().stream().filter(t -> t.techniques().worldSize() > 1).toList());
             dir = dir.resolve("node-" + cluster.nodeRank());
         }
-        return runSuite(suite, dir, resume, threads, quiet, resumeCommand, cluster);
+        return runSuite(suite, dir, resume, threads, quiet, resumeCommand, cluster, invocation);
     }
 
-    /** Runs {@code suite} into {@code dir} with the real worker and report, on one machine. */
-    static int runSuite(Suite suite, Path dir, boolean resume, Integer threads, boolean quiet, String resumeCommand)
-            throws Exception {
-        return runSuite(suite, dir, resume, threads, quiet, resumeCommand, Cluster.single());
-    }
-
+    /** Runs {@code suite} into {@code dir} with the real worker and report; {@code invocation} goes into every record. */
     static int runSuite(Suite suite, Path dir, boolean resume, Integer threads, boolean quiet, String resumeCommand,
-                        Cluster cluster) throws Exception {
+                        Cluster cluster, RunInvocation invocation) throws Exception {
         if (threads != null && threads < 1) {
             System.err.println("--threads must be at least 1, got " + threads);
             return Main.EXIT_INVALID;
@@ -96,7 +98,7 @@ public final class RunCommand implements Callable<Integer> {
             launch = launch.withThreads(threads);
         }
         launch = launch.withTraceDir(dir.resolve("traces"));
-        TrialRunner runner = new TrialRunner(launch, dir.resolve("logs")).withCluster(cluster);
+        TrialRunner runner = new TrialRunner(launch, dir.resolve("logs")).withCluster(cluster).withInvocation(invocation);
         SuiteRun run = new SuiteRun(runner, ReportWriter::write, System.out, System.err, System.console() != null, quiet);
         return run.run(suite, dir, resume, resumeCommand);
     }

@@ -17,6 +17,11 @@ final class SuiteFiles {
 
     /** The suite, or null after printing why it is invalid or unreadable. */
     static Suite load(Path file, PrintWriter err) throws IOException {
+        if (Files.isDirectory(file)) {
+            err.println(file + ": is a directory, not a suite file; give the path of a suite YAML"
+                    + (Files.isRegularFile(file.resolve("quick.yaml")) ? " such as " + file.resolve("quick.yaml") : " (see suites/)"));
+            return null;
+        }
         if (!Files.isRegularFile(file)) {
             err.println(file + ": no such suite file; give the path of a suite YAML (see suites/)");
             return null;

@@ -59,6 +59,11 @@ class EndToEndTest {
         assertEquals(2, results.size());
         String revision = gitRevisionOfThisCheckout();
         for (TrialResult r : results) {
+            var how = dev.metascale.core.result.RunInvocation.of(r).orElseThrow();
+            assertEquals(suite.toAbsolutePath().normalize().toString(), how.suiteFile(), "the suite file's own path");
+            assertEquals(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(Files.readAllBytes(suite))), how.suiteSha256());
+            assertEquals(1, how.threads());
             if (revision != null) { // a clone: every worker records its revision (the probe once timed out in workers)
                 assertEquals(revision, r.env().path("git_revision").asText(null), "git_revision of " + r.trialId());
                 assertTrue(r.env().has("git_dirty"));
@@ -69,6 +74,8 @@ class EndToEndTest {
             assertEquals("1", r.env().get("malloc_env").get("OPENBLAS_NUM_THREADS").asText(), "worker runs with OpenBLAS at 1 thread");
         }
         assertTrue(Files.readString(out.resolve("report/index.html")).contains("protonet"));
+        assertTrue(Files.readString(out.resolve("report/index.html")).contains("bin/metascale run " + suite.toAbsolutePath().normalize()
+                + " --out " + out + " --resume --threads 1"), "the report's re-run command is the one the run was started with");
 
         // Resume runs nothing more and loses nothing.
         assertEquals(0, execute(new StringWriter(), "run", suite.toString(), "--out", out.toString(), "--resume", "--quiet"));
@@ -104,6 +111,10 @@ class EndToEndTest {
         assertTrue(r.metrics().get("comm_bytes").asLong() > 0 && r.metrics().get("comm_time_s").asDouble() > 0);
         assertTrue(r.metrics().get("comm_fraction").asDouble() < 1);
         assertTrue(Files.exists(out.resolve("logs/" + r.trialId() + ".rank1.stderr.log")), "rank 1 has its own logs");
+        if (r.metrics().has("profile_trace")) { // each rank writes its own trace; rank 0's is the one recorded
+            assertTrue(Files.isRegularFile(Path.of(r.metrics().get("profile_trace").asText())), "profile_trace points at a file");
+            assertTrue(Files.isRegularFile(out.resolve("traces/" + r.trialId() + ".rank1.json")), "rank 1's trace is its own");
+        }
     }
 
     @Test

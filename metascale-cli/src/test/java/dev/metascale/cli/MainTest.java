@@ -70,6 +70,23 @@ class MainTest {
     }
 
     @Test
+    void aSuitePathThatIsADirectoryAndAnEmptyOutSayWhatIsWrong() throws Exception {
+        assertEquals(2, execute("validate", tmp.toString()));
+        assertTrue(err.toString().contains("is a directory, not a suite file"), err.toString());
+        Path suite = Files.writeString(tmp.resolve("s.yaml"), "name: s\n");
+        Path cwd = Path.of("").toAbsolutePath();
+        long before;
+        try (var files = Files.list(cwd)) {
+            before = files.count();
+        }
+        assertEquals(2, execute("run", suite.toString(), "--out", ""));
+        assertTrue(err.toString().contains("--out is empty"), err.toString());
+        try (var files = Files.list(cwd)) {
+            assertEquals(before, files.count(), "nothing was written into the working directory");
+        }
+    }
+
+    @Test
     void invalidInputExitsTwo() {
         assertEquals(2, execute());
         assertEquals(2, execute("run"));

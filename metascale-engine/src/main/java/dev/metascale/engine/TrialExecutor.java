@@ -190,7 +190,7 @@ public final class TrialExecutor {
                 ? SampledProfile.absent("parallel_tasks: libtorch's profiler records the calling thread and the tasks run on their"
                         + " own threads, so the operator profile and peak_tensor_bytes would miss them; peak_rss_bytes covers the"
                         + " whole process")
-                : SampledProfile.forTrial(spec.id(), spec.train().warmup());
+                : SampledProfile.forTrial(traceName(spec, setup), spec.train().warmup());
         double[] losses = new double[iterations];
         OptionalLong peakProfiled = OptionalLong.empty();
         for (int it = 0; it < iterations; it++) {
@@ -344,6 +344,12 @@ public final class TrialExecutor {
         }
         metrics.put(Metric.WORLD_SIZE, d.info().worldSize());
         metrics.put(Metric.RANK, d.info().rank());
+    }
+
+    /** The trace's file name: the trial id, with {@code .rankR} for ranks above 0 (each rank profiles itself). */
+    private static String traceName(TrialSpec spec, Setup setup) {
+        int rank = setup.dataParallel().map(d -> d.info().rank()).orElse(0);
+        return rank == 0 ? spec.id() : spec.id() + ".rank" + rank;
     }
 
     /** Joins the data-parallel group when the runner started this worker as one rank of several. */

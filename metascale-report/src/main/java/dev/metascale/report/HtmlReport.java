@@ -238,9 +238,12 @@ public final class HtmlReport {
             }
             h.append("</tbody></table></div>\n");
         }
-        h.append("<h3>Re-run</h3>\n<p class=\"note\">Re-runs the missing or failed trials into the same directory and rebuilds this report "
-                + "(the suite file is assumed at <code>suites/NAME.yaml</code>; the record keeps only the suite's name):</p>\n<pre>");
-        for (String command : RerunCommand.commands(analysis.suites(), runDir)) {
+        h.append("<h3>Re-run</h3>\n<p class=\"note\">Re-runs the missing or failed trials into the same directory and rebuilds this report, "
+                + "with the suite file and options each run was started with (<code>env.invocation</code> of its records)"
+                + (RerunCommand.assumesSuitePath(analysis.records())
+                        ? "; records made before runs kept their invocation assume the suite file at <code>suites/NAME.yaml</code>" : "")
+                + ":</p>\n<pre>");
+        for (String command : RerunCommand.commands(analysis.records(), runDir)) {
             h.append(esc(command)).append('\n');
         }
         h.append("</pre>\n</section>\n");

@@ -80,7 +80,7 @@ public final class MarkdownSummary {
             m.append('\n');
         }
         m.append("## Re-run\n\n```sh\n");
-        RerunCommand.commands(analysis.suites(), runDir).forEach(c -> m.append(c).append('\n'));
+        RerunCommand.commands(analysis.records(), runDir).forEach(c -> m.append(c).append('\n'));
         m.append("```\n\nHardware, software, hyperparameters and data-set identity: see index.html.\n");
         return m.toString();
     }

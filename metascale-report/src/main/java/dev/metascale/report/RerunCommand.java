@@ -1,28 +1,56 @@
 package dev.metascale.report;
 
+import dev.metascale.core.result.RunInvocation;
+import dev.metascale.core.result.TrialResult;
+
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /**
- * The exact commands that re-run a report's trials. The record keeps the suite's name, not its
- * path, so the suite file is taken to be {@code suites/NAME.yaml}.
+ * The exact commands that re-run a report's trials: for each way the run was started ({@code env.invocation}: the
+ * suite file's path, {@code --threads}, {@code --only}, the nodes), that command with {@code --resume}; then the report
+ * command. A suite whose records predate the invocation (older runs) falls back to {@code suites/NAME.yaml}.
  */
 final class RerunCommand {
     private RerunCommand() {
     }
 
-    /** One {@code bin/metascale run} per suite, resuming into {@code runDir}, then the report command. */
-    static List<String> commands(List<String> suites, Path runDir) {
-        String dir = shellQuote(runDir.toString());
-        List<String> runs = new java.util.ArrayList<>();
-        for (String suite : suites) {
-            runs.add("bin/metascale run " + shellQuote("suites/" + suite + ".yaml") + " --out " + dir + " --resume");
+    static List<String> commands(List<TrialResult> records, Path runDir) {
+        String dir = runDir.toString();
+        Set<String> runs = new LinkedHashSet<>();
+        Set<String> suitesWithout = new LinkedHashSet<>();
+        Set<String> suitesWith = new LinkedHashSet<>();
+        for (TrialResult r : records) {
+            Optional<RunInvocation> how = RunInvocation.of(r);
+            if (how.isPresent()) {
+                runs.add(how.get().resumeCommand("bin/metascale", dir));
+                suitesWith.add(r.spec().suite());
+            } else {
+                suitesWithout.add(r.spec().suite());
+            }
         }
-        runs.add("bin/metascale report " + dir);
-        return List.copyOf(runs);
+        suitesWithout.removeAll(suitesWith);
+        for (String suite : suitesWithout) {
+            runs.add("bin/metascale run " + RunInvocation.shellQuote("suites/" + suite + ".yaml") + " --out "
+                    + RunInvocation.shellQuote(dir) + " --resume");
+        }
+        List<String> commands = new ArrayList<>(runs);
+        commands.add("bin/metascale report " + RunInvocation.shellQuote(dir));
+        return List.copyOf(commands);
     }
 
-    private static String shellQuote(String s) {
-        return s.matches("[A-Za-z0-9_./=:@%+-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
+    /** Whether some command had to assume {@code suites/NAME.yaml} (no record of that suite kept its invocation). */
+    static boolean assumesSuitePath(List<TrialResult> records) {
+        Set<String> with = new LinkedHashSet<>();
+        Set<String> all = new LinkedHashSet<>();
+        for (TrialResult r : records) {
+            all.add(r.spec().suite());
+            RunInvocation.of(r).ifPresent(how -> with.add(r.spec().suite()));
+        }
+        return !with.containsAll(all);
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.metascale.core.env.Environment;
 import dev.metascale.core.result.ErrorInfo;
+import dev.metascale.core.result.RunInvocation;
 import dev.metascale.core.json.Json;
 import dev.metascale.core.result.TrialResult;
 import dev.metascale.core.spec.TrialSpec;
@@ -42,6 +43,7 @@ public final class TrialRunner {
     private volatile List<Process> running = List.of();
     private Cluster cluster = Cluster.single();
     private ObjectNode environment;
+    private RunInvocation invocation;
 
     public TrialRunner(WorkerLaunch launch, Path logDir) {
         this.launch = launch;
@@ -50,6 +52,12 @@ public final class TrialRunner {
 
     public WorkerLaunch launch() {
         return launch;
+    }
+
+    /** Keeps {@code how} (the command that started the run) in every record's {@code env.invocation}. */
+    public TrialRunner withInvocation(RunInvocation how) {
+        this.invocation = how;
+        return this;
     }
 
     /** Makes this runner one node of a multi-node run (see {@link Cluster}). */
@@ -71,7 +79,11 @@ public final class TrialRunner {
         Files.createDirectories(logDir);
         Path work = Files.createTempDirectory("metascale-trial-" + spec.id() + "-");
         try {
-            return runIn(work, spec);
+            TrialResult result = runIn(work, spec);
+            if (invocation != null && result.env() != null) {
+                result.env().set(RunInvocation.ENV_KEY, invocation.toJson());
+            }
+            return result;
         } finally {
             deleteRecursively(work);
         }

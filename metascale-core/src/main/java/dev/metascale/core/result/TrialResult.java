@@ -135,9 +135,33 @@ public record TrialResult(
         }
     }
 
+    /**
+     * Refuses a parsed line this version cannot read: schema other than {@link #SCHEMA}, no trial id, an unknown status,
+     * or no spec (which every reader — report, compare, advise — groups by). {@link ResultStore#readAll} skips such a
+     * line with the reason instead of failing later.
+     */
+    private static TrialResult readable(TrialResult r) {
+        if (!SCHEMA.equals(r.schema)) {
+            throw new IllegalArgumentException(r.schema == null ? "the record names no schema (expected " + SCHEMA + ")"
+                    : "the record is of schema " + r.schema + ", which this metascale (" + SCHEMA + ") cannot read: use the"
+                    + " metascale version that wrote it");
+        }
+        if (r.trialId == null || r.trialId.isBlank()) {
+            throw new IllegalArgumentException("the record has no trial_id");
+        }
+        if (!OK.equals(r.status) && !FAILED.equals(r.status)) {
+            throw new IllegalArgumentException("the record's status is " + r.status + ", not " + OK + " or " + FAILED);
+        }
+        if (r.spec == null) {
+            throw new IllegalArgumentException("the record of trial " + r.trialId + " has no spec");
+        }
+        return r;
+    }
+
+    /** Parses one line of {@code results.jsonl}; see {@link #readable}. */
     public static TrialResult fromJsonLine(String line) {
         try {
-            return Json.MAPPER.readValue(line, TrialResult.class);
+            return readable(Json.MAPPER.readValue(line, TrialResult.class));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalArgumentException("not a trial record: " + e.getOriginalMessage(), e);
         }

@@ -139,7 +139,8 @@ final class Schema {
                 case INT, LONG, REAL -> {
                     Object number = kind == Kind.REAL ? asReal(node) : asInteger(node, kind == Kind.INT);
                     if (number == null) {
-                        problem = "expected " + kind.expected + ", got " + node.describe();
+                        problem = kind == Kind.REAL ? "expected " + kind.expected + ", got " + node.describe()
+                                : notAnInteger(node, kind == Kind.INT, kind.expected);
                     } else {
                         problem = bound == null ? null : bound.check(((Number) number).doubleValue(), ((Scalar) node).text());
                         if (problem == null) {
@@ -164,7 +165,7 @@ final class Schema {
                     }
                     Object count = asInteger(node, true);
                     if (count == null) {
-                        problem = "expected " + kind.expected + ", got " + node.describe();
+                        problem = notAnInteger(node, true, kind.expected);
                     } else {
                         problem = bound.check((Integer) count, ((Scalar) node).text());
                         if (problem == null) {
@@ -197,7 +198,7 @@ final class Schema {
             for (int i = 0; i < sequence.items().size(); i++) {
                 YamlNode item = sequence.items().get(i);
                 Object value = asInteger(item, kind == Kind.INT_LIST);
-                String problem = value == null ? "expected an integer, got " + item.describe()
+                String problem = value == null ? notAnInteger(item, kind == Kind.INT_LIST, "an integer")
                         : bound == null ? null : bound.check(((Number) value).doubleValue(), ((Scalar) item).text());
                 if (problem != null) {
                     problems.add(item.at(), key + "[" + i + "]", problem);
@@ -297,6 +298,15 @@ final class Schema {
             }
         }
         return null;
+    }
+
+    /** Why {@code node} is no integer of the field's range: out of range (named with the limit), or not a whole number. */
+    private static String notAnInteger(YamlNode node, boolean asInt, String expected) {
+        if (node instanceof Scalar s && s.value() instanceof Number n && !(n instanceof Double)) {
+            return "integer " + s.text() + " is out of range: this key holds at most " + (asInt ? Integer.MAX_VALUE : Long.MAX_VALUE)
+                    + (asInt ? " (2^31 - 1)" : " (2^63 - 1)");
+        }
+        return "expected " + expected + ", got " + node.describe();
     }
 
     private static Double asReal(YamlNode node) {

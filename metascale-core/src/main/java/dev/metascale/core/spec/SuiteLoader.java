@@ -27,7 +27,7 @@ import java.util.stream.Stream;
 /**
  * Reads a suite YAML file, validates it and expands its grid into trials.
  *
- * <p>The format (see DESIGN.md): {@code name}, optional {@code description}, {@code timeout_s},
+ * <p>The format (the README's "Suites"): {@code name}, optional {@code description}, {@code timeout_s},
  * {@code defaults} (the keys of {@link Schema#FIELDS}: {@code dataset}, {@code seeds},
  * {@code fault} and the sections {@code sampler}, {@code model}, {@code algorithm}, {@code train},
  * {@code eval}, {@code techniques}), {@code seeds} (here or in defaults) and {@code sweep}: axes
@@ -103,7 +103,7 @@ public final class SuiteLoader {
         }
         if (root.isEmpty() || root.get() instanceof Scalar s && s.isNull()) {
             problems.add(Position.START, YamlReader.DOCUMENT,
-                    "the file is empty; a suite needs at least `name:` (see the Suite format in DESIGN.md)");
+                    "the file is empty; a suite needs at least `name:` (see Suites in the README, or suites/quick.yaml)");
             return List.of();
         }
         if (!(root.get() instanceof Mapping top)) {

@@ -19,8 +19,12 @@ class ResultStoreTest {
     Path dir;
 
     private static TrialResult record(String id) {
-        return Json.MAPPER.convertValue(Json.MAPPER.createObjectNode().put("schema", TrialResult.SCHEMA).put("trial_id", id)
-                .put("status", TrialResult.OK), TrialResult.class);
+        dev.metascale.core.spec.TrialSpec spec = new dev.metascale.core.spec.TrialSpec("store", "synthetic",
+                new dev.metascale.core.spec.SamplerSpec("fixed", 5, 1, 15), new dev.metascale.core.spec.ModelSpec("mlp", null, List.of(8), 0),
+                new dev.metascale.core.spec.AlgorithmSpec("protonet", 0.4, 1, 1, 0.001, 4), new dev.metascale.core.spec.TrainSpec(5, 1),
+                new dev.metascale.core.spec.EvalSpec(10, 0, "glyphs"), new dev.metascale.core.spec.TechniqueSpec("fp32", 0, 1), 0, 60, "none");
+        return new TrialResult(TrialResult.SCHEMA, id, spec.configId(), TrialResult.OK, null, spec, null, null, null, null,
+                null, null, 0);
     }
 
     @Test

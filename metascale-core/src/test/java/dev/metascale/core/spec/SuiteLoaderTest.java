@@ -202,6 +202,14 @@ class SuiteLoaderTest {
     }
 
     @Test
+    void anIntegerTooLargeForItsKeySaysSoWithTheLimit() {
+        assertEquals(List.of(
+                        "s.yaml:3:27: defaults.algorithm.meta_batch: integer 99999999999 is out of range: this key holds at most 2147483647 (2^31 - 1)",
+                        "s.yaml:4:9: seeds[0]: integer 99999999999999999999 is out of range: this key holds at most 9223372036854775807 (2^63 - 1)"),
+                errors("name: x\ndefaults:\n  algorithm: {meta_batch: 99999999999}\nseeds: [99999999999999999999]\n"));
+    }
+
+    @Test
     void wrongTypeNamesWhatWasExpectedAndWhatWasFound() {
         assertEquals(List.of(
                         "s.yaml:3:32: defaults.sampler.ways: expected an integer, got 'five'",
@@ -436,7 +444,7 @@ class SuiteLoaderTest {
 
     @Test
     void emptyFileIsAnInvalidSuite() {
-        assertEquals(List.of("s.yaml:1:1: (document): the file is empty; a suite needs at least `name:` (see the Suite format in DESIGN.md)"),
+        assertEquals(List.of("s.yaml:1:1: (document): the file is empty; a suite needs at least `name:` (see Suites in the README, or suites/quick.yaml)"),
                 errors(""));
         assertEquals(1, errors("# just a comment\n").size());
     }

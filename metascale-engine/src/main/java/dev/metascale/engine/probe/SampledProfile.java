@@ -12,7 +12,8 @@ import java.util.Optional;
  * (already warm, and not among the timed samples, so the profiler's ~20 µs per event never reaches
  * {@code iter_time_s}). Writes {@code metrics.profile}, {@code peak_tensor_bytes} and
  * {@code profile_flops_matmul}, or {@code profile_absent} with the reason, and the Chrome trace to
- * {@code <trace dir>/<trial id>.json} when the runner set {@value #TRACE_DIR_PROPERTY}.
+ * {@code <trace dir>/<trial id>.json} ({@code <trial id>.rankR.json} for data-parallel ranks above 0) when the runner set
+ * {@value #TRACE_DIR_PROPERTY}.
  */
 public final class SampledProfile {
     /** Directory for Chrome traces, set by the runner ({@code DIR/traces}). */
@@ -37,10 +38,10 @@ public final class SampledProfile {
     }
 
     /** The window for a trial with {@code warmup} untimed iterations. */
-    public static SampledProfile forTrial(String trialId, int warmup) {
+    public static SampledProfile forTrial(String traceName, int warmup) {
         int k = Integer.getInteger(ITERATIONS_PROPERTY, DEFAULT_ITERATIONS);
         String dir = System.getProperty(TRACE_DIR_PROPERTY);
-        Path trace = dir == null || dir.isBlank() ? null : Path.of(dir, trialId + ".json");
+        Path trace = dir == null || dir.isBlank() ? null : Path.of(dir, traceName + ".json");
         if (k <= 0) {
             return new SampledProfile(-1, -1, null, "profiling turned off (-D" + ITERATIONS_PROPERTY + "=0)");
         }
