@@ -1,5 +1,6 @@
 package dev.metascale.engine.technique;
 
+import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 
@@ -34,18 +35,22 @@ public final class TaskChunks {
         Scalar scale = new Scalar(1.0 / tasks.size());
         double total = 0;
         for (int from = 0; from < tasks.size(); from += size) {
-            Tensor sum = null;
-            for (T task : tasks.subList(from, Math.min(tasks.size(), from + size))) {
-                Tensor l = loss.apply(task).mul(scale);
-                sum = sum == null ? l : sum.add(l);
+            // The chunk's activations are released when its scope closes: without it every Java handle of every task's
+            // forward stayed alive until the iteration's scope ended, so memory grew with the meta-batch, not the chunk.
+            try (PointerScope chunkScope = new PointerScope()) {
+                Tensor sum = null;
+                for (T task : tasks.subList(from, Math.min(tasks.size(), from + size))) {
+                    Tensor l = loss.apply(task).mul(scale);
+                    sum = sum == null ? l : sum.add(l);
+                }
+                double value = sum.item_double();
+                if (from + size >= tasks.size()) {
+                    lastBackward.accept(sum);
+                } else {
+                    sum.backward();
+                }
+                total += value;
             }
-            double value = sum.item_double();
-            if (from + size >= tasks.size()) {
-                lastBackward.accept(sum);
-            } else {
-                sum.backward();
-            }
-            total += value;
         }
         return total;
     }
