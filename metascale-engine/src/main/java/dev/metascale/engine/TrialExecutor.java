@@ -37,6 +37,7 @@ import dev.metascale.engine.probe.ProcessMemory;
 import dev.metascale.engine.probe.SampledProfile;
 import dev.metascale.engine.probe.TrialFlops;
 import dev.metascale.engine.probe.TrialMeasurements;
+import dev.metascale.engine.probe.MemoryEstimate;
 import dev.metascale.engine.technique.Precision;
 import dev.metascale.engine.technique.RecomputeFlops;
 import dev.metascale.engine.technique.TrainingTechniques;
@@ -44,7 +45,12 @@ import dev.metascale.engine.torch.TorchRuntime;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.global.torch;
 
+import dev.metascale.core.component.Components;
+import dev.metascale.core.component.LearnerDescriptor;
+import dev.metascale.core.env.HostMemory;
+import dev.metascale.core.result.InvalidTrialException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,6 +87,9 @@ public final class TrialExecutor {
     }
 
     public static TrialResult execute(TrialSpec spec, int threads, String startedAtIso, Consumer<String> log) {
+        if (Boolean.getBoolean(PREFLIGHT_PROPERTY)) {
+            return preflight(spec, threads, startedAtIso);
+        }
         TorchRuntime.configure(threads);
         try (Precision precision = Precision.enter(spec.techniques().precision())) {
             TrialResult result = run(spec, startedAtIso, log);
@@ -91,10 +100,12 @@ public final class TrialExecutor {
 
     private static TrialResult run(TrialSpec spec, String startedAtIso, Consumer<String> log) {
         Setup setup = setUp(spec);
+        MemoryEstimate memory = checkItFits(spec, setup, ranksOnThisMachine(setup), HostMemory.limitBytes());
+        log.accept("memory: estimated peak " + memory.describe());
         Episodes episodes = prepareData(spec, setup, log);
         Training training = metaTrain(spec, setup, episodes, log);
         Evaluation evaluation = evaluate(setup, episodes);
-        TrialResult result = record(spec, setup, episodes, training, evaluation, startedAtIso);
+        TrialResult result = record(spec, setup, memory, episodes, training, evaluation, startedAtIso);
         setup.dataParallel().ifPresent(DataParallel::close);
         return result;
     }
@@ -130,6 +141,11 @@ public final class TrialExecutor {
 
     /** Set-up: data sets, model, the data-parallel group, learner, samplers. */
     private static Setup setUp(TrialSpec spec) {
+        return setUp(spec, false);
+    }
+
+    /** Set-up; a {@code preflight} one joins no group and partitions the tasks as rank 0 of the trial's ranks would. */
+    private static Setup setUp(TrialSpec spec, boolean preflight) {
         SamplerSpec s = spec.sampler();
         FewShotDataset dataset = Datasets.open(spec.dataset(), SPLIT_SEED);
         Model model = Models.create(spec.model(), dataset);
@@ -139,16 +155,70 @@ public final class TrialExecutor {
         boolean languageModel = dataset.modality() == Modality.CHARACTER_WINDOWS;
         int headWays = languageModel ? dataset.vocabularySize() : s.ways();
         int headClasses = languageModel ? dataset.vocabularySize() : trainClasses;
-        Optional<DataParallel> dp = joinGroup(spec);
+        Optional<DataParallel> dp = preflight ? Optional.empty() : joinGroup(spec);
         TrainingTechniques techniques = dp.map(TrainingTechniques.of(spec.techniques())::inGroup)
                 .orElse(TrainingTechniques.of(spec.techniques()));
         MetaLearner learner = Learners.create(spec.algorithm(), model, headWays, headClasses, spec.seed(), torch.ScalarType.Float,
                 techniques);
         FewShotDataset testDataset = spec.eval().dataset() == null || spec.eval().dataset().equals(spec.dataset())
                 ? dataset : Datasets.open(spec.eval().dataset(), SPLIT_SEED);
-        return new Setup(dataset, testDataset, model, learner, techniques, dp, TaskPartition.of(spec, dp.map(DataParallel::info)),
+        Optional<RankInfo> rank = preflight && spec.techniques().worldSize() > 1
+                ? Optional.of(RankInfo.onThisMachine(0, spec.techniques().worldSize(), Path.of("preflight"), java.time.Duration.ZERO))
+                : dp.map(DataParallel::info);
+        return new Setup(dataset, testDataset, model, learner, techniques, dp, TaskPartition.of(spec, rank),
                 languageModel, trainClasses, headClasses, Samplers.create(s, dataset, Split.TRAIN),
                 Samplers.create(s, testDataset, Split.TEST), new EpisodeLoader(dataset), new EpisodeLoader(testDataset));
+    }
+
+    /**
+     * The memory guard: predicts the trial's peak from what set-up left resident ({@link MemoryEstimate}) and refuses,
+     * before anything grows, a trial whose ranks on this machine cannot fit in {@code limit}.
+     *
+     * @throws InvalidTrialException with the estimate, the machine's memory and what to change
+     */
+    private static MemoryEstimate checkItFits(TrialSpec spec, Setup setup, int ranksHere, OptionalLong limit) {
+        long resident = ProcessMemory.rssBytes().orElse(0);
+        boolean secondOrder = Components.learner(spec.algorithm().name())
+                .map(d -> d.can(LearnerDescriptor.Capability.SECOND_ORDER)).orElse(false);
+        long input = (long) setup.dataset().height() * setup.dataset().width();
+        long ways = spec.sampler().ways();
+        long data = MemoryEstimate.materialisedBytes((long) spec.train().iterations() * setup.tasksOfRank().perRank() * ways,
+                setup.dataset().classNames(Split.TRAIN).size(), setup.dataset().examplesPerClass(Split.TRAIN, 0), input);
+        if (setup.evaluates()) {
+            data += MemoryEstimate.materialisedBytes(spec.eval().episodes() * ways, setup.testDataset().classNames(Split.TEST).size(),
+                    setup.testDataset().examplesPerClass(Split.TEST, 0), input);
+        }
+        MemoryEstimate estimate = MemoryEstimate.of(spec, setup.model(), resident, data, setup.learner().parameters().count(),
+                input, setup.tasksOfRank().perRank(), secondOrder, ranksHere);
+        if (limit.isPresent() && estimate.machineBytes() > limit.getAsLong()) {
+            throw new InvalidTrialException("this trial cannot fit in this machine's " + MemoryEstimate.gib(limit.getAsLong())
+                    + " of memory: it is estimated at " + estimate.describe() + "; lower algorithm.meta_batch or the"
+                    + " sampler's ways/shots/query, use techniques.chunk or checkpointing, a smaller model or fewer ranks"
+                    + " on this machine, or run it on a machine with more memory");
+        }
+        return estimate;
+    }
+
+    /** Ranks of this trial on this machine: all of them when they meet through a file store, else this one. */
+    private static int ranksOnThisMachine(Setup setup) {
+        return setup.dataParallel().map(d -> d.info().storeFile() != null ? d.info().worldSize() : 1).orElse(1);
+    }
+
+    /** Set by the runner for a data-parallel trial's pre-flight worker ({@link #preflight}). */
+    public static final String PREFLIGHT_PROPERTY = "metascale.preflight";
+
+    /**
+     * The pre-flight of a data-parallel trial on one machine, run by the runner in one worker before it starts the
+     * ranks: set-up as rank 0 without joining a group, then the memory guard for all the trial's ranks. Its record is
+     * ok with {@code memory_estimate_bytes} only, or failed ({@code invalid}) when the ranks cannot fit — before the
+     * ranks' JVMs exist (64 of them once took ~29 GB of a 23 GB machine).
+     */
+    public static TrialResult preflight(TrialSpec spec, int threads, String startedAtIso) {
+        TorchRuntime.configure(threads);
+        Setup setup = setUp(spec, true);
+        MemoryEstimate memory = checkItFits(spec, setup, Math.max(1, spec.techniques().worldSize()), HostMemory.limitBytes());
+        Metrics metrics = Metrics.create().put(Metric.MEMORY_ESTIMATE_BYTES, memory.perRankBytes());
+        return TrialResult.ok(spec, null, Environment.capture(), metrics.json(), null, startedAtIso, Instant.now().toString(), 0);
     }
 
     /** Data preparation: every episode drawn, the ranks' parameters made equal, every class they touch materialised. */
@@ -255,8 +325,8 @@ public final class TrialExecutor {
     }
 
     /** The record: metrics, raw samples, data identity and environment. */
-    private static TrialResult record(TrialSpec spec, Setup setup, Episodes episodes, Training training, Evaluation evaluation,
-                                      String startedAtIso) {
+    private static TrialResult record(TrialSpec spec, Setup setup, MemoryEstimate memory, Episodes episodes, Training training,
+                                      Evaluation evaluation, String startedAtIso) {
         int iterations = spec.train().iterations();
         boolean evaluates = setup.evaluates();
         double[] iterTimes = training.timer().samples();
@@ -295,6 +365,7 @@ public final class TrialExecutor {
             evaluation.peak().ifPresent(v -> metrics.put(Metric.PEAK_RSS_EVAL_BYTES, v));
         }
         metrics.put(Metric.PARAM_COUNT, setup.learner().parameters().count());
+        metrics.put(Metric.MEMORY_ESTIMATE_BYTES, memory.perRankBytes());
         metrics.put(Metric.FINAL_TRAIN_LOSS, training.losses()[iterations - 1]);
 
         ObjectNode samples = Json.MAPPER.createObjectNode();

@@ -54,6 +54,9 @@ final class FailureClassifier {
      */
     static ErrorInfo ofException(Throwable thrown, String stackTraceHead) {
         String message = thrown.getClass().getName() + (thrown.getMessage() == null ? "" : ": " + withoutNativeFrames(thrown.getMessage()));
+        if (thrown instanceof dev.metascale.core.result.InvalidTrialException) {
+            return new ErrorInfo(ErrorInfo.INVALID, thrown.getMessage(), withoutNativeFrames(stackTraceHead));
+        }
         java.util.regex.Matcher refusal = ALLOCATOR_REFUSAL.matcher(thrown.getMessage() == null ? "" : thrown.getMessage());
         if (refusal.find()) {
             long bytes = Long.parseLong(refusal.group(1));

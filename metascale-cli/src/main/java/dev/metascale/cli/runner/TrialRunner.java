@@ -105,6 +105,12 @@ public final class TrialRunner {
         // one machine: the ranks meet through a file in the trial's directory, so nothing listens beyond Gloo's loopback
         String rendezvous = multiNode ? "-Dmetascale.master=" + cluster.masterHost() + ":" + cluster.masterPort()
                 : "-Dmetascale.store_file=" + work.resolve("c10d.store").toAbsolutePath();
+        if (world > 1 && !multiNode) {
+            TrialResult refused = preflight(spec, work, specFile);
+            if (refused != null) {
+                return refused;
+            }
+        }
         List<Rank> ranks = new ArrayList<>(localRanks);
         long oomKillsBefore = oomKills.current();
         Instant startedAt = Instant.now();
@@ -171,6 +177,56 @@ public final class TrialRunner {
             }
         }
         return leaderResult;
+    }
+
+    /**
+     * A data-parallel trial's pre-flight: one worker sets the trial up as rank 0 and applies the memory guard to all
+     * its ranks (engine TrialExecutor.preflight), so ranks that cannot fit are never started.
+     *
+     * @return the failed record when the pre-flight refused the trial or failed; null when the ranks may start
+     */
+    private TrialResult preflight(TrialSpec spec, Path work, Path specFile) throws IOException, InterruptedException {
+        Path resultFile = work.resolve("preflight.json");
+        Path stdout = logDir.resolve(spec.id() + ".preflight.stdout.log");
+        Path stderr = logDir.resolve(spec.id() + ".preflight.stderr.log");
+        List<String> flags = new ArrayList<>(launch.extraJvmFlags());
+        flags.add("-D" + dev.metascale.engine.TrialExecutor.PREFLIGHT_PROPERTY + "=true");
+        ProcessBuilder builder = new ProcessBuilder(launch.withExtraJvmFlags(flags).command(specFile, resultFile))
+                .redirectOutput(stdout.toFile()).redirectError(stderr.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        builder.environment().putAll(launch.environment());
+        Instant startedAt = Instant.now();
+        Rank check = new Rank(0, builder.start(), resultFile, stdout, stderr);
+        long oomKillsBefore = oomKills.current();
+        running = List.of(check.process());
+        int waited;
+        try {
+            waited = waitForAll(List.of(check), spec);
+            if (waited == TIMED_OUT) {
+                killAll(List.of(check));
+            }
+        } catch (InterruptedException e) {
+            killAll(List.of(check));
+            throw e;
+        } finally {
+            running = List.of();
+        }
+        if (cancelled) {
+            throw new CancellationException("trial " + spec.id() + " interrupted");
+        }
+        Instant finishedAt = Instant.now();
+        if (waited == TIMED_OUT) {
+            return failed(spec, new ErrorInfo(ErrorInfo.TIMEOUT, "the pre-flight of this data-parallel trial exceeded its time"
+                    + " limit of " + spec.timeoutS() + " s; raise timeout_s", LogTail.of(stderr, LogTail.LINES)), startedAt, finishedAt);
+        }
+        long oomKillsAfter = oomKills.current();
+        TrialResult result = outcome(spec, check, oomKillsBefore >= 0 && oomKillsAfter > oomKillsBefore, startedAt, finishedAt);
+        if (result.isOk()) {
+            return null;
+        }
+        ErrorInfo e = result.error();
+        return failed(spec, new ErrorInfo(e.kind(), "pre-flight (before starting " + spec.techniques().worldSize() + " ranks): "
+                + e.message(), e.stderrTail()), startedAt, finishedAt);
     }
 
     /** One worker process of a trial: rank 0 of 1 for an ordinary trial. */

@@ -11,6 +11,7 @@ import java.util.Set;
 
 import static dev.metascale.core.component.LearnerDescriptor.Capability.CHECKPOINTING;
 import static dev.metascale.core.component.LearnerDescriptor.Capability.INNER_LOOP;
+import static dev.metascale.core.component.LearnerDescriptor.Capability.SECOND_ORDER;
 import static dev.metascale.core.component.LearnerDescriptor.Capability.LANGUAGE_MODEL;
 import static dev.metascale.core.component.LearnerDescriptor.Capability.META_LOSS;
 import static dev.metascale.core.component.LearnerDescriptor.Capability.VARIABLE_WAYS;
@@ -51,7 +52,7 @@ final class BuiltInLearners {
 
     static final List<LearnerDescriptor> ALL = List.of(
             new LearnerDescriptor("maml", "MAML, second order (Finn et al. 2017)",
-                    Set.of(CHECKPOINTING, META_LOSS, LANGUAGE_MODEL, INNER_LOOP), Head.WAYS,
+                    Set.of(CHECKPOINTING, META_LOSS, LANGUAGE_MODEL, INNER_LOOP, SECOND_ORDER), Head.WAYS,
                     List.of(OUTER_LR, INNER_LR, INNER_STEPS, EVAL_STEPS), "query pass only", "",
                     in -> in.cost(in.support(), in.ways()).flatMap(s -> in.cost(in.query(), in.ways())
                             .map(q -> IterationFlops.maml(s, q, in.innerSteps(), in.metaBatch()))),

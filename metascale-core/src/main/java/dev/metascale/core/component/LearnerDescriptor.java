@@ -41,7 +41,9 @@ public record LearnerDescriptor(String name, String description, Set<Capability>
         /** Reads episodes whose number of ways varies (the meta-dataset sampler). */
         VARIABLE_WAYS,
         /** Needs at least one inner step to learn anything. */
-        INNER_LOOP
+        INNER_LOOP,
+        /** Differentiates through its inner loop: every inner step's graph stays alive until the meta-backward. */
+        SECOND_ORDER
     }
 
     /** The outputs of the head a learner's parameters are initialised with. */

@@ -22,6 +22,7 @@ public enum Metric {
     PEAK_RSS_BYTES("peak_rss_bytes", Kind.NUMBER, "bytes"),
     PEAK_RSS_PROFILE_WINDOW_BYTES("peak_rss_profile_window_bytes", Kind.NUMBER, "bytes"),
     RSS_BEFORE_TRAIN_BYTES("rss_before_train_bytes", Kind.NUMBER, "bytes"),
+    MEMORY_ESTIMATE_BYTES("memory_estimate_bytes", Kind.NUMBER, "bytes"),
     PEAK_RSS_EVAL_BYTES("peak_rss_eval_bytes", Kind.NUMBER, "bytes"),
     /** Reserved for a CUDA build's device allocator peak; this CPU build never writes it. */
     PEAK_DEVICE_BYTES("peak_device_bytes", Kind.NUMBER, "bytes"),
