@@ -69,6 +69,9 @@ public final class RunCommand implements Callable<Integer> {
             spec.commandLine().getErr().println(e.getMessage());
             return Main.EXIT_INVALID;
         }
+        if (!DataCheck.allOpen(suite, suiteFile.toString(), spec.commandLine().getErr())) {
+            return Main.EXIT_INVALID;
+        }
         if (out != null && out.toString().isBlank()) {
             spec.commandLine().getErr().println("--out is empty: give the run directory (e.g. --out runs/" + suite.name()
                     + "), or leave --out out for runs/" + suite.name());

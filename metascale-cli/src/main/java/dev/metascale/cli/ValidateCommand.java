@@ -23,7 +23,7 @@ public final class ValidateCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
         Suite suite = SuiteFiles.load(suiteFile, err);
-        if (suite == null) {
+        if (suite == null || !DataCheck.allOpen(suite, suiteFile.toString(), err)) {
             return Main.EXIT_INVALID;
         }
         out.println(suiteFile + ": ok, " + suite.trials().size() + " trial" + (suite.trials().size() == 1 ? "" : "s"));

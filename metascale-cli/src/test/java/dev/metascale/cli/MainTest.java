@@ -87,6 +87,18 @@ class MainTest {
     }
 
     @Test
+    void aDataSetThatCannotBeOpenedIsAValidationErrorNotAWorkerCrash() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("METASCALE_IMAGE_FOLDER") == null);
+        Path suite = Files.writeString(tmp.resolve("mine.yaml"), "name: mine\ndefaults:\n  dataset: image-folder\n");
+        assertEquals(2, execute("validate", suite.toString()));
+        assertTrue(err.toString().contains("dataset image-folder: image-folder needs the folder of your images: set METASCALE_IMAGE_FOLDER"),
+                err.toString());
+        Path out = tmp.resolve("run");
+        assertEquals(2, execute("run", suite.toString(), "--out", out.toString()));
+        assertTrue(!Files.exists(out.resolve("logs")), "no worker was started");
+    }
+
+    @Test
     void invalidInputExitsTwo() {
         assertEquals(2, execute());
         assertEquals(2, execute("run"));

@@ -116,21 +116,21 @@ public enum ScalingAxis {
         TechniqueSpec t = s.techniques();
         return switch (this) {
             case MODEL -> new TrialSpec(s.suite(), s.dataset(), sp, new ModelSpec(s.model().arch(), "", List.of(), 0), a, s.train(),
-                    s.eval(), t, s.seed(), s.timeoutS(), s.fault());
+                    s.eval(), t, s.seed(), s.timeoutS(), s.fault(), s.dataSource());
             case META_BATCH -> new TrialSpec(s.suite(), s.dataset(), sp, s.model(), new AlgorithmSpec(a.name(), a.innerLr(), a.innerSteps(),
                     a.evalInnerSteps(), a.outerLr(), 0, a.cgSteps(), a.imamlLambda(), a.loraRank(), a.adapterSize()),
-                    s.train(), s.eval(), t, s.seed(), s.timeoutS(), s.fault());
+                    s.train(), s.eval(), t, s.seed(), s.timeoutS(), s.fault(), s.dataSource());
             case WAYS -> withSampler(s, new SamplerSpec(sp.kind(), 0, sp.shots(), sp.query(), sp.minShots(), sp.maxShots()));
             case SHOTS -> withSampler(s, new SamplerSpec(sp.kind(), sp.ways(), 0, sp.query(), sp.minShots(), sp.maxShots()));
             case QUERY -> withSampler(s, new SamplerSpec(sp.kind(), sp.ways(), sp.shots(), 0, sp.minShots(), sp.maxShots()));
             case WORLD_SIZE -> new TrialSpec(s.suite(), s.dataset(), sp, s.model(), a, s.train(), s.eval(),
                     new TechniqueSpec(t.precision(), t.checkpointing(), 0, t.scaling(), t.chunk(), t.offload(), t.parallelTasks(),
-                            t.overlapAllreduce()), s.seed(), s.timeoutS(), s.fault());
+                            t.overlapAllreduce()), s.seed(), s.timeoutS(), s.fault(), s.dataSource());
         };
     }
 
     private static TrialSpec withSampler(TrialSpec s, SamplerSpec sampler) {
         return new TrialSpec(s.suite(), s.dataset(), sampler, s.model(), s.algorithm(), s.train(), s.eval(), s.techniques(),
-                s.seed(), s.timeoutS(), s.fault());
+                s.seed(), s.timeoutS(), s.fault(), s.dataSource());
     }
 }

@@ -54,7 +54,9 @@ final class FailureClassifier {
      */
     static ErrorInfo ofException(Throwable thrown, String stackTraceHead) {
         String message = thrown.getClass().getName() + (thrown.getMessage() == null ? "" : ": " + withoutNativeFrames(thrown.getMessage()));
-        if (thrown instanceof dev.metascale.core.result.InvalidTrialException) {
+        if (thrown instanceof dev.metascale.core.result.InvalidTrialException
+                || thrown instanceof dev.metascale.engine.data.DatasetUnavailableException
+                || thrown instanceof dev.metascale.engine.data.CorruptDataException) {
             return new ErrorInfo(ErrorInfo.INVALID, thrown.getMessage(), withoutNativeFrames(stackTraceHead));
         }
         java.util.regex.Matcher refusal = ALLOCATOR_REFUSAL.matcher(thrown.getMessage() == null ? "" : thrown.getMessage());

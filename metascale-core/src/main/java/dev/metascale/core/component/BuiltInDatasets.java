@@ -26,7 +26,8 @@ final class BuiltInDatasets {
                     + " characters, translations split 70/10/20 %; use with char-lm and ways: 1; scored by perplexity",
                     CHARACTER_WINDOWS),
             new DatasetDescriptor("image-folder", "your images: one sub-folder per class (PNG/JPEG) in the folder"
-                    + " $METASCALE_IMAGE_FOLDER", IMAGE),
+                    + " $METASCALE_IMAGE_FOLDER", IMAGE, java.util.List.of("METASCALE_IMAGE_FOLDER")),
             new DatasetDescriptor("text-table", "your texts: the CSV or JSONL file in $METASCALE_TEXT_TABLE, columns"
-                    + " $METASCALE_TEXT_COLUMN (text) and $METASCALE_LABEL_COLUMN (label)", TOKENS));
+                    + " $METASCALE_TEXT_COLUMN (text) and $METASCALE_LABEL_COLUMN (label)", TOKENS,
+                    java.util.List.of("METASCALE_TEXT_TABLE", "METASCALE_TEXT_COLUMN", "METASCALE_LABEL_COLUMN")));
 }

@@ -425,7 +425,7 @@ final class TrialGrid {
                     new TechniqueSpec(text("techniques.precision"), integer("techniques.checkpointing"), integer("techniques.world_size"),
                             text("techniques.scaling"), integer("techniques.chunk"), bool("techniques.offload"),
                             integer("techniques.parallel_tasks"), bool("techniques.overlap_allreduce")),
-                    seed, timeoutS, text("fault"));
+                    seed, timeoutS, text("fault"), DataSource.of(text("dataset"), text("eval.dataset"), System.getenv()));
         }
     }
 }

@@ -27,9 +27,12 @@ import java.util.HexFormat;
  * @param seed       seed of initialisation and training-episode sampling
  * @param timeoutS   wall-clock limit of the worker process (not part of the identity)
  * @param fault      fault injected into the worker to test the harness: none, throw, exit, hang, oom
+ * @param dataSource which of the user's data it reads ({@link DataSource}); null (and absent from the JSON, so every
+ *                   other trial's identity is unchanged) for data sets that install from packages
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-@JsonPropertyOrder({"suite", "dataset", "sampler", "model", "algorithm", "train", "eval", "techniques", "seed", "timeout_s", "fault"})
+@JsonPropertyOrder({"suite", "dataset", "sampler", "model", "algorithm", "train", "eval", "techniques", "seed", "timeout_s", "fault",
+        "data_source"})
 public record TrialSpec(
         String suite,
         String dataset,
@@ -41,7 +44,15 @@ public record TrialSpec(
         TechniqueSpec techniques,
         long seed,
         int timeoutS,
-        String fault) {
+        String fault,
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+        String dataSource) {
+
+    /** A trial on data that installs from packages (no {@link #dataSource()}). */
+    public TrialSpec(String suite, String dataset, SamplerSpec sampler, ModelSpec model, AlgorithmSpec algorithm, TrainSpec train,
+                     EvalSpec eval, TechniqueSpec techniques, long seed, int timeoutS, String fault) {
+        this(suite, dataset, sampler, model, algorithm, train, eval, techniques, seed, timeoutS, fault, null);
+    }
 
     /**
      * Stable identity: the first 16 hex digits of SHA-256 over the canonical JSON of everything
@@ -82,7 +93,7 @@ public record TrialSpec(
     }
 
     public TrialSpec withSeed(long newSeed) {
-        return new TrialSpec(suite, dataset, sampler, model, algorithm, train, eval, techniques, newSeed, timeoutS, fault);
+        return new TrialSpec(suite, dataset, sampler, model, algorithm, train, eval, techniques, newSeed, timeoutS, fault, dataSource);
     }
 
     public ObjectNode toJson() {
