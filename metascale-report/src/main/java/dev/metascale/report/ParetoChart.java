@@ -4,15 +4,10 @@ import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.ValueAxis;
-import org.jfree.chart.block.BlockBorder;
 import org.jfree.chart.plot.DatasetRenderingOrder;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYErrorRenderer;
 import org.jfree.chart.renderer.xy.XYStepRenderer;
-import org.jfree.chart.title.LegendTitle;
-import org.jfree.chart.title.TextTitle;
-import org.jfree.chart.ui.RectangleEdge;
-import org.jfree.chart.ui.RectangleInsets;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 import org.jfree.data.xy.YIntervalSeries;
@@ -20,7 +15,6 @@ import org.jfree.data.xy.YIntervalSeriesCollection;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
-import java.awt.Font;
 import java.awt.geom.Ellipse2D;
 import java.text.DecimalFormat;
 import java.util.ArrayList;
@@ -33,9 +27,6 @@ import java.util.List;
 public final class ParetoChart {
     static final Color FRONTIER = new Color(37, 99, 235);
     static final Color DOMINATED = new Color(148, 163, 184, 170);
-    private static final Color INK = new Color(30, 41, 59);
-    private static final Color MUTED = new Color(100, 116, 139);
-    private static final Color GRID = new Color(226, 232, 240);
     /** Above this max/min ratio of the costs, the cost axis is logarithmic. */
     private static final double LOG_AXIS_RATIO = 30;
 
@@ -86,33 +77,11 @@ public final class ParetoChart {
         plot.setDatasetRenderingOrder(DatasetRenderingOrder.REVERSE);
         plot.setDomainAxis(costAxis(metric, frontier));
         plot.setRangeAxis(accuracyAxis());
-        plot.setBackgroundPaint(Color.WHITE);
-        plot.setOutlineVisible(false);
-        plot.setDomainGridlinePaint(GRID);
-        plot.setRangeGridlinePaint(GRID);
-        plot.setDomainGridlineStroke(new BasicStroke(1f));
-        plot.setRangeGridlineStroke(new BasicStroke(1f));
-        plot.setAxisOffset(new RectangleInsets(4, 4, 4, 4));
-        plot.addAnnotation(new PointLabels(labels, lines, "better: top-left", INK, MUTED));
+        ChartStyle.plot(plot);
+        plot.addAnnotation(new PointLabels(labels, lines, "better: top-left", ChartStyle.INK, ChartStyle.MUTED));
 
-        JFreeChart chart = new JFreeChart(metric.title(), new Font(Font.SANS_SERIF, Font.BOLD, 15), plot, true);
-        chart.setBackgroundPaint(Color.WHITE);
-        chart.getTitle().setPaint(INK);
-        chart.getTitle().setHorizontalAlignment(org.jfree.chart.ui.HorizontalAlignment.LEFT);
-        chart.getTitle().setMargin(4, 8, 0, 0);
-        TextTitle subtitle = new TextTitle("filled: on the Pareto frontier · faded: dominated · error bars: 95 % CI of accuracy",
-                new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-        subtitle.setPaint(MUTED);
-        subtitle.setHorizontalAlignment(org.jfree.chart.ui.HorizontalAlignment.LEFT);
-        subtitle.setMargin(2, 8, 4, 0);
-        chart.addSubtitle(subtitle);
-        LegendTitle legend = chart.getLegend();
-        legend.setPosition(RectangleEdge.BOTTOM);
-        legend.setFrame(BlockBorder.NONE);
-        legend.setItemFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-        legend.setItemPaint(INK);
-        chart.setPadding(new RectangleInsets(6, 6, 6, 14));
-        return chart;
+        return ChartStyle.chart(metric.title(), plot,
+                "filled: on the Pareto frontier · faded: dominated · error bars: 95 % CI of accuracy");
     }
 
     private static void add(YIntervalSeries series, ParetoPoint<ConfigurationSummary> p) {
@@ -189,11 +158,6 @@ public final class ParetoChart {
     }
 
     private static void style(ValueAxis axis) {
-        axis.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-        axis.setLabelPaint(INK);
-        axis.setTickLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-        axis.setTickLabelPaint(MUTED);
-        axis.setAxisLinePaint(GRID);
-        axis.setTickMarkPaint(GRID);
+        ChartStyle.axis(axis);
     }
 }

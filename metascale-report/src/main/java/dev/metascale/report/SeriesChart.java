@@ -4,20 +4,13 @@ import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.ValueAxis;
-import org.jfree.chart.block.BlockBorder;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
-import org.jfree.chart.title.LegendTitle;
-import org.jfree.chart.title.TextTitle;
-import org.jfree.chart.ui.HorizontalAlignment;
-import org.jfree.chart.ui.RectangleEdge;
-import org.jfree.chart.ui.RectangleInsets;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
-import java.awt.Font;
 import java.awt.geom.Ellipse2D;
 import java.text.DecimalFormat;
 import java.util.List;
@@ -27,9 +20,6 @@ import java.util.List;
  * report's style. Dashed series are references (an ideal-scaling line, a fitted law).
  */
 public final class SeriesChart {
-    private static final Color INK = new Color(30, 41, 59);
-    private static final Color MUTED = new Color(100, 116, 139);
-    private static final Color GRID = new Color(226, 232, 240);
     /** A colour-blind-safe palette (Okabe and Ito 2008), darkest first. */
     static final Color[] PALETTE = {new Color(0, 114, 178), new Color(213, 94, 0), new Color(0, 158, 115),
             new Color(204, 121, 167), new Color(86, 180, 233), new Color(230, 159, 0), new Color(68, 68, 68)};
@@ -96,33 +86,9 @@ public final class SeriesChart {
             index++;
         }
         XYPlot plot = new XYPlot(data, axis(layout.xLabel(), layout.logLog(), minX, maxX), axis(layout.yLabel(), layout.logLog(), minY, maxY), renderer);
-        plot.setBackgroundPaint(Color.WHITE);
-        plot.setOutlineVisible(false);
-        plot.setDomainGridlinePaint(GRID);
-        plot.setRangeGridlinePaint(GRID);
-        plot.setDomainGridlineStroke(new BasicStroke(1f));
-        plot.setRangeGridlineStroke(new BasicStroke(1f));
-        plot.setAxisOffset(new RectangleInsets(4, 4, 4, 4));
+        ChartStyle.plot(plot);
 
-        JFreeChart chart = new JFreeChart(layout.title(), new Font(Font.SANS_SERIF, Font.BOLD, 15), plot, true);
-        chart.setBackgroundPaint(Color.WHITE);
-        chart.getTitle().setPaint(INK);
-        chart.getTitle().setHorizontalAlignment(HorizontalAlignment.LEFT);
-        chart.getTitle().setMargin(4, 8, 0, 0);
-        if (!layout.subtitle().isEmpty()) {
-            TextTitle subtitle = new TextTitle(layout.subtitle(), new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-            subtitle.setPaint(MUTED);
-            subtitle.setHorizontalAlignment(HorizontalAlignment.LEFT);
-            subtitle.setMargin(2, 8, 4, 0);
-            chart.addSubtitle(subtitle);
-        }
-        LegendTitle legend = chart.getLegend();
-        legend.setPosition(RectangleEdge.BOTTOM);
-        legend.setFrame(BlockBorder.NONE);
-        legend.setItemFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-        legend.setItemPaint(INK);
-        chart.setPadding(new RectangleInsets(6, 6, 6, 14));
-        return chart;
+        return ChartStyle.chart(layout.title(), plot, layout.subtitle());
     }
 
     private static ValueAxis axis(String label, boolean log, double min, double max) {
@@ -146,12 +112,7 @@ public final class SeriesChart {
         }
         axis.setLowerMargin(0.08);
         axis.setUpperMargin(0.08);
-        axis.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-        axis.setLabelPaint(INK);
-        axis.setTickLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-        axis.setTickLabelPaint(MUTED);
-        axis.setAxisLinePaint(GRID);
-        axis.setTickMarkPaint(GRID);
+        ChartStyle.axis(axis);
         return axis;
     }
 }

@@ -86,23 +86,15 @@ public final class Anil implements MetaLearner {
      * The term of the meta-objective: the query loss of the head adapted on the support features
      * (second order through the head's steps), differentiable in body and head.
      */
-    private final GradientStrategy.TaskObjective<Episode> objective = new GradientStrategy.TaskObjective<>() {
-        @Override
-        public ParamSet weights(Episode task) {
-            return params;
-        }
+    private final GradientStrategy.TaskObjective<Episode> objective = GradientStrategy.TaskObjective.at(this::parameters,
+            task -> List.of(task.supportX(), task.queryX()),
+            this::objectiveLoss);
 
-        @Override
-        public List<Tensor> inputs(Episode task) {
-            return List.of(task.supportX(), task.queryX());
-        }
-
-        @Override
-        public Tensor loss(Episode task, java.util.function.IntFunction<Tensor> features, ParamSet weights) {
-            ParamSet head = adaptHead(weights.select(LinearHead.PREFIX), features.apply(0), task.supportY(), innerSteps, true);
-            return Losses.crossEntropy(LinearHead.apply(head, features.apply(1)), task.queryY());
-        }
-    };
+    /** The query loss of the head adapted on the support features (second order through the head's steps). */
+    private Tensor objectiveLoss(Episode task, java.util.function.IntFunction<Tensor> features, ParamSet weights) {
+        ParamSet head = adaptHead(weights.select(LinearHead.PREFIX), features.apply(0), task.supportY(), innerSteps, true);
+        return Losses.crossEntropy(LinearHead.apply(head, features.apply(1)), task.queryY());
+    }
 
     /** Query loss of the adapted head: the term of the meta-objective (differentiable in body and head). */
     public Tensor taskMetaLoss(Episode task) {

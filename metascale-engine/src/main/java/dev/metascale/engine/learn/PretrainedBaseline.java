@@ -60,25 +60,17 @@ public abstract class PretrainedBaseline implements MetaLearner {
     }
 
     /** Pre-training: the cross-entropy of a task's support and query examples over the meta-train classes, at θ. */
-    private final GradientStrategy.TaskObjective<Episode> objective = new GradientStrategy.TaskObjective<>() {
-        @Override
-        public ParamSet weights(Episode task) {
-            return params;
-        }
+    private final GradientStrategy.TaskObjective<Episode> objective = GradientStrategy.TaskObjective.at(this::parameters,
+            task -> List.of(torch.cat(new TensorVector(task.supportX(), task.queryX()), 0)),
+            this::objectiveLoss);
 
-        @Override
-        public List<Tensor> inputs(Episode task) {
-            return List.of(torch.cat(new TensorVector(task.supportX(), task.queryX()), 0));
-        }
-
-        @Override
-        public Tensor loss(Episode task, java.util.function.IntFunction<Tensor> features, ParamSet weights) {
-            // Classification: episode labels -> split-wide classes. A language model's targets are characters already.
-            Tensor y = task.nextCharacterTargets() ? torch.cat(new TensorVector(task.supportY(), task.queryY()), 0)
-                    : torch.cat(new TensorVector(globalLabels(task, task.supportY()), globalLabels(task, task.queryY())), 0);
-            return Losses.crossEntropy(LinearHead.apply(weights, features.apply(0)), y);
-        }
-    };
+    /** The cross-entropy of the support and query examples over the meta-train classes. */
+    private Tensor objectiveLoss(Episode task, java.util.function.IntFunction<Tensor> features, ParamSet weights) {
+        // Classification: episode labels -> split-wide classes. A language model's targets are characters already.
+        Tensor y = task.nextCharacterTargets() ? torch.cat(new TensorVector(task.supportY(), task.queryY()), 0)
+                : torch.cat(new TensorVector(globalLabels(task, task.supportY()), globalLabels(task, task.queryY())), 0);
+        return Losses.crossEntropy(LinearHead.apply(weights, features.apply(0)), y);
+    }
 
     @Override
     public double metaStep(List<Episode> tasks) {

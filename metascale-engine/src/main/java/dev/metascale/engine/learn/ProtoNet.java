@@ -74,23 +74,15 @@ public final class ProtoNet implements MetaLearner {
     }
 
     /** One task's query cross-entropy under the prototypes of its support embeddings (eq. 1–2), at θ. */
-    private final GradientStrategy.TaskObjective<Episode> objective = new GradientStrategy.TaskObjective<>() {
-        @Override
-        public ParamSet weights(Episode task) {
-            return params;
-        }
+    private final GradientStrategy.TaskObjective<Episode> objective = GradientStrategy.TaskObjective.at(this::parameters,
+            task -> List.of(task.supportX(), task.queryX()),
+            this::objectiveLoss);
 
-        @Override
-        public List<Tensor> inputs(Episode task) {
-            return List.of(task.supportX(), task.queryX());
-        }
-
-        @Override
-        public Tensor loss(Episode task, java.util.function.IntFunction<Tensor> features, ParamSet weights) {
-            Tensor protos = prototypes(features.apply(0), task.supportY(), task.ways());
-            return Losses.crossEntropy(logits(features.apply(1), protos), task.queryY());
-        }
-    };
+    /** The query cross-entropy under the prototypes of the support embeddings (eq. 1–2). */
+    private Tensor objectiveLoss(Episode task, java.util.function.IntFunction<Tensor> features, ParamSet weights) {
+        Tensor protos = prototypes(features.apply(0), task.supportY(), task.ways());
+        return Losses.crossEntropy(logits(features.apply(1), protos), task.queryY());
+    }
 
     /** Accumulates the meta-gradient of the batch into the parameters' {@code .grad()}; returns the mean loss. */
     public double accumulateMetaGradient(List<Episode> tasks) {

@@ -45,6 +45,37 @@ public final class GradientStrategy {
 
         /** The task's loss. */
         Tensor loss(T task, IntFunction<Tensor> features, ParamSet weights);
+
+        /**
+         * The objective of a learner whose task loss is evaluated at the meta-parameters themselves (ProtoNet, ANIL's
+         * body, the baselines' pre-training): {@code weights} gives θ when asked (a learner's field may be assigned
+         * after this objective is made), {@code inputs} the task's inputs, {@code loss} the loss of their features.
+         */
+        static <T> TaskObjective<T> at(java.util.function.Supplier<ParamSet> weights, java.util.function.Function<T, List<Tensor>> inputs,
+                                       TaskLoss<T> loss) {
+            return new TaskObjective<>() {
+                @Override
+                public ParamSet weights(T task) {
+                    return weights.get();
+                }
+
+                @Override
+                public List<Tensor> inputs(T task) {
+                    return inputs.apply(task);
+                }
+
+                @Override
+                public Tensor loss(T task, IntFunction<Tensor> features, ParamSet w) {
+                    return loss.apply(task, features, w);
+                }
+            };
+        }
+    }
+
+    /** A task's loss from the features of its inputs and the weights. */
+    @FunctionalInterface
+    public interface TaskLoss<T> {
+        Tensor apply(T task, IntFunction<Tensor> features, ParamSet weights);
     }
 
     private final Model model;
