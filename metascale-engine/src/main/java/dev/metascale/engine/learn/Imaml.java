@@ -6,6 +6,7 @@ import dev.metascale.engine.technique.GradientStrategy;
 import dev.metascale.engine.technique.SegmentRecompute;
 import dev.metascale.engine.technique.TrainingTechniques;
 import dev.metascale.engine.torch.ParamSet;
+import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.BoolOptional;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
@@ -227,15 +228,19 @@ public final class Imaml implements MetaLearner {
     public double metaStep(List<Episode> tasks) {
         optimizer.zeroGrad();
         double total = 0;
-        List<Tensor> sum = null;
+        List<Tensor> sum = new java.util.ArrayList<>(params.size());
+        for (Tensor p : params.tensors()) {
+            sum.add(torch.zeros_like(p));
+        }
         for (Episode task : tasks) {
-            TaskGradient g = taskGradient(task);
-            total += g.queryLoss() / tasks.size();
-            if (sum == null) {
-                sum = g.gradient();
-            } else {
-                for (int i = 0; i < sum.size(); i++) {
-                    sum.get(i).add_(g.gradient().get(i));
+            // each task's inner loop and CG solve are freed before the next one
+            try (PointerScope taskScope = new PointerScope()) {
+                TaskGradient g = taskGradient(task);
+                total += g.queryLoss() / tasks.size();
+                try (NoGradGuard guard = new NoGradGuard()) {
+                    for (int i = 0; i < sum.size(); i++) {
+                        sum.get(i).add_(g.gradient().get(i));
+                    }
                 }
             }
         }

@@ -5,6 +5,7 @@ import dev.metascale.engine.model.Model;
 import dev.metascale.engine.technique.GradientStrategy;
 import dev.metascale.engine.technique.TrainingTechniques;
 import dev.metascale.engine.torch.ParamSet;
+import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
@@ -90,20 +91,21 @@ public final class Reptile implements MetaLearner {
     @Override
     public double metaStep(List<Episode> tasks) {
         List<Tensor> sum = new ArrayList<>(params.size());
+        for (Tensor p : params.tensors()) {
+            sum.add(torch.zeros_like(p));
+        }
         double total = 0;
         for (Episode task : tasks) {
-            Tensor[] data = taskData(task);
-            try (NoGradGuard guard = new NoGradGuard()) {
-                total += Losses.crossEntropy(model.logits(params, data[0]), data[1]).item_double() / tasks.size();
-            }
-            ParamSet fast = adapt(params, data[0], data[1], innerSteps);
-            try (NoGradGuard guard = new NoGradGuard()) {
-                for (int i = 0; i < params.size(); i++) {
-                    Tensor diff = fast.tensors().get(i).sub(params.tensors().get(i));
-                    if (sum.size() <= i) {
-                        sum.add(diff);
-                    } else {
-                        sum.get(i).add_(diff);
+            // each task's adaptation is freed before the next one (memory grows with one task, not the meta-batch)
+            try (PointerScope taskScope = new PointerScope()) {
+                Tensor[] data = taskData(task);
+                try (NoGradGuard guard = new NoGradGuard()) {
+                    total += Losses.crossEntropy(model.logits(params, data[0]), data[1]).item_double() / tasks.size();
+                }
+                ParamSet fast = adapt(params, data[0], data[1], innerSteps);
+                try (NoGradGuard guard = new NoGradGuard()) {
+                    for (int i = 0; i < params.size(); i++) {
+                        sum.get(i).add_(fast.tensors().get(i).sub(params.tensors().get(i)));
                     }
                 }
             }

@@ -47,8 +47,28 @@ class ChunkMemoryTest {
                 + (two >> 20) + " MB for 2: the tasks' activations were not freed one by one");
     }
 
+    @Test
+    void reptilesSixteenTasksPeakLikeTwo() {
+        assumeTrue(ProcessMemory.resetPeak() && ProcessMemory.rssBytes().isPresent(), "needs /proc/self/clear_refs");
+        TorchRuntime.configure(1);
+        torch.manual_seed(4);
+        Conv4 model = new Conv4(1, 32, 28, 28);
+        dev.metascale.engine.learn.Reptile reptile = new dev.metascale.engine.learn.Reptile(model,
+                model.init(1, WAYS, torch.ScalarType.Float), 0.1, 3, 3, 0.1);
+        List<Episode> tasks = new ArrayList<>();
+        for (int t = 0; t < 16; t++) {
+            tasks.add(task());
+        }
+        step(reptile, tasks.subList(0, 2));
+        long two = step(reptile, tasks.subList(0, 2));
+        long sixteen = step(reptile, tasks);
+        // Reptile's three inner steps per task kept every task's graphs to the iteration's end (3.4 GB at meta_batch 16)
+        assertTrue(sixteen < 2 * two + (32L << 20), "16 tasks peaked " + (sixteen >> 20) + " MB over the start against "
+                + (two >> 20) + " MB for 2");
+    }
+
     /** The peak resident growth of one meta-step over {@code tasks}, inside its own iteration scope. */
-    private static long step(Maml maml, List<Episode> tasks) {
+    private static long step(dev.metascale.engine.learn.MetaLearner maml, List<Episode> tasks) {
         try (PointerScope iteration = new PointerScope()) {
             long before = ProcessMemory.rssBytes().orElseThrow();
             ProcessMemory.resetPeak();
