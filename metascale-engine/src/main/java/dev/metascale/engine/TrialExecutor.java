@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.metascale.core.env.Environment;
 import dev.metascale.core.flops.FlopCount;
+import dev.metascale.core.flops.IterationFlops;
 import dev.metascale.core.json.Json;
 import dev.metascale.core.result.Metric;
 import dev.metascale.core.result.Metrics;
@@ -72,6 +73,9 @@ import java.util.function.Consumer;
  * its own peak.
  */
 public final class TrialExecutor {
+    /** The sampler whose every episode has the nominal shape (ways × shots support, ways × query queries). */
+    private static final String FIXED_SHAPE = "fixed";
+
     /** Data sets are split with a fixed seed so that every trial of every suite sees the same split. */
     public static final long SPLIT_SEED = 0;
 
@@ -387,10 +391,26 @@ public final class TrialExecutor {
         env.put("model", setup.model().name());
         env.set("checkpointing", setup.learner().describeTechniques());
         AlgorithmSpec stepAlgorithm = spec.algorithm().withMetaBatch(setup.tasksOfRank().perStep());
-        Optional<FlopCount> recomputed = RecomputeFlops.perIteration(stepAlgorithm, spec.sampler(), setup.model(),
-                setup.techniques());
-        TrialMeasurements.write(metrics, TrialFlops.perIteration(stepAlgorithm, spec.sampler(), setup.model(), setup.headClasses())
-                        .map(f -> recomputed.map(f::withRecompute).orElse(f)), iterations,
+        Optional<FlopCount> recomputed;
+        Optional<IterationFlops> flops;
+        if (FIXED_SHAPE.equals(spec.sampler().kind())) {
+            recomputed = RecomputeFlops.perIteration(stepAlgorithm, spec.sampler(), setup.model(), setup.techniques());
+            flops = TrialFlops.perIteration(stepAlgorithm, spec.sampler(), setup.model(), setup.headClasses());
+            metrics.put(Metric.FLOPS_BASIS, "the sampler's episode shape (every episode has it)");
+        } else {
+            // the episodes of a variable-shape sampler differ: count each drawn task at its own shape
+            List<TrialFlops.TaskShape> drawn = episodes.train().stream()
+                    .map(e -> new TrialFlops.TaskShape(e.supportSize(), e.querySize(), e.ways())).toList();
+            int ranks = setup.tasksOfRank().worldSize();
+            recomputed = RecomputeFlops.perIteration(spec.algorithm(), drawn, iterations, ranks, setup.model(), setup.techniques());
+            flops = TrialFlops.perIteration(spec.algorithm(), drawn, iterations, ranks, setup.model(), setup.headClasses());
+            metrics.put(Metric.FLOPS_BASIS, String.format(java.util.Locale.ROOT, "the %d training tasks drawn (mean %.1f support +"
+                    + " %.1f query examples, %.1f ways)%s", drawn.size(), drawn.stream().mapToLong(TrialFlops.TaskShape::support).average().orElse(0),
+                    drawn.stream().mapToLong(TrialFlops.TaskShape::query).average().orElse(0),
+                    drawn.stream().mapToInt(TrialFlops.TaskShape::ways).average().orElse(0),
+                    ranks > 1 ? ", × " + ranks + " ranks" : ""));
+        }
+        TrialMeasurements.write(metrics, flops.map(f -> recomputed.map(f::withRecompute).orElse(f)), iterations,
                 iterTimes, env.path("cpu_model").asText(null));
         training.profile().writeTo(metrics);
         double wall = (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1e3;

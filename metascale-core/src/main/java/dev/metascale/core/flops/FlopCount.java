@@ -28,4 +28,9 @@ public record FlopCount(long matmul, long other) {
     public FlopCount times(long k) {
         return new FlopCount(matmul * k, other * k);
     }
+
+    /** The mean over {@code n} of what this sums (integer division: less than one FLOP lost per part). */
+    public FlopCount dividedBy(long n) {
+        return new FlopCount(matmul / n, other / n);
+    }
 }

@@ -23,6 +23,17 @@ public record IterationFlops(FlopCount forward, FlopCount backward, FlopCount se
         return model().plus(recompute).plus(solver);
     }
 
+    public IterationFlops plus(IterationFlops o) {
+        return new IterationFlops(forward.plus(o.forward), backward.plus(o.backward), secondOrder.plus(o.secondOrder),
+                recompute.plus(o.recompute), solver.plus(o.solver));
+    }
+
+    /** The mean over {@code n} iterations of what this sums over them. */
+    public IterationFlops dividedBy(long n) {
+        return new IterationFlops(forward.dividedBy(n), backward.dividedBy(n), secondOrder.dividedBy(n), recompute.dividedBy(n),
+                solver.dividedBy(n));
+    }
+
     public IterationFlops times(long k) {
         return new IterationFlops(forward.times(k), backward.times(k), secondOrder.times(k), recompute.times(k), solver.times(k));
     }

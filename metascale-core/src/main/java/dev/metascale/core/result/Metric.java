@@ -29,6 +29,7 @@ public enum Metric {
     FINAL_TRAIN_LOSS("final_train_loss", Kind.NUMBER, "1"),
     PARAM_COUNT("param_count", Kind.NUMBER, "1"),
     FLOPS_PER_ITER("flops_per_iter", Kind.NUMBER, "FLOP"),
+    FLOPS_BASIS("flops_basis", Kind.TEXT, ""),
     FLOPS_BREAKDOWN("flops_breakdown", Kind.OBJECT, ""),
     FLOPS_TOTAL("flops_total", Kind.NUMBER, "FLOP"),
     ACHIEVED_FLOPS_PER_S("achieved_flops_per_s", Kind.NUMBER, "FLOP/s"),

@@ -1,5 +1,6 @@
 package dev.metascale.engine.data;
 
+import dev.metascale.core.result.InvalidTrialException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,7 +35,7 @@ record EligibleClasses(int[] indices, int[] examples, List<String> skipped) {
             } else if (skip) {
                 skipped.add(names.get(c) + " (" + n + " examples)");
             } else {
-                throw new IllegalArgumentException("class " + names.get(c) + " (index " + c + ") of split " + split
+                throw new InvalidTrialException("class " + names.get(c) + " (index " + c + ") of split " + split
                     + " of " + dataset.name() + " has " + n + " examples; " + need + " need at least " + needed
                     + ": " + fix + ", or set sampler.skip_small_classes: true to leave such classes out");
             }
@@ -43,7 +44,7 @@ record EligibleClasses(int[] indices, int[] examples, List<String> skipped) {
             String why = skipped.isEmpty() ? "" : " after skipping " + skipped.size() + " class(es) with fewer than "
                 + needed + " examples (" + String.join(", ", skipped.subList(0, Math.min(5, skipped.size())))
                 + (skipped.size() > 5 ? ", ..." : "") + ")";
-            throw new IllegalArgumentException("split " + split + " of " + dataset.name() + " has " + indices.size()
+            throw new InvalidTrialException("split " + split + " of " + dataset.name() + " has " + indices.size()
                 + " classes" + why + "; " + ways + "-way episodes need at least " + ways
                 + (skipped.isEmpty() ? "" : ": lower sampler.ways or " + fix));
         }

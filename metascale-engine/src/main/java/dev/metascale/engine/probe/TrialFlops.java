@@ -30,6 +30,40 @@ public final class TrialFlops {
                 .flatMap(d -> d.flops().perIteration(inputs(algorithm, sampler, model, trainClasses)));
     }
 
+    /** The shape of one task as drawn: its support and query examples and its ways. */
+    public record TaskShape(long support, long query, int ways) {
+    }
+
+    /**
+     * The FLOPs of one meta-iteration as the trial's episodes were actually drawn (variable-shape samplers: the
+     * meta-dataset's and the imbalanced one's episodes differ in ways, shots and queries): the learner's formula per
+     * task at each drawn task's shape, summed, times {@code ranks} (each rank draws as many tasks, taken to be of the
+     * same mean shape), over {@code iterations}.
+     */
+    public static Optional<IterationFlops> perIteration(AlgorithmSpec algorithm, java.util.List<TaskShape> tasks, long iterations,
+                                                        int ranks, Model model, int trainClasses) {
+        var descriptor = Components.learner(algorithm.name());
+        if (descriptor.isEmpty() || tasks.isEmpty() || iterations < 1) {
+            return Optional.empty();
+        }
+        AlgorithmSpec one = algorithm.withMetaBatch(1);
+        IterationFlops sum = null;
+        for (TaskShape t : tasks) {
+            Optional<IterationFlops> f = descriptor.get().flops().perIteration(inputs(one, t, model, trainClasses));
+            if (f.isEmpty()) {
+                return Optional.empty();
+            }
+            sum = sum == null ? f.get() : sum.plus(f.get());
+        }
+        return Optional.of(sum.times(ranks).dividedBy(iterations));
+    }
+
+    /** What the learners' FLOP formulas read of one task of the given shape. */
+    public static FlopInputs inputs(AlgorithmSpec algorithm, TaskShape task, Model model, int trainClasses) {
+        return new FlopInputs(algorithm, task.support(), task.query(), task.ways(), trainClasses, model.featureDim(),
+                (batch, outputs) -> cost(model, batch, outputs));
+    }
+
     /** What the learners' FLOP formulas read of a trial at the sampler's nominal episode shape. */
     public static FlopInputs inputs(AlgorithmSpec algorithm, SamplerSpec sampler, Model model, int trainClasses) {
         return new FlopInputs(algorithm, (long) sampler.ways() * sampler.shots(), (long) sampler.ways() * sampler.query(),

@@ -34,4 +34,21 @@ public final class RecomputeFlops {
         FlopCount perTask = Components.learner(algorithm.name()).map(d -> d.recompute().perTask(in)).orElse(FlopCount.ZERO);
         return Optional.of(perTask.times(algorithm.metaBatch()));
     }
+
+    /** As {@link #perIteration(AlgorithmSpec, SamplerSpec, Model, TrainingTechniques)}, over the tasks as drawn (see TrialFlops). */
+    public static Optional<FlopCount> perIteration(AlgorithmSpec algorithm, java.util.List<TrialFlops.TaskShape> tasks,
+                                                   long iterations, int ranks, Model model, TrainingTechniques techniques) {
+        if (!techniques.checkpointing() || tasks.isEmpty() || iterations < 1) {
+            return Optional.empty();
+        }
+        FlopCount sum = FlopCount.ZERO;
+        for (TrialFlops.TaskShape t : tasks) {
+            FlopInputs in = TrialFlops.inputs(algorithm.withMetaBatch(1), t, model, 0);
+            if (in.featureForward(in.support()).isEmpty() || in.featureForward(in.query()).isEmpty()) {
+                return Optional.empty();
+            }
+            sum = sum.plus(Components.learner(algorithm.name()).map(d -> d.recompute().perTask(in)).orElse(FlopCount.ZERO));
+        }
+        return Optional.of(sum.times(ranks).dividedBy(iterations));
+    }
 }
