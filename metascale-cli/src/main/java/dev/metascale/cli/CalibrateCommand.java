@@ -54,8 +54,8 @@ public final class CalibrateCommand implements Callable<Integer> {
                 ObjectNode row = gemm.addObject().put("dtype", name(dtype)).put("threads", t);
                 if (rate.isPresent()) {
                     row.put("flops_per_s", rate.getAsDouble());
-                    if (dtype == torch.ScalarType.Float) {
-                        Calibration.store(cpu, t, rate.getAsDouble());
+                    if (dtype != torch.ScalarType.Double) {
+                        Calibration.store(cpu, t, dtype, rate.getAsDouble()); // under this process's BLAS only
                     }
                 } else {
                     row.put("unsupported", true);
@@ -66,6 +66,7 @@ public final class CalibrateCommand implements Callable<Integer> {
         out.put("copy_bytes", 64L << 20);
         out.put("memory_bandwidth_bytes_per_s", Calibration.copyBytesPerS(64L << 20));
         out.put("cache", Calibration.cacheFile().toString());
+        out.put("blas", dev.metascale.engine.torch.TorchRuntime.blasLibrary());
 
         PrintWriter w = spec.commandLine().getOut();
         if (json) {

@@ -411,7 +411,8 @@ public final class TrialExecutor {
                     ranks > 1 ? ", × " + ranks + " ranks" : ""));
         }
         TrialMeasurements.write(metrics, flops.map(f -> recomputed.map(f::withRecompute).orElse(f)), iterations,
-                iterTimes, env.path("cpu_model").asText(null));
+                iterTimes, env.path("cpu_model").asText(null), Precision.computeDtype(spec.techniques().precision()),
+                setup.tasksOfRank().worldSize());
         training.profile().writeTo(metrics);
         double wall = (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1e3;
         return TrialResult.ok(spec, data, env, metrics.json(), samples, startedAtIso, Instant.now().toString(), wall);

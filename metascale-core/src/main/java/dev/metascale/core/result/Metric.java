@@ -34,6 +34,7 @@ public enum Metric {
     FLOPS_TOTAL("flops_total", Kind.NUMBER, "FLOP"),
     ACHIEVED_FLOPS_PER_S("achieved_flops_per_s", Kind.NUMBER, "FLOP/s"),
     MFU("mfu", Kind.NUMBER, "fraction"),
+    HFU("hfu", Kind.NUMBER, "fraction"),
     MFU_PEAK_FLOPS_PER_S("mfu_peak_flops_per_s", Kind.NUMBER, "FLOP/s"),
     MFU_PEAK_SOURCE("mfu_peak_source", Kind.TEXT, ""),
     PEAK_TENSOR_BYTES("peak_tensor_bytes", Kind.NUMBER, "bytes"),

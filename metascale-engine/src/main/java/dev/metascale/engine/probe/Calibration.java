@@ -18,11 +18,17 @@ import java.util.OptionalDouble;
 /**
  * This machine's measured peaks: dense GEMM FLOP/s per dtype (an n×n·n×n product, 2n³ FLOPs, best of
  * several runs after one warm-up) and memory bandwidth (copying a 64 MiB tensor: bytes read plus
- * written per second, best of several). The peak fp32 GEMM rate at a thread count is the denominator of
- * MFU; it is cached in {@code ~/.cache/metascale/calibration.json} under the CPU model and thread count,
+ * written per second, best of several). The peak GEMM rate in the trial's compute dtype at its thread count, under
+ * its BLAS, is the denominator of MFU; it is cached in {@code ~/.cache/metascale/calibration.json} under all four,
  * so a worker measures it once per machine and setting (about a second) and records the value it used.
  */
 public final class Calibration {
+    /**
+     * The cache's section: keys name the CPU, threads, dtype and BLAS. (The older {@code peak_fp32_flops_per_s} section
+     * did not name the BLAS, so a CLI-measured peak overwrote the workers'; it is no longer read.)
+     */
+    static final String SECTION = "peak_gemm_flops_per_s";
+
     /** Overrides the cache location (tests). */
     public static final String CACHE_PROPERTY = "metascale.calibration.cache";
     private static final int REPEATS = 5;
@@ -66,34 +72,54 @@ public final class Calibration {
         }
     }
 
-    /** The fp32 peak used for MFU, with where it came from. */
+    /** The GEMM peak used for MFU, with where it came from. */
     public record Peak(double flopsPerS, String source) {
     }
 
-    /**
-     * Peak fp32 GEMM FLOP/s at libtorch's current intra-op thread count: from the cache when this CPU model
-     * and thread count are in it, else measured now (1024-square products) and added to the cache.
-     */
+    /** {@link #peak} in fp32. */
     public static Peak peakFp32(String cpuModel) {
+        return peak(cpuModel, torch.ScalarType.Float);
+    }
+
+    /**
+     * Peak GEMM FLOP/s in {@code dtype} at libtorch's current intra-op thread count, under the BLAS this process
+     * uses ({@link dev.metascale.engine.torch.TorchRuntime#blasLibrary()}: the workers preload Debian's OpenMP OpenBLAS,
+     * the CLI does not — 131–137 against 292 GFLOP/s at 2 threads — so a peak is only reused by the same library):
+     * from the cache when this CPU, thread count, dtype and BLAS are in it, else measured now (1024-square products,
+     * 512 for bf16) and added to the cache.
+     */
+    public static Peak peak(String cpuModel, torch.ScalarType dtype) {
         int threads = torch.get_num_threads();
-        String key = cacheKey(cpuModel, threads);
+        String key = cacheKey(cpuModel, threads, dtype);
         Path cache = cacheFile();
         Optional<Double> cached = readCache(cache, key);
         if (cached.isPresent()) {
             return new Peak(cached.get(), "cache " + cache + " [" + key + "]");
         }
-        double measured = gemmFlopsPerS(torch.ScalarType.Float, 1024).orElseThrow();
+        int n = dtype == torch.ScalarType.Float ? 1024 : 512;
+        double measured = gemmFlopsPerS(dtype, n).orElseThrow(() -> new IllegalStateException("no " + dtypeName(dtype)
+                + " GEMM on this CPU"));
         store(cache, key, measured);
-        return new Peak(measured, "measured in worker (1024³ fp32 GEMM, best of " + REPEATS + ")");
+        return new Peak(measured, "measured in worker (" + n + "³ " + dtypeName(dtype) + " GEMM, best of " + REPEATS + ") [" + key + "]");
     }
 
-    /** Records a measured fp32 peak (the calibrate command's) for later trials. */
+    /** Records a measured peak (the calibrate command's) for later trials under this process's BLAS. */
+    public static void store(String cpuModel, int threads, torch.ScalarType dtype, double flopsPerS) {
+        store(cacheFile(), cacheKey(cpuModel, threads, dtype), flopsPerS);
+    }
+
+    /** {@link #store(String, int, torch.ScalarType, double)} in fp32. */
     public static void store(String cpuModel, int threads, double flopsPerS) {
-        store(cacheFile(), cacheKey(cpuModel, threads), flopsPerS);
+        store(cpuModel, threads, torch.ScalarType.Float, flopsPerS);
     }
 
-    static String cacheKey(String cpuModel, int threads) {
-        return (cpuModel == null ? "unknown-cpu" : cpuModel.strip()) + " | threads=" + threads;
+    static String cacheKey(String cpuModel, int threads, torch.ScalarType dtype) {
+        return (cpuModel == null ? "unknown-cpu" : cpuModel.strip()) + " | threads=" + threads + " | dtype=" + dtypeName(dtype)
+                + " | blas=" + dev.metascale.engine.torch.TorchRuntime.blasLibrary();
+    }
+
+    static String dtypeName(torch.ScalarType dtype) {
+        return dtype == torch.ScalarType.BFloat16 ? "bfloat16" : dtype == torch.ScalarType.Double ? "float64" : "float32";
     }
 
     public static Path cacheFile() {
@@ -107,7 +133,7 @@ public final class Calibration {
             if (!Files.isRegularFile(cache)) {
                 return Optional.empty();
             }
-            var node = Json.MAPPER.readTree(Files.readString(cache, StandardCharsets.UTF_8)).path("peak_fp32_flops_per_s").path(key);
+            var node = Json.MAPPER.readTree(Files.readString(cache, StandardCharsets.UTF_8)).path(SECTION).path(key);
             return node.isNumber() && node.asDouble() > 0 ? Optional.of(node.asDouble()) : Optional.empty();
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
@@ -119,7 +145,7 @@ public final class Calibration {
             ObjectNode root = Files.isRegularFile(cache)
                     ? (ObjectNode) Json.MAPPER.readTree(Files.readString(cache, StandardCharsets.UTF_8))
                     : Json.MAPPER.createObjectNode();
-            root.with("peak_fp32_flops_per_s").put(key, flopsPerS);
+            root.with(SECTION).put(key, flopsPerS);
             Files.createDirectories(cache.toAbsolutePath().getParent());
             Path tmp = cache.resolveSibling(cache.getFileName() + ".tmp");
             Files.writeString(tmp, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root), StandardCharsets.UTF_8);

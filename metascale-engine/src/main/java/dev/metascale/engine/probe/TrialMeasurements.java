@@ -13,8 +13,9 @@ import java.util.Optional;
 /**
  * The derived cost metrics of a trial: {@code flops_per_iter} (analytic model FLOPs of one
  * meta-iteration), {@code flops_total} (all iterations, warm-up included), {@code achieved_flops_per_s}
- * (model FLOPs over the timed iterations' time), {@code mfu} (that over the calibrated fp32 GEMM peak at
- * the trial's thread count, recorded in {@code mfu_peak_flops_per_s} with its source), the parts of the
+ * (model FLOPs over the timed iterations' time), {@code mfu} (that over the calibrated GEMM peak in the trial's
+ * compute dtype at its thread count and BLAS, summed over its ranks, recorded in {@code mfu_peak_flops_per_s} with its
+ * source), {@code hfu} (the same with recompute and solver FLOPs, which the hardware runs too), the parts of the
  * count in {@code flops_breakdown}, and the probes' own overhead per iteration.
  */
 public final class TrialMeasurements {
@@ -24,8 +25,12 @@ public final class TrialMeasurements {
     private TrialMeasurements() {
     }
 
+    /**
+     * @param computeDtype the dtype the trial's products run in (bfloat16 under the bf16 policy): the peak's dtype
+     * @param ranks        the trial's ranks: {@code flops} counts all of them, so the peak is one rank's times this
+     */
     public static void write(Metrics metrics, Optional<IterationFlops> flops, int iterations, double[] timedIterS,
-                             String cpuModel) {
+                             String cpuModel, org.bytedeco.pytorch.global.torch.ScalarType computeDtype, int ranks) {
         double timed = 0;
         for (double t : timedIterS) {
             timed += t;
@@ -46,10 +51,13 @@ public final class TrialMeasurements {
                 double achieved = perIter * (double) timedIterS.length / timed;
                 metrics.put(Metric.ACHIEVED_FLOPS_PER_S, achieved);
                 if (!Boolean.getBoolean(NO_MFU_PROPERTY)) {
-                    Calibration.Peak peak = Calibration.peakFp32(cpuModel);
-                    metrics.put(Metric.MFU, achieved / peak.flopsPerS());
-                    metrics.put(Metric.MFU_PEAK_FLOPS_PER_S, peak.flopsPerS());
-                    metrics.put(Metric.MFU_PEAK_SOURCE, peak.source());
+                    Calibration.Peak peak = Calibration.peak(cpuModel, computeDtype);
+                    double total = peak.flopsPerS() * Math.max(1, ranks);
+                    metrics.put(Metric.MFU, achieved / total);
+                    // hardware FLOPs: the recompute of checkpointing and iMAML's solver run on the same units
+                    metrics.put(Metric.HFU, f.total().total() * (double) timedIterS.length / timed / total);
+                    metrics.put(Metric.MFU_PEAK_FLOPS_PER_S, total);
+                    metrics.put(Metric.MFU_PEAK_SOURCE, peak.source() + (ranks > 1 ? ", × " + ranks + " ranks" : ""));
                 }
             }
         }

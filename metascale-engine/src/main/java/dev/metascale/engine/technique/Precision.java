@@ -50,6 +50,11 @@ public final class Precision implements AutoCloseable {
         return p;
     }
 
+    /** The dtype the policy's matrix products run in: bfloat16 under bf16's autocast, else float32. */
+    public static torch.ScalarType computeDtype(String name) {
+        return "bf16".equals(name) ? torch.ScalarType.BFloat16 : torch.ScalarType.Float;
+    }
+
     /** What the record says about the policy. */
     public ObjectNode describe() {
         ObjectNode out = Json.MAPPER.createObjectNode();
