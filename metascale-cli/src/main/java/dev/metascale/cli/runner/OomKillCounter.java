@@ -1,9 +1,10 @@
 package dev.metascale.cli.runner;
 
+import dev.metascale.core.env.MemoryCgroup;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -15,7 +16,7 @@ final class OomKillCounter {
     private final Optional<Path> counterFile;
 
     OomKillCounter() {
-        this(locate(Path.of("/proc/self/cgroup"), Path.of("/sys/fs/cgroup")));
+        this(MemoryCgroup.ofThisProcess().map(MemoryCgroup::oomKillFile).filter(Files::isReadable));
     }
 
     OomKillCounter(Optional<Path> counterFile) {
@@ -37,38 +38,8 @@ final class OomKillCounter {
         }
     }
 
-    /**
-     * The counter file of the cgroup named in {@code procCgroup} under {@code cgroupRoot}: v2's
-     * {@code 0::/PATH} → {@code ROOT/PATH/memory.events}; v1's {@code N:memory:/PATH} →
-     * {@code ROOT/memory/PATH/memory.oom_control} (or the controller's root when the path is not visible, as inside a
-     * cgroup namespace).
-     */
+    /** The OOM-kill counter file of the memory cgroup named in {@code procCgroup} under {@code cgroupRoot}. */
     static Optional<Path> locate(Path procCgroup, Path cgroupRoot) {
-        try {
-            List<String> lines = Files.readAllLines(procCgroup);
-            for (String line : lines) {
-                String[] parts = line.split(":", 3);
-                if (parts.length == 3 && List.of(parts[1].split(",")).contains("memory")) {
-                    String path = parts[2].strip();
-                    for (Path candidate : List.of(Path.of(cgroupRoot + "/memory" + path, "memory.oom_control"),
-                            cgroupRoot.resolve("memory").resolve("memory.oom_control"))) {
-                        if (Files.isReadable(candidate)) {
-                            return Optional.of(candidate);
-                        }
-                    }
-                }
-            }
-            for (String line : lines) {
-                if (line.startsWith("0::")) {
-                    Path file = Path.of(cgroupRoot + line.substring(3).strip(), "memory.events");
-                    if (Files.isReadable(file)) {
-                        return Optional.of(file);
-                    }
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux
-        }
-        return Optional.empty();
+        return MemoryCgroup.of(procCgroup, cgroupRoot).map(MemoryCgroup::oomKillFile).filter(Files::isReadable);
     }
 }

@@ -3,7 +3,6 @@ package dev.metascale.core.env;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.OptionalLong;
 
 /**
@@ -27,35 +26,10 @@ public final class HostMemory {
         } catch (IOException | RuntimeException e) {
             // not Linux
         }
-        OptionalLong cgroup = cgroupLimit(procCgroup, cgroupRoot);
+        OptionalLong cgroup = MemoryCgroup.of(procCgroup, cgroupRoot).map(MemoryCgroup::limitBytes).orElse(OptionalLong.empty());
         if (physical.isPresent() && cgroup.isPresent()) {
             return OptionalLong.of(Math.min(physical.getAsLong(), cgroup.getAsLong()));
         }
         return physical.isPresent() ? physical : cgroup;
-    }
-
-    private static OptionalLong cgroupLimit(Path procCgroup, Path cgroupRoot) {
-        try {
-            for (String line : Files.readAllLines(procCgroup)) {
-                String[] parts = line.split(":", 3);
-                if (parts.length < 3) {
-                    continue;
-                }
-                String path = parts[2].strip();
-                Path file = parts[0].equals("0") && parts[1].isEmpty()
-                        ? Path.of(cgroupRoot + path, "memory.max")
-                        : List.of(parts[1].split(",")).contains("memory") ? Path.of(cgroupRoot + "/memory" + path, "memory.limit_in_bytes")
-                        : null;
-                if (file != null && Files.isReadable(file)) {
-                    String value = Files.readString(file).strip();
-                    if (!value.equals("max") && value.matches("\\d+")) {
-                        return OptionalLong.of(Long.parseLong(value));
-                    }
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // no cgroup
-        }
-        return OptionalLong.empty();
     }
 }
