@@ -6,6 +6,7 @@ import dev.metascale.core.env.Environment;
 import dev.metascale.core.flops.FlopCount;
 import dev.metascale.core.flops.IterationFlops;
 import dev.metascale.core.json.Json;
+import dev.metascale.core.env.HostCpu;
 import dev.metascale.core.result.Metric;
 import dev.metascale.core.result.Metrics;
 import dev.metascale.core.result.SampleSeries;
@@ -35,6 +36,7 @@ import dev.metascale.engine.model.Model;
 import dev.metascale.engine.model.Models;
 import dev.metascale.engine.probe.IterationTimer;
 import dev.metascale.engine.probe.ProcessMemory;
+import dev.metascale.engine.probe.PeakTensorMemory;
 import dev.metascale.engine.probe.SampledProfile;
 import dev.metascale.engine.probe.TrialFlops;
 import dev.metascale.engine.probe.TrialMeasurements;
@@ -135,7 +137,7 @@ public final class TrialExecutor {
 
     /** What meta-training measured. */
     private record Training(double[] losses, IterationTimer timer, SampledProfile profile, OptionalLong rssBefore,
-                            OptionalLong peakProfileWindow, OptionalLong peak) {
+                            OptionalLong peakProfileWindow, OptionalLong peak, Optional<HostCpu.Usage> host) {
     }
 
     /** The per-episode scores of the test episodes (accuracy and F1, or perplexity and bits per character). */
@@ -267,7 +269,12 @@ public final class TrialExecutor {
                 : SampledProfile.forTrial(traceName(spec, setup), spec.train().warmup());
         double[] losses = new double[iterations];
         OptionalLong peakProfiled = OptionalLong.empty();
+        Optional<HostCpu.Snapshot> hostBefore = HostCpu.snapshot();
         for (int it = 0; it < iterations; it++) {
+            if (profile.opensAt(it)) {
+                profile.residentAtOpen(new PeakTensorMemory.Resident(setup.learner().parameters().bytes(),
+                        MetaLearner.outerOptimizerStateBytes(), setup.dataParallel().isPresent()));
+            }
             profile.beforeIteration(it);
             try (PointerScope scope = new PointerScope()) {
                 timer.begin();
@@ -276,7 +283,7 @@ public final class TrialExecutor {
                     tasks.add(setup.loader().load(episodes.train().get(it * metaBatch + t)));
                 }
                 losses[it] = setup.learner().metaStep(tasks);
-                timer.end();
+                timer.end(profile.profiling(it));
             }
             profile.afterIteration(it);
             if (profile.closesAfter(it)) {
@@ -293,7 +300,8 @@ public final class TrialExecutor {
                 log.accept(String.format("iter %d/%d loss %.4f", it + 1, iterations, losses[it]));
             }
         }
-        return new Training(losses, timer, profile, baselineRss, peakProfiled, ProcessMemory.peakRssBytes());
+        Optional<HostCpu.Usage> host = hostBefore.flatMap(b -> HostCpu.snapshot().flatMap(a -> HostCpu.between(b, a)));
+        return new Training(losses, timer, profile, baselineRss, peakProfiled, ProcessMemory.peakRssBytes(), host);
     }
 
     /**
@@ -360,6 +368,15 @@ public final class TrialExecutor {
         }
         setup.dataParallel().ifPresent(d -> writeCommunication(metrics, d, iterations, training.timer().totalSeconds()));
         metrics.put(Metric.TRAIN_TIME_S, training.timer().totalSeconds());
+        if (training.timer().profiledIterations() > 0) {
+            metrics.put(Metric.PROFILE_WINDOW_S, training.timer().profiledSeconds());
+            metrics.put(Metric.PROFILED_ITERATIONS, training.timer().profiledIterations());
+        }
+        training.host().ifPresent(h -> {
+            metrics.put(Metric.HOST_BUSY_CPUS, h.busyCpus());
+            metrics.put(Metric.HOST_OTHER_CPUS, h.otherCpus());
+            metrics.put(Metric.CPU_STEAL_FRACTION, h.stealFraction());
+        });
         metrics.put(Metric.EVAL_TIME_S, evaluation.seconds());
         metrics.put(Metric.DATA_PREP_TIME_S, episodes.dataPrepS());
         training.peak().ifPresent(v -> metrics.put(Metric.PEAK_RSS_BYTES, v));

@@ -8,17 +8,25 @@ import dev.metascale.core.spec.TrialSpec;
 import dev.metascale.core.stats.Statistics;
 
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Compares the accuracy of two configurations with the strongest test their records allow:
+ * Compares the accuracy of two configurations with the strongest test their records allow. A trained model is
+ * the unit of replication: with two or more seeds on each side the test runs over seeds, so the variance of
+ * training (initialisation, task order) is in it; a test over the test episodes of one seed measures only the
+ * variance of the episode draw and says so ({@link MeanDifference#describe()}).
  * <ol>
- *   <li><b>paired on episodes</b> when both were scored on the same test episodes (same data set,
- *       evaluation data set, sampler, {@code eval.episodes} and {@code eval.seed}) and every trial kept
- *       {@code samples.episode_accuracy}: per episode the mean over seeds, then a paired t-test;</li>
- *   <li><b>Welch across seeds</b> when each side has at least two seeds;</li>
- *   <li><b>Welch across episodes</b> otherwise, from each side's {@code accuracy} {mean, std, n}.</li>
+ *   <li><b>paired over seeds</b> when at least two seeds were run on both sides: per shared seed the
+ *       difference of its two accuracies (same initialisation and task order; the same test episodes when
+ *       the pools match), then a paired t-test with seeds − 1 degrees of freedom;</li>
+ *   <li><b>Welch over seeds</b> when each side has at least two seeds but fewer than two are shared;</li>
+ *   <li><b>paired over episodes</b> with one seed on a side, when both were scored on the same test episodes
+ *       (same data set, evaluation data set, sampler, {@code eval.episodes} and {@code eval.seed}) and every
+ *       trial kept {@code samples.episode_accuracy}: per episode the mean over seeds, then a paired t-test;</li>
+ *   <li><b>Welch over episodes</b> otherwise, from each side's {@code accuracy} {mean, std, n}.</li>
  * </ol>
  */
 public final class AccuracyComparison {
@@ -67,15 +75,22 @@ public final class AccuracyComparison {
         if (ma.isEmpty() || mb.isEmpty()) {
             return Optional.empty();
         }
+        if (ma.size() >= 2 && mb.size() >= 2) {
+            Map<Long, Double> byA = bySeed(ma);
+            Map<Long, Double> byB = bySeed(mb);
+            List<Long> shared = byA.keySet().stream().filter(byB::containsKey).sorted().toList();
+            if (shared.size() >= 2) {
+                return Optional.of(MeanDifference.paired(shared.stream().mapToDouble(byA::get).toArray(),
+                        shared.stream().mapToDouble(byB::get).toArray()).over(MeanDifference.SEEDS));
+            }
+            return Optional.of(MeanDifference.welch(seedMeans(ma), seedMeans(mb)).over(MeanDifference.SEEDS));
+        }
         if (episodePool(ma.get(0).spec()).equals(episodePool(mb.get(0).spec()))) {
             Optional<double[]> ea = perEpisode(ma);
             Optional<double[]> eb = perEpisode(mb);
             if (ea.isPresent() && eb.isPresent() && ea.get().length == eb.get().length) {
-                return Optional.of(MeanDifference.paired(ea.get(), eb.get()));
+                return Optional.of(MeanDifference.paired(ea.get(), eb.get()).over(MeanDifference.EPISODES));
             }
-        }
-        if (ma.size() >= 2 && mb.size() >= 2) {
-            return Optional.of(MeanDifference.welch(seedMeans(ma), seedMeans(mb)));
         }
         JsonNode da = ma.get(0).distribution(Metric.ACCURACY).orElse(null);
         JsonNode db = mb.get(0).distribution(Metric.ACCURACY).orElse(null);
@@ -83,7 +98,20 @@ public final class AccuracyComparison {
             return Optional.empty();
         }
         return Optional.of(MeanDifference.welch(Statistics.mean(seedMeans(ma)), da.get("std").asDouble(), da.get("n").asInt(),
-                Statistics.mean(seedMeans(mb)), db.get("std").asDouble(), db.get("n").asInt()));
+                Statistics.mean(seedMeans(mb)), db.get("std").asDouble(), db.get("n").asInt()).over(MeanDifference.EPISODES));
+    }
+
+    /** Accuracy per seed; a seed run twice on one side (a rerun) counts once, by the mean of its runs. */
+    private static Map<Long, Double> bySeed(List<TrialResult> trials) {
+        Map<Long, double[]> sums = new TreeMap<>();
+        for (TrialResult t : trials) {
+            double[] s = sums.computeIfAbsent(t.spec().seed(), k -> new double[2]);
+            s[0] += t.metric(Metric.ACCURACY).getAsDouble();
+            s[1]++;
+        }
+        Map<Long, Double> out = new TreeMap<>();
+        sums.forEach((seed, s) -> out.put(seed, s[0] / s[1]));
+        return out;
     }
 
     private static double[] seedMeans(List<TrialResult> trials) {

@@ -71,7 +71,7 @@ public final class Advisor {
             }
         }
         List<TieRanking.Entry<Verdict>> entries = frontier.stream().map(v -> new TieRanking.Entry<>(v,
-                v.configuration().accuracy().get().mean(), v.configuration().accuracy().get().ci95().orElse(0))).toList();
+                v.configuration().accuracy().get().mean(), v.configuration().accuracy().get().ci95())).toList();
         Map<Verdict, Integer> ranks = TieRanking.rank(entries);
         List<Verdict> out = new ArrayList<>();
         frontier.stream().sorted(Comparator.comparingInt((Verdict v) -> ranks.get(v))

@@ -36,7 +36,7 @@ public final class AnalysisSections {
     }
 
     private static final Measure TIME = new Measure("iteration time", "s", "time", ConfigurationSummary::iterTimeS);
-    private static final Measure MEMORY = new Measure("peak memory", "MiB", "memory", ConfigurationSummary::peakRssMib);
+    private static final Measure MEMORY = new Measure("peak tensor memory", "MiB", "memory", ConfigurationSummary::peakTensorMib);
     private static final Measure ACCURACY = new Measure("accuracy", "%", "accuracy",
             c -> c.accuracy().map(a -> OptionalDouble.of(a.mean() * 100)).orElse(OptionalDouble.empty()));
 

@@ -29,7 +29,9 @@ import java.util.function.Function;
  * @param iterTimeS           median time of one meta-iteration, s (mean over seeds of each trial's median)
  * @param trainTimeS          total meta-training time, s
  * @param throughputTasksPerS meta-training throughput, tasks/s
- * @param peakRssBytes        peak resident set during meta-training, bytes
+ * @param peakRssBytes        peak resident set during meta-training, bytes: the host footprint (JVM, libtorch, data)
+ * @param peakTensorBytes     the learner's own peak of live tensors (parameters, gradients, optimiser state,
+ *                            activations), bytes: the memory a technique changes, identical between reruns
  * @param paramCount          parameters of the model
  * @param flopsTotal          FLOPs of all meta-training ({@code flops_total}); empty until the FLOP counter records it
  */
@@ -45,6 +47,7 @@ public record ConfigurationSummary(
         OptionalDouble trainTimeS,
         OptionalDouble throughputTasksPerS,
         OptionalDouble peakRssBytes,
+        OptionalDouble peakTensorBytes,
         OptionalDouble paramCount,
         OptionalDouble flopsTotal) {
 
@@ -74,6 +77,7 @@ public record ConfigurationSummary(
                 meanOverSeeds(trials, t -> t.metric(Metric.TRAIN_TIME_S)),
                 meanOverSeeds(trials, t -> t.metric(Metric.THROUGHPUT_TASKS_PER_S)),
                 meanOverSeeds(trials, t -> t.metric(Metric.PEAK_RSS_BYTES)),
+                meanOverSeeds(trials, t -> t.metric(Metric.PEAK_TENSOR_BYTES)),
                 meanOverSeeds(trials, t -> t.metric(Metric.PARAM_COUNT)),
                 meanOverSeeds(trials, t -> t.metric(Metric.FLOPS_TOTAL)));
     }
@@ -81,6 +85,11 @@ public record ConfigurationSummary(
     /** Peak resident memory in MiB (2^20 bytes). */
     public OptionalDouble peakRssMib() {
         return peakRssBytes.isPresent() ? OptionalDouble.of(peakRssBytes.getAsDouble() / MIB) : OptionalDouble.empty();
+    }
+
+    /** The learner's own peak of live tensors in MiB. */
+    public OptionalDouble peakTensorMib() {
+        return peakTensorBytes.isPresent() ? OptionalDouble.of(peakTensorBytes.getAsDouble() / MIB) : OptionalDouble.empty();
     }
 
     /** Total meta-training FLOPs in GFLOP (10^9). */

@@ -92,7 +92,8 @@ public final class HtmlReport {
         table(h, results, 0, results.header().indexOf(ReportTable.FRONTIER_COLUMN));
         h.append("<p class=\"note\">One row per configuration (its seeds together). Accuracy is the mean over seeds of each trial's mean test-episode accuracy; "
                 + "with two or more seeds its interval is the Student-t 95 % CI across the seed means, with one seed the trial's own 95 % CI over test episodes (CI basis). "
-                + "Costs are means over seeds; iteration time is each trial's median meta-iteration (warm-up excluded); peak RSS is the process's peak resident memory during meta-training. "
+                + "Costs are means over seeds; iteration time is each trial's median meta-iteration (warm-up excluded); peak tensor memory is the learner's own peak of live tensors (parameters, gradients, optimiser state, activations: the memory axis of the frontiers); "
+                + "peak RSS is the worker process's peak resident memory during meta-training, the host footprint (JVM, libtorch, data), which varies between identical reruns. "
                 + "— means not measured."
                 + (analysis.configurations().stream().anyMatch(c -> c.perplexity().isPresent()) ? " Language-model tasks: perplexity = exp(mean next-character cross-entropy of the query windows"
                         + " after adaptation on the support windows), bits per character = that cross-entropy / ln 2, each averaged over"

@@ -22,10 +22,27 @@ import org.apache.commons.math3.distribution.TDistribution;
  * @param pValue two-sided p-value of "no difference"
  * @param test   {@code paired} or {@code welch}
  * @param n      pairs (paired) or the smaller of the two sample sizes (Welch)
+ * @param unit   what one sample is: {@code seeds} (one trained model each: training variance included) or
+ *               {@code episodes} (one seed's test episodes: only the variance of the episode draw); {@code samples}
+ *               for other data (iteration times)
  */
-public record MeanDifference(double delta, double ci95, double pValue, String test, int n) {
+public record MeanDifference(double delta, double ci95, double pValue, String test, int n, String unit) {
     public static final String PAIRED = "paired";
     public static final String WELCH = "welch";
+    public static final String SEEDS = "seeds";
+    public static final String EPISODES = "episodes";
+    public static final String SAMPLES = "samples";
+
+    /** The same difference, its samples named (seeds, episodes). */
+    public MeanDifference over(String what) {
+        return new MeanDifference(delta, ci95, pValue, test, n, what);
+    }
+
+    /** E.g. {@code paired over 3 seeds}, {@code paired over 200 episodes of one seed (training variance not measured)}. */
+    public String describe() {
+        String base = test + " over " + n + " " + unit;
+        return EPISODES.equals(unit) ? base + " of one seed (training variance not measured)" : base;
+    }
 
     /** True when the 95 % interval excludes zero (p &lt; 0.05). */
     public boolean significant() {
@@ -69,10 +86,10 @@ public record MeanDifference(double delta, double ci95, double pValue, String te
 
     private static MeanDifference fromT(double delta, double se, double df, String test, int n) {
         if (se == 0 || !Double.isFinite(se)) {
-            return new MeanDifference(delta, 0, delta == 0 ? 1 : 0, test, n);
+            return new MeanDifference(delta, 0, delta == 0 ? 1 : 0, test, n, SAMPLES);
         }
         TDistribution t = new TDistribution(df);
         double p = 2 * t.cumulativeProbability(-Math.abs(delta / se));
-        return new MeanDifference(delta, t.inverseCumulativeProbability(0.975) * se, p, test, n);
+        return new MeanDifference(delta, t.inverseCumulativeProbability(0.975) * se, p, test, n, SAMPLES);
     }
 }

@@ -33,8 +33,8 @@ public record ReportTable(List<String> header, List<Boolean> numeric, List<List<
             numeric.addAll(List.of(true, true));
         }
         header.addAll(List.of("CI basis", "Iteration time, median (s)",
-                "Training time (s)", "Throughput (tasks/s)", "Peak RSS (MiB)", "Parameters", "Seeds", FRONTIER_COLUMN));
-        numeric.addAll(List.of(false, true, true, true, true, true, true, false));
+                "Training time (s)", "Throughput (tasks/s)", "Peak tensor memory (MiB)", "Peak RSS (MiB)", "Parameters", "Seeds", FRONTIER_COLUMN));
+        numeric.addAll(List.of(false, true, true, true, true, true, true, true, false));
         List<List<String>> rows = new ArrayList<>();
         for (ConfigurationSummary c : analysis.configurations()) {
             List<String> row = new ArrayList<>(List.of(c.label(), DisplayFormat.accuracy(c.accuracy())));
@@ -47,6 +47,7 @@ public record ReportTable(List<String> header, List<Boolean> numeric, List<List<
                     DisplayFormat.number(c.iterTimeS()),
                     DisplayFormat.number(c.trainTimeS()),
                     DisplayFormat.number(c.throughputTasksPerS()),
+                    DisplayFormat.mib(c.peakTensorBytes()),
                     DisplayFormat.mib(c.peakRssBytes()),
                     DisplayFormat.count(c.paramCount()),
                     String.valueOf(c.seedCount()),
@@ -84,7 +85,7 @@ public record ReportTable(List<String> header, List<Boolean> numeric, List<List<
                     d.map(x -> signed(x.delta() * 100)).orElse(DisplayFormat.ABSENT),
                     d.map(x -> "± " + String.format(java.util.Locale.ROOT, "%.1f", x.ci95() * 100)).orElse(DisplayFormat.ABSENT),
                     d.map(x -> pValue(x.pValue())).orElse(DisplayFormat.ABSENT),
-                    d.map(x -> x.test() + " (n=" + x.n() + ")").orElse(DisplayFormat.ABSENT),
+                    d.map(MeanDifference::describe).orElse(DisplayFormat.ABSENT),
                     d.map(x -> x.significant() ? "worse" : "not significantly different").orElse("no test possible")));
         }
         return new ReportTable(header, numeric, rows);

@@ -157,7 +157,7 @@ public final class RunAnalysis {
     public Map<ConfigurationSummary, Integer> ranks() {
         List<TieRanking.Entry<ConfigurationSummary>> entries = new ArrayList<>();
         for (ConfigurationSummary c : configurations) {
-            c.accuracy().ifPresent(a -> entries.add(new TieRanking.Entry<>(c, a.mean(), a.ci95().orElse(0))));
+            c.accuracy().ifPresent(a -> entries.add(new TieRanking.Entry<>(c, a.mean(), a.ci95())));
         }
         return TieRanking.rank(entries);
     }

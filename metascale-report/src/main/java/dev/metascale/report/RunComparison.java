@@ -1,35 +1,47 @@
 package dev.metascale.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.metascale.core.env.HostCpu;
 import dev.metascale.core.result.Metric;
 import dev.metascale.core.result.SampleSeries;
 import dev.metascale.core.result.TrialResult;
+import dev.metascale.core.stats.Statistics;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
  * Run B against run A, configuration by configuration (matched by {@code config_id}, else by label),
- * with significance, flagging regressions:
+ * with significance, flagging regressions only beyond a noise model measured on this kind of machine (an A/A
+ * comparison of two identical runs must flag nothing):
  * <ul>
- *   <li><b>accuracy</b>: B is lower and the difference is significant (p &lt; 0.05; paired t-test on
- *       the shared test episodes when both were scored on the same ones, else Welch — see
- *       {@link AccuracyComparison});</li>
- *   <li><b>iteration time</b>: B's per-iteration times are higher by more than
- *       {@link #NOISE} (5 %) of A's median <em>and</em> Welch's test on the raw
- *       {@code samples.iter_time_s} is significant; without samples, the medians alone must differ by
- *       more than {@link #NOISE_WITHOUT_SAMPLES} (15 %);</li>
- *   <li><b>peak memory</b>: B's mean {@code peak_rss_bytes} is higher by more than 5 % and, when both
- *       sides have two or more seeds, Welch's test across seeds is significant.</li>
+ *   <li><b>accuracy</b>: B is lower and the difference is significant (p &lt; 0.05; over seeds when both sides have
+ *       two or more, else paired on the shared test episodes — see {@link AccuracyComparison});</li>
+ *   <li><b>iteration time</b>: judged only when the host was quiet during every trial of both sides
+ *       ({@code host_other_cpus}, {@code cpu_steal_fraction} below {@link HostCpu}'s limits; a contaminated
+ *       timing is listed as not judged). Per-iteration times drift within a process with the host (blocks of one
+ *       run differed by 1.7× on a shared 2-core VM), so iterations are not independent samples: each trial's
+ *       samples are cut into {@link #BATCHES} consecutive blocks and the blocks' medians compared with Welch's test
+ *       (the method of batch means for autocorrelated series). B's median must also be higher than A's by more
+ *       than {@link #TIME_NOISE} (10 %), the spread of identical quiet reruns. Without samples, the medians alone
+ *       must differ by more than {@link #TIME_NOISE_WITHOUT_SAMPLES};</li>
+ *   <li><b>peak memory</b>: the learner's own tensor peak ({@code peak_tensor_bytes}), which identical reruns
+ *       reproduce to the byte, higher by more than {@link #NOISE} (5 %). The process's RSS is shown but never judged:
+ *       identical reruns differed by up to 2× (allocator and JVM state), more than any effect it could show.</li>
  * </ul>
  */
 public final class RunComparison {
-    /** Relative increase of a cost below which it is taken as noise. */
+    /** Relative increase of the tensor peak below which it is taken as noise. */
     public static final double NOISE = 0.05;
+    /** Relative increase of the median iteration time below which it is taken as noise (quiet host). */
+    public static final double TIME_NOISE = 0.10;
     /** The same when only medians are known (no raw samples to test). */
-    public static final double NOISE_WITHOUT_SAMPLES = 0.15;
+    public static final double TIME_NOISE_WITHOUT_SAMPLES = 0.20;
+    /** Consecutive blocks per trial whose medians are the samples of the time test. */
+    public static final int BATCHES = 5;
 
     /**
      * One matched configuration.
@@ -39,14 +51,17 @@ public final class RunComparison {
      * @param accuracy     B − A accuracy (fraction) with its test; empty when untestable
      * @param iterTimeA    median iteration time in A, s
      * @param iterTimeB    the same in B
-     * @param iterTime     B − A of the per-iteration times (Welch on raw samples); empty without samples
-     * @param memoryA      mean peak RSS in A, bytes
+     * @param iterTime     B − A of the block medians of the per-iteration times (Welch); empty without samples
+     * @param tensorA      mean peak tensor bytes in A (the learner's own memory)
+     * @param tensorB      the same in B
+     * @param memoryA      mean peak RSS in A, bytes (host footprint: shown, not judged)
      * @param memoryB      the same in B
      * @param regressions  what got worse beyond noise (empty: no regression)
+     * @param notJudged    what could not be judged, and why (e.g. a timing taken on a busy host)
      */
     public record Delta(String label, String matchedBy, Optional<MeanDifference> accuracy, OptionalDouble iterTimeA,
-                        OptionalDouble iterTimeB, Optional<MeanDifference> iterTime, OptionalDouble memoryA, OptionalDouble memoryB,
-                        List<String> regressions) {
+                        OptionalDouble iterTimeB, Optional<MeanDifference> iterTime, OptionalDouble tensorA, OptionalDouble tensorB,
+                        OptionalDouble memoryA, OptionalDouble memoryB, List<String> regressions, List<String> notJudged) {
     }
 
     private final List<Delta> deltas;
@@ -101,69 +116,122 @@ public final class RunComparison {
         List<TrialResult> ta = a.trials(ca.configId());
         List<TrialResult> tb = b.trials(cb.configId());
         List<String> regressions = new ArrayList<>();
+        List<String> notJudged = new ArrayList<>();
         Optional<MeanDifference> accuracy = AccuracyComparison.compare(ta, tb);
-        accuracy.filter(d -> d.delta() < 0 && d.significant()).ifPresent(d -> regressions.add(String.format(java.util.Locale.ROOT,
-                "accuracy %+.1f pp (p %s, %s)", d.delta() * 100, ReportTable.pValue(d.pValue()), d.test())));
+        accuracy.filter(d -> d.delta() < 0 && d.significant()).ifPresent(d -> regressions.add(String.format(Locale.ROOT,
+                "accuracy %+.1f pp (p %s, %s)", d.delta() * 100, ReportTable.pValue(d.pValue()), d.describe())));
 
         Optional<MeanDifference> time = Optional.empty();
-        double[] sa = iterSamples(ta);
-        double[] sb = iterSamples(tb);
+        double[] sa = batchMedians(ta);
+        double[] sb = batchMedians(tb);
         if (sa.length >= 2 && sb.length >= 2) {
-            time = Optional.of(MeanDifference.welch(sa, sb));
+            time = Optional.of(MeanDifference.welch(sa, sb).over("blocks of iterations"));
         }
         OptionalDouble timeA = ca.iterTimeS();
         OptionalDouble timeB = cb.iterTimeS();
+        Optional<String> busy = busyHost(ta, "A").or(() -> busyHost(tb, "B"));
         if (timeA.isPresent() && timeB.isPresent() && timeA.getAsDouble() > 0) {
             double rel = timeB.getAsDouble() / timeA.getAsDouble() - 1;
-            boolean beyondNoise = time.isPresent() ? rel > NOISE && time.get().delta() > 0 && time.get().significant() : rel > NOISE_WITHOUT_SAMPLES;
-            if (beyondNoise) {
-                regressions.add(String.format(java.util.Locale.ROOT, "iteration time %+.0f %%", rel * 100));
+            boolean beyondNoise = time.isPresent() ? rel > TIME_NOISE && time.get().delta() > 0 && time.get().significant()
+                    : rel > TIME_NOISE_WITHOUT_SAMPLES;
+            if (busy.isPresent()) {
+                notJudged.add(String.format(Locale.ROOT, "iteration time %+.0f %%: %s", rel * 100, busy.get()));
+            } else if (beyondNoise) {
+                regressions.add(String.format(Locale.ROOT, "iteration time %+.0f %%", rel * 100));
             }
         }
-        OptionalDouble memA = ca.peakRssBytes();
-        OptionalDouble memB = cb.peakRssBytes();
-        if (memA.isPresent() && memB.isPresent() && memA.getAsDouble() > 0) {
-            double rel = memB.getAsDouble() / memA.getAsDouble() - 1;
-            double[] ma = ta.stream().filter(t -> t.metric(Metric.PEAK_RSS_BYTES).isPresent()).mapToDouble(t -> t.metric(Metric.PEAK_RSS_BYTES).getAsDouble()).toArray();
-            double[] mb = tb.stream().filter(t -> t.metric(Metric.PEAK_RSS_BYTES).isPresent()).mapToDouble(t -> t.metric(Metric.PEAK_RSS_BYTES).getAsDouble()).toArray();
-            boolean significant = ma.length < 2 || mb.length < 2 || MeanDifference.welch(ma, mb).significant();
+        OptionalDouble tensorA = ca.peakTensorBytes();
+        OptionalDouble tensorB = cb.peakTensorBytes();
+        if (tensorA.isPresent() && tensorB.isPresent() && tensorA.getAsDouble() > 0) {
+            double rel = tensorB.getAsDouble() / tensorA.getAsDouble() - 1;
+            double[] ma = values(ta, Metric.PEAK_TENSOR_BYTES);
+            double[] mb = values(tb, Metric.PEAK_TENSOR_BYTES);
+            boolean varies = ma.length >= 2 && mb.length >= 2 && (Statistics.std(ma) > 0 || Statistics.std(mb) > 0);
+            boolean significant = !varies || MeanDifference.welch(ma, mb).significant();
             if (rel > NOISE && significant) {
-                regressions.add(String.format(java.util.Locale.ROOT, "peak memory %+.0f %%", rel * 100));
+                regressions.add(String.format(Locale.ROOT, "peak tensor memory %+.0f %%", rel * 100));
             }
         }
-        return new Delta(cb.label(), matchedBy, accuracy, timeA, timeB, time, memA, memB, regressions);
+        return new Delta(cb.label(), matchedBy, accuracy, timeA, timeB, time, tensorA, tensorB, ca.peakRssBytes(), cb.peakRssBytes(),
+                regressions, notJudged);
     }
 
-    private static double[] iterSamples(List<TrialResult> trials) {
-        List<Double> all = new ArrayList<>();
+    /**
+     * Why a side's timings are not measurements of its configuration: another process held the cores or the
+     * hypervisor stole them during a trial. A data-parallel trial's other ranks on the machine are allowed for.
+     */
+    static Optional<String> busyHost(List<TrialResult> trials, String side) {
         for (TrialResult t : trials) {
-            JsonNode s = t.samples(SampleSeries.ITER_TIME_S).orElse(null);
-            if (s != null && s.isArray()) {
-                s.forEach(v -> all.add(v.asDouble()));
+            OptionalDouble other = t.metric(Metric.HOST_OTHER_CPUS);
+            OptionalDouble busy = t.metric(Metric.HOST_BUSY_CPUS);
+            OptionalDouble steal = t.metric(Metric.CPU_STEAL_FRACTION);
+            if (other.isPresent() && busy.isPresent()) {
+                double own = busy.getAsDouble() - other.getAsDouble();
+                double allowed = HostCpu.CONTAMINATED_OTHER_CPUS + (Math.max(1, t.spec().techniques().worldSize()) - 1) * own;
+                if (other.getAsDouble() > allowed) {
+                    return Optional.of(String.format(Locale.ROOT, "not judged, the host was busy during %s's seed %d (other processes"
+                            + " used %.2f CPUs on average)", side, t.spec().seed(), other.getAsDouble()));
+                }
+            }
+            if (steal.isPresent() && steal.getAsDouble() > HostCpu.CONTAMINATED_STEAL) {
+                return Optional.of(String.format(Locale.ROOT, "not judged, the hypervisor stole %.0f %% of the CPU time during %s's seed %d",
+                        steal.getAsDouble() * 100, side, t.spec().seed()));
             }
         }
-        return all.stream().mapToDouble(Double::doubleValue).toArray();
+        return Optional.empty();
+    }
+
+    /** The medians of {@link #BATCHES} consecutive blocks of each trial's per-iteration times, pooled over trials. */
+    static double[] batchMedians(List<TrialResult> trials) {
+        List<Double> out = new ArrayList<>();
+        for (TrialResult t : trials) {
+            JsonNode s = t.samples(SampleSeries.ITER_TIME_S).orElse(null);
+            if (s == null || !s.isArray() || s.size() < BATCHES) {
+                continue;
+            }
+            for (int k = 0; k < BATCHES; k++) {
+                int from = k * s.size() / BATCHES;
+                int to = (k + 1) * s.size() / BATCHES;
+                double[] block = new double[to - from];
+                for (int i = from; i < to; i++) {
+                    block[i - from] = s.get(i).asDouble();
+                }
+                out.add(Statistics.quantile(block, 0.5));
+            }
+        }
+        return out.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    private static double[] values(List<TrialResult> trials, Metric metric) {
+        return trials.stream().filter(t -> t.metric(metric).isPresent()).mapToDouble(t -> t.metric(metric).getAsDouble()).toArray();
     }
 
     /** A plain-text table of the deltas, regressions marked, for the terminal. */
     public String render() {
         StringBuilder out = new StringBuilder();
-        out.append(String.format(java.util.Locale.ROOT, "%-34s %-22s %-24s %-22s %s%n", "configuration", "accuracy Δ (pp)", "iteration time A → B",
-                "peak memory A → B", "verdict"));
+        out.append(String.format(Locale.ROOT, "%-34s %-22s %-24s %-22s %-22s %s%n", "configuration", "accuracy Δ (pp)", "iteration time A → B",
+                "peak tensors A → B", "peak RSS A → B", "verdict"));
         for (Delta d : deltas) {
-            String acc = d.accuracy().map(x -> String.format(java.util.Locale.ROOT, "%+.1f ± %.1f p=%s", x.delta() * 100, x.ci95() * 100,
+            String acc = d.accuracy().map(x -> String.format(Locale.ROOT, "%+.1f ± %.1f p=%s", x.delta() * 100, x.ci95() * 100,
                     ReportTable.pValue(x.pValue()))).orElse("—");
             String time = d.iterTimeA().isPresent() && d.iterTimeB().isPresent()
                     ? DisplayFormat.number(d.iterTimeA().getAsDouble()) + " → " + DisplayFormat.number(d.iterTimeB().getAsDouble()) + " s" : "—";
+            String tensors = d.tensorA().isPresent() && d.tensorB().isPresent()
+                    ? DisplayFormat.mib(d.tensorA()) + " → " + DisplayFormat.mib(d.tensorB()) + " MiB" : "—";
             String mem = d.memoryA().isPresent() && d.memoryB().isPresent()
                     ? DisplayFormat.mib(d.memoryA()) + " → " + DisplayFormat.mib(d.memoryB()) + " MiB" : "—";
             String verdict = d.regressions().isEmpty() ? "ok" : "REGRESSION: " + String.join("; ", d.regressions());
-            out.append(String.format(java.util.Locale.ROOT, "%-34s %-22s %-24s %-22s %s%n", d.label()
-                    + ("label".equals(d.matchedBy()) ? " *" : ""), acc, time, mem, verdict));
+            if (!d.notJudged().isEmpty()) {
+                verdict += " (" + String.join("; ", d.notJudged()) + ")";
+            }
+            out.append(String.format(Locale.ROOT, "%-34s %-22s %-24s %-22s %-22s %s%n", d.label()
+                    + ("label".equals(d.matchedBy()) ? " *" : ""), acc, time, tensors, mem, verdict));
         }
         if (deltas.stream().anyMatch(d -> "label".equals(d.matchedBy()))) {
             out.append("* matched by label: the configurations' ids differ (some hyperparameter or the code changed)\n");
         }
+        out.append("peak RSS is the host footprint, shown and not judged (identical reruns differ by up to 2×); memory is judged on the"
+                + " learner's own tensor peak\n");
         onlyInA.forEach(l -> out.append("only in A (no ok result in B): ").append(l).append('\n'));
         onlyInB.forEach(l -> out.append("only in B: ").append(l).append('\n'));
         out.append(hasRegression() ? "regressions flagged\n" : "no regression\n");

@@ -25,7 +25,7 @@ class AnalysisSectionsTest {
         assertEquals(List.of("model-scaling-time", "model-scaling-memory", "model-scaling-accuracy"),
                 model.charts().stream().map(ChartImage::name).toList());
         assertTrue(model.sentences().contains("maml: iteration time ∝ parameters^1.00 ± 0.00, R² 1.000 over 3 sizes"), model.sentences().toString());
-        assertTrue(model.sentences().stream().anyMatch(s -> s.startsWith("maml: peak memory ∝ parameters^0.50")), model.sentences().toString());
+        assertTrue(model.sentences().stream().anyMatch(s -> s.startsWith("maml: peak tensor memory ∝ parameters^0.50")), model.sentences().toString());
         // the same configurations differ in nothing else: no task or device sweep
         assertFalse(AnalysisSections.taskScaling(RunAnalysis.of(records)).hasData());
     }

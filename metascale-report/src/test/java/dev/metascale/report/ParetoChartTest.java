@@ -28,6 +28,6 @@ class ParetoChartTest {
         ParetoFrontier<ConfigurationSummary> empty = ParetoFrontier.of(List.of());
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> ParetoChart.create(CostMetric.PEAK_MEMORY, empty));
-        assertTrue(e.getMessage().contains("peak_rss_bytes"), e.getMessage());
+        assertTrue(e.getMessage().contains("peak_tensor_bytes"), e.getMessage());
     }
 }

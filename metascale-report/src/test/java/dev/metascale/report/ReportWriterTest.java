@@ -90,9 +90,9 @@ class ReportWriterTest {
                 "maml conv4 5w1s (inner_lr=0.4, precision=fp32)")) {
             assertTrue(text.contains(frontierLabel), "frontier point labelled: " + frontierLabel);
         }
-        assertTrue(html.contains("<strong>maml conv4 5w1s (inner_lr=0.4, precision=bf16)</strong>: best accuracy within 615 MiB (67.2 %)"), "middle frontier point");
+        assertTrue(html.contains("<strong>maml conv4 5w1s (inner_lr=0.4, precision=bf16)</strong>: best accuracy within 123 MiB (67.2 %)"), "middle frontier point");
         assertTrue(text.contains("better: top-left"));
-        assertTrue(text.contains("peak memory during meta-training, RSS (MiB)"), "axis title with unit");
+        assertTrue(text.contains("peak tensor memory during meta-training (parameters, gradients, optimiser state, activations) (MiB)"), "axis title with unit");
         assertTrue(text.contains("accuracy (%)"));
         assertFalse(text.contains("anil conv4 5w1s"), "a configuration without memory is not plotted on the memory chart");
         byte[] png = Files.readAllBytes(runDir.resolve("report/accuracy-vs-time.png"));

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -41,12 +42,42 @@ class StatisticsTest {
     @Test
     void overlappingIntervalsShareTheBestRank() {
         List<TieRanking.Entry<String>> entries = List.of(
-                new TieRanking.Entry<>("a", 0.80, 0.02),
-                new TieRanking.Entry<>("b", 0.77, 0.02),   // overlaps a: rank 1
-                new TieRanking.Entry<>("c", 0.70, 0.01),   // no overlap with a: next rank 3
-                new TieRanking.Entry<>("d", 0.69, 0.01),   // overlaps c: 3
-                new TieRanking.Entry<>("e", 0.50, 0.01));  // 5
+                new TieRanking.Entry<>("a", 0.80, OptionalDouble.of(0.02)),
+                new TieRanking.Entry<>("b", 0.77, OptionalDouble.of(0.02)),   // overlaps a: rank 1
+                new TieRanking.Entry<>("c", 0.70, OptionalDouble.of(0.01)),   // no overlap with a: next rank 3
+                new TieRanking.Entry<>("d", 0.69, OptionalDouble.of(0.01)),   // overlaps c: 3
+                new TieRanking.Entry<>("e", 0.50, OptionalDouble.of(0.01)));  // 5
         Map<String, Integer> ranks = TieRanking.rank(entries);
         assertEquals(Map.of("a", 1, "b", 1, "c", 3, "d", 3, "e", 5), ranks);
+    }
+
+    @Test
+    void aMethodWithoutAnIntervalIsTiedWithTheBestNotRankedAsCertain() {
+        // "u" was scored by one seed on one episode: its 0.95 says nothing of its spread
+        List<TieRanking.Entry<String>> entries = List.of(
+                new TieRanking.Entry<>("u", 0.95, OptionalDouble.empty()),
+                new TieRanking.Entry<>("a", 0.80, OptionalDouble.of(0.01)),
+                new TieRanking.Entry<>("b", 0.60, OptionalDouble.of(0.01)));
+        Map<String, Integer> ranks = TieRanking.rank(entries);
+        assertEquals(1, ranks.get("u"));
+        assertEquals(1, ranks.get("a"), "the best of the known intervals is not pushed down by a score of unknown spread");
+        assertEquals(2, ranks.get("b"));
+    }
+
+    @Test
+    void theSpreadOfOneSampleIsAbsentNotZero() {
+        assertTrue(Double.isNaN(dev.metascale.core.stats.Statistics.std(new double[]{0.7})));
+        assertTrue(Double.isNaN(dev.metascale.core.stats.Statistics.ci95(new double[]{0.7})));
+        com.fasterxml.jackson.databind.JsonNode one = dev.metascale.core.json.Json.MAPPER.valueToTree(
+                dev.metascale.core.stats.Statistics.summary(new double[]{0.7}));
+        assertEquals(0.7, one.get("mean").asDouble());
+        assertEquals(1, one.get("n").asInt());
+        assertFalse(one.has("std"), "std of one sample: " + one);
+        assertFalse(one.has("ci95"), "ci95 of one sample: " + one);
+        com.fasterxml.jackson.databind.JsonNode two = dev.metascale.core.json.Json.MAPPER.valueToTree(
+                dev.metascale.core.stats.Statistics.summary(new double[]{0.6, 0.8}));
+        assertTrue(two.get("ci95").asDouble() > 0);
+        assertFalse(dev.metascale.core.json.Json.MAPPER.valueToTree(
+                dev.metascale.core.stats.Statistics.distribution(new double[]{1.0})).has("std"));
     }
 }

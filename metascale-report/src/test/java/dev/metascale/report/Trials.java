@@ -59,8 +59,15 @@ final class Trials {
             return this;
         }
 
+        /** Peak RSS {@code mib} and, for the memory axis, the learner's own tensor peak at a fifth of it. */
         Metrics peakMib(double mib) {
             node.put("peak_rss_bytes", (long) (mib * MIB));
+            node.put("peak_tensor_bytes", (long) (mib * MIB / 5));
+            return this;
+        }
+
+        Metrics tensorMib(double mib) {
+            node.put("peak_tensor_bytes", (long) (mib * MIB));
             return this;
         }
 

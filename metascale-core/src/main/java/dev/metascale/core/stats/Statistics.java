@@ -17,10 +17,13 @@ public final class Statistics {
         return xs.length == 0 ? Double.NaN : sum / xs.length;
     }
 
-    /** Sample standard deviation (n - 1 in the denominator); 0 for a single sample. */
+    /**
+     * Sample standard deviation (n - 1 in the denominator); NaN below two samples, where it is not defined (one
+     * sample says nothing of the spread: 0 would read as certainty).
+     */
     public static double std(double[] xs) {
         if (xs.length < 2) {
-            return 0;
+            return Double.NaN;
         }
         double m = mean(xs);
         double ss = 0;
@@ -30,10 +33,10 @@ public final class Statistics {
         return Math.sqrt(ss / (xs.length - 1));
     }
 
-    /** Half-width of the two-sided 95 % Student-t interval of the mean; 0 below two samples. */
+    /** Half-width of the two-sided 95 % Student-t interval of the mean; NaN below two samples (not defined). */
     public static double ci95(double[] xs) {
         if (xs.length < 2) {
-            return 0;
+            return Double.NaN;
         }
         double t = new TDistribution(xs.length - 1).inverseCumulativeProbability(0.975);
         return t * std(xs) / Math.sqrt(xs.length);
@@ -52,11 +55,17 @@ public final class Statistics {
         return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
     }
 
+    /** Mean, std and ci95 of {@code xs}; std and ci95 absent (null, left out of the record) below two samples. */
     public static Summary summary(double[] xs) {
-        return new Summary(mean(xs), std(xs), ci95(xs), xs.length);
+        return new Summary(mean(xs), defined(std(xs)), defined(ci95(xs)), xs.length);
     }
 
+    /** Median, mean, std and p95 of {@code xs}; std absent below two samples. */
     public static Distribution distribution(double[] xs) {
-        return new Distribution(quantile(xs, 0.5), mean(xs), std(xs), quantile(xs, 0.95), xs.length);
+        return new Distribution(quantile(xs, 0.5), mean(xs), defined(std(xs)), quantile(xs, 0.95), xs.length);
+    }
+
+    private static Double defined(double x) {
+        return Double.isNaN(x) ? null : x;
     }
 }

@@ -39,6 +39,14 @@ public interface MetaLearner {
         }
     }
 
+    /**
+     * Bytes of outer-optimiser state alive in this worker: Adam's two moments per parameter of every learner's
+     * optimiser once it has stepped (Reptile's plain update holds none).
+     */
+    static long outerOptimizerStateBytes() {
+        return OuterOptimizer.steppedStateBytes();
+    }
+
     /** The meta-parameters (leaves updated by the outer optimiser). */
     ParamSet parameters();
 

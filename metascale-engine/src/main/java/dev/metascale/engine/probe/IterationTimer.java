@@ -5,13 +5,17 @@ import java.util.Arrays;
 /**
  * Wall-clock time of each meta-iteration, with the first {@code warmup} iterations kept apart
  * (JIT, allocator and cache warm-up): they count in the total training time but not in the timed
- * samples. On CPU the work is synchronous; a CUDA build synchronises the device before reading the clock.
+ * samples. Iterations run under the profiler (slowed by its per-event cost) are kept apart from both: they are
+ * the profiled window's time, not training time. On CPU the work is synchronous; a CUDA build synchronises the
+ * device before reading the clock.
  */
 public final class IterationTimer {
     private final int warmup;
     private final double[] samples;
     private int count;
     private double totalS;
+    private double profiledS;
+    private int profiled;
     private long start;
 
     public IterationTimer(int iterations, int warmup) {
@@ -25,7 +29,21 @@ public final class IterationTimer {
 
     /** Ends the current iteration and returns its seconds. */
     public double end() {
+        return end(false);
+    }
+
+    /**
+     * Ends the current iteration; a {@code profiledIteration} (under the profiler) counts in
+     * {@link #profiledSeconds()} only, never in the training time or the timed samples.
+     */
+    public double end(boolean profiledIteration) {
         double s = (System.nanoTime() - start) / 1e9;
+        if (profiledIteration) {
+            count++;
+            profiled++;
+            profiledS += s;
+            return s;
+        }
         if (count >= warmup && count - warmup < samples.length) {
             samples[count - warmup] = s;
         }
@@ -39,8 +57,17 @@ public final class IterationTimer {
         return Arrays.copyOf(samples, Math.max(0, Math.min(samples.length, count - warmup)));
     }
 
-    /** All iterations, warm-up included. */
+    /** All iterations, warm-up included, the profiled ones excepted. */
     public double totalSeconds() {
         return totalS;
+    }
+
+    /** The iterations run under the profiler. */
+    public double profiledSeconds() {
+        return profiledS;
+    }
+
+    public int profiledIterations() {
+        return profiled;
     }
 }

@@ -29,6 +29,7 @@ public final class SampledProfile {
     private KinetoProfiler.Window window;
     private OperatorProfile profile;
     private String absent;
+    private PeakTensorMemory.Resident resident;
 
     private SampledProfile(int first, int last, Path trace, String absent) {
         this.first = first;
@@ -61,6 +62,16 @@ public final class SampledProfile {
         return new SampledProfile(-1, -1, null, reason);
     }
 
+    /** Whether the window opens before iteration {@code it}: then give it {@link #residentAtOpen} first. */
+    public boolean opensAt(int it) {
+        return it == first && absent == null;
+    }
+
+    /** The tensors alive as the window opens, which its memory events cannot see: makes peak_tensor_bytes absolute. */
+    public void residentAtOpen(PeakTensorMemory.Resident tensors) {
+        this.resident = tensors;
+    }
+
     /** Call before iteration {@code it} starts. */
     public void beforeIteration(int it) {
         if (it == first && absent == null) {
@@ -85,6 +96,11 @@ public final class SampledProfile {
         }
     }
 
+    /** Whether iteration {@code it} ran (or runs) under the profiler. */
+    public boolean profiling(int it) {
+        return window != null && it >= first && it <= last;
+    }
+
     /** Whether the profiled window closes after iteration {@code it} (never when there is no window). */
     public boolean closesAfter(int it) {
         return last >= 0 && it == last;
@@ -98,7 +114,12 @@ public final class SampledProfile {
     public void writeTo(Metrics metrics) {
         if (profile != null) {
             metrics.set(Metric.PROFILE, profile.toJson(TOP_OPS));
-            metrics.put(Metric.PEAK_TENSOR_BYTES, profile.peakTensorBytes());
+            if (resident != null) {
+                PeakTensorMemory peak = PeakTensorMemory.of(profile.peakTensorBytes(), resident);
+                metrics.put(Metric.PEAK_TENSOR_BYTES, peak.total());
+                metrics.set(Metric.PEAK_TENSOR_PARTS, peak);
+            }
+            metrics.put(Metric.PEAK_TENSOR_WINDOW_BYTES, profile.peakTensorBytes());
             metrics.put(Metric.PROFILE_FLOPS_MATMUL_PER_ITER, profile.countedFlops() / profile.windowIterations());
             if (trace != null) {
                 metrics.put(Metric.PROFILE_TRACE, trace.toString());

@@ -75,6 +75,15 @@ public final class ParamSet {
         return names.size();
     }
 
+    /** Bytes of the parameters' storage (numel × element size, summed). */
+    public long bytes() {
+        long total = 0;
+        for (Tensor t : tensors) {
+            total += t.numel() * t.element_size();
+        }
+        return total;
+    }
+
     public long count() {
         long n = 0;
         for (Tensor t : tensors) {

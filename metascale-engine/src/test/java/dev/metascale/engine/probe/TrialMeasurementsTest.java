@@ -52,10 +52,40 @@ class TrialMeasurementsTest {
         assertTrue(m.path("mfu_peak_flops_per_s").asDouble() > 0);
         assertTrue(m.has("profile"), m.path("profile_absent").asText());
         assertEquals(2, m.path("profile").path("window_iterations").asInt());
-        assertTrue(m.path("peak_tensor_bytes").asLong() > 0);
+        // the peak is absolute: the window's own peak plus the tensors alive when it opened, part by part
+        JsonNode parts = m.path("peak_tensor_parts");
+        long paramBytes = m.path("param_count").asLong() * 4;
+        assertEquals(paramBytes, parts.path("parameters").asLong(), parts.toString());
+        assertEquals(paramBytes, parts.path("gradients").asLong(), "meta-gradients are parameter-shaped");
+        assertEquals(2 * paramBytes, parts.path("optimizer_state").asLong(), "Adam's two moments, stepped in the unprofiled warm-up");
+        assertTrue(parts.path("activations").asLong() > 0, parts.toString());
+        assertEquals(m.path("peak_tensor_bytes").asLong(), parts.path("parameters").asLong() + parts.path("gradients").asLong()
+                + parts.path("optimizer_state").asLong() + parts.path("activations").asLong());
+        assertEquals(m.path("peak_tensor_window_bytes").asLong() + 3 * paramBytes, m.path("peak_tensor_bytes").asLong(),
+                "absolute = window peak (new gradients and activations) + parameters + Adam state");
         long analyticMatmul = m.path("flops_breakdown").path("matmul").asLong();
         assertEquals(analyticMatmul, m.path("profile_flops_matmul_per_iter").asLong(), analyticMatmul * 0.01);
         assertTrue(Files.size(dir.resolve("traces").resolve(spec.id() + ".json")) > 0);
         assertTrue(m.path("probe_overhead_fraction").asDouble() < 0.02, "probe overhead " + m.path("probe_overhead_fraction"));
+        // the profiled window's time is recorded apart from the training time
+        assertEquals(2, m.path("profiled_iterations").asInt());
+        assertTrue(m.path("profile_window_s").asDouble() > 0, m.toString());
+        // what the host did meanwhile
+        assertTrue(m.path("host_busy_cpus").asDouble() > 0, m.toString());
+        assertTrue(m.has("host_other_cpus") && m.has("cpu_steal_fraction"), m.toString());
+    }
+
+    @Test
+    void profiledIterationsAreNeitherTrainingTimeNorTimedSamples() throws Exception {
+        IterationTimer timer = new IterationTimer(5, 3);
+        for (int it = 0; it < 5; it++) {
+            timer.begin();
+            Thread.sleep(it == 1 || it == 2 ? 60 : 5); // iterations 1 and 2 run under the (slow) profiler
+            timer.end(it == 1 || it == 2);
+        }
+        assertEquals(2, timer.profiledIterations());
+        assertTrue(timer.profiledSeconds() >= 0.12, "profiled " + timer.profiledSeconds());
+        assertTrue(timer.totalSeconds() < 0.1, "training time holds the 3 unprofiled iterations only: " + timer.totalSeconds());
+        assertEquals(2, timer.samples().length, "the 2 iterations after the 3 warm-up ones are timed");
     }
 }
