@@ -444,6 +444,14 @@ public final class TrialExecutor {
         metrics.put(Metric.COMM_WIRE_BYTES, m.wireBytes(d.info().worldSize()) / Math.max(1, m.calls()));
         metrics.put(Metric.COMM_FRACTION, m.seconds() / trainSeconds);
         metrics.put(Metric.COMM_SPAN_TOTAL_S, m.spanSeconds());
+        if (m.skewMeasured()) {
+            metrics.put(Metric.COMM_SKEW_S, m.skewSeconds() / iterations);
+            metrics.put(Metric.COMM_SKEW_TOTAL_S, m.skewSeconds());
+        }
+        if (m.broadcastBytes() > 0) {
+            metrics.put(Metric.COMM_BROADCAST_S, m.broadcastSeconds());
+            metrics.put(Metric.COMM_BROADCAST_WIRE_BYTES, m.broadcastWireBytes(d.info().worldSize()));
+        }
         metrics.put(Metric.COMM_SEGMENTS, m.segments());
         metrics.put(Metric.COMM_OVERLAPPED_FRACTION, m.payloadBytes() == 0 ? 0.0 : m.overlappedBytes() / (double) m.payloadBytes());
         if (m.spanSeconds() > 0) {

@@ -50,6 +50,14 @@ final class BuiltInLearners {
                 name + REPLACES_HEAD, flops, in -> in.featureForward(in.support() + in.query()).orElse(FlopCount.ZERO));
     }
 
+    /**
+     * The baselines' meta-training: the same conventional pre-training for all four (finetune, linear-probe, lora,
+     * adapter differ only in what they fit per test episode), a forward and backward over support and query at the
+     * head over all meta-train classes.
+     */
+    private static final FlopRule PRETRAINING = in -> in.cost(in.support() + in.query(), in.trainClasses())
+            .map(c -> IterationFlops.fineTune(c, in.metaBatch()));
+
     static final List<LearnerDescriptor> ALL = List.of(
             new LearnerDescriptor("maml", "MAML, second order (Finn et al. 2017)",
                     Set.of(CHECKPOINTING, META_LOSS, LANGUAGE_MODEL, INNER_LOOP, SECOND_ORDER), Head.WAYS,
@@ -94,13 +102,13 @@ final class BuiltInLearners {
                     in -> in.featureForward(in.support()).orElseThrow().plus(in.featureForward(in.query()).orElseThrow())),
             baseline("finetune", "baseline: conventional training on the meta-train classes, then the whole network and a new"
                             + " head fine-tuned per episode", Set.of(CHECKPOINTING, LANGUAGE_MODEL), List.of(),
-                    in -> in.cost(in.support() + in.query(), in.trainClasses()).map(c -> IterationFlops.fineTune(c, in.metaBatch()))),
+                    PRETRAINING),
             baseline("linear-probe", "baseline: conventional training, then a logistic-regression head on the frozen features"
-                    + " per episode", Set.of(CHECKPOINTING), List.of(), FlopRule.UNCOUNTED),
+                    + " per episode", Set.of(CHECKPOINTING), List.of(), PRETRAINING),
             baseline("lora", "baseline: conventional training, then rank-r LoRA factors (lora_rank) and a new head per episode",
                     Set.of(CHECKPOINTING), List.of(Hyperparameter.count("lora_rank", 1, 16, "rank r of the low-rank update")),
-                    FlopRule.UNCOUNTED),
+                    PRETRAINING),
             baseline("adapter", "baseline: conventional training, then bottleneck adapters (adapter_size) and a new head per"
                     + " episode", Set.of(CHECKPOINTING), List.of(Hyperparameter.count("adapter_size", 4, 64, "bottleneck width")),
-                    FlopRule.UNCOUNTED));
+                    PRETRAINING));
 }

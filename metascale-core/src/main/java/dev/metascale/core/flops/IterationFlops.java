@@ -1,10 +1,12 @@
 package dev.metascale.core.flops;
 
 /**
- * Analytic FLOPs of one meta-iteration (a meta-batch of tasks), kept in parts: the model's forward,
- * backward and second-order passes (together the "model FLOPs" behind {@code flops_per_iter}, the
- * numerator of MFU), and apart from them the recompute of activation checkpointing and the work of a
- * solver (iMAML's conjugate gradient), which are costs of a technique, not of the model.
+ * Analytic FLOPs of one meta-iteration (a meta-batch of tasks), kept in parts. The "model FLOPs" behind
+ * {@code flops_per_iter} (the numerator of MFU) are what the algorithm must compute for its meta-gradient: the
+ * forward, backward and second-order passes, and iMAML's conjugate-gradient solver — its Hessian-vector products
+ * are iMAML's meta-gradient as the second-order term is MAML's (leaving it out made iMAML look 35 % cheaper and
+ * its MFU lower than the work done). Apart from them the recompute of activation checkpointing, a technique's
+ * cost (the same meta-gradient without it): counted in the hardware FLOPs ({@link #total()}, HFU) only.
  *
  * <p>Each rule below takes the {@link ForwardCost} of one forward pass over a task's support set
  * ({@code s}) and query set ({@code q}), counts one task and multiplies by the meta-batch; the outer
@@ -13,14 +15,14 @@ package dev.metascale.core.flops;
 public record IterationFlops(FlopCount forward, FlopCount backward, FlopCount secondOrder,
                              FlopCount recompute, FlopCount solver) {
 
-    /** Forward, backward and second-order passes: the model FLOPs. */
+    /** Forward, backward, second-order passes and solver: the model FLOPs. */
     public FlopCount model() {
-        return forward.plus(backward).plus(secondOrder);
+        return forward.plus(backward).plus(secondOrder).plus(solver);
     }
 
-    /** Model FLOPs plus recompute and solver. */
+    /** Model FLOPs plus checkpointing's recompute: the hardware FLOPs. */
     public FlopCount total() {
-        return model().plus(recompute).plus(solver);
+        return model().plus(recompute);
     }
 
     public IterationFlops plus(IterationFlops o) {
@@ -69,10 +71,11 @@ public record IterationFlops(FlopCount forward, FlopCount backward, FlopCount se
 
     /**
      * Reptile (Nichol et al. 2018, Alg. 1): k SGD steps on the task, each a forward and backward of
-     * {@code task} (the examples of one inner step); the outer update θ += ε(θ' − θ) is element-wise.
+     * {@code task} (the examples of one inner step), and one forward at θ before them for the loss the step reports;
+     * the outer update θ += ε(θ' − θ) is element-wise.
      */
     public static IterationFlops reptile(ForwardCost task, int innerSteps, int metaBatch) {
-        return new IterationFlops(task.forward().times(innerSteps), task.backward().times(innerSteps),
+        return new IterationFlops(task.forward().times(innerSteps + 1), task.backward().times(innerSteps),
                 FlopCount.ZERO, FlopCount.ZERO, FlopCount.ZERO).times(metaBatch);
     }
 

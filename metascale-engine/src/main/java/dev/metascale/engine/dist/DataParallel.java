@@ -116,7 +116,9 @@ public final class DataParallel implements AutoCloseable {
     public void broadcast(ParamSet params) {
         try (PointerScope scope = new PointerScope(); NoGradGuard guard = new NoGradGuard()) {
             Tensor flat = flatten(params.tensors());
-            timed(() -> wait(group.broadcast(new TensorVector(flat)), "broadcast"), flat);
+            long start = System.nanoTime();
+            wait(group.broadcast(new TensorVector(flat)), "broadcast");
+            meter.recordBroadcast((System.nanoTime() - start) / 1e9, flat.numel() * flat.element_size());
             unflatten(flat, params.tensors());
         }
     }
@@ -163,6 +165,9 @@ public final class DataParallel implements AutoCloseable {
         GradientBucket bucket = buckets.get(params);
         if (bucket != null && bucket.attached()) {
             try (PointerScope scope = new PointerScope(); NoGradGuard guard = new NoGradGuard()) {
+                if (bucket.firstLaunch == Long.MAX_VALUE) {
+                    align(); // nothing launched during the backward: align the ranks, so the transfer is timed alone
+                }
                 long start = System.nanoTime();
                 bucket.launchRemaining();
                 bucket.awaitAll();
@@ -204,7 +209,15 @@ public final class DataParallel implements AutoCloseable {
         wait(group.barrier(), "barrier");
     }
 
+    /** Meets the other ranks at a barrier, timing the wait for the slowest as skew (nccl-tests' barrier before timing). */
+    private void align() {
+        long start = System.nanoTime();
+        wait(group.barrier(), "barrier");
+        meter.recordSkew((System.nanoTime() - start) / 1e9);
+    }
+
     private void timed(Runnable collective, Tensor payload) {
+        align();
         long start = System.nanoTime();
         collective.run();
         meter.record((System.nanoTime() - start) / 1e9, payload.numel() * payload.element_size());

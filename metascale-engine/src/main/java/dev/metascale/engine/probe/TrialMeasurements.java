@@ -15,7 +15,7 @@ import java.util.Optional;
  * meta-iteration), {@code flops_total} (all iterations, warm-up included), {@code achieved_flops_per_s}
  * (model FLOPs over the timed iterations' time), {@code mfu} (that over the calibrated GEMM peak in the trial's
  * compute dtype at its thread count and BLAS, summed over its ranks, recorded in {@code mfu_peak_flops_per_s} with its
- * source), {@code hfu} (the same with recompute and solver FLOPs, which the hardware runs too), the parts of the
+ * source), {@code hfu} (the same with checkpointing's recompute FLOPs, which the hardware runs too), the parts of the
  * count in {@code flops_breakdown}, and the probes' own overhead per iteration.
  */
 public final class TrialMeasurements {
@@ -54,7 +54,7 @@ public final class TrialMeasurements {
                     Calibration.Peak peak = Calibration.peak(cpuModel, computeDtype);
                     double total = peak.flopsPerS() * Math.max(1, ranks);
                     metrics.put(Metric.MFU, achieved / total);
-                    // hardware FLOPs: the recompute of checkpointing and iMAML's solver run on the same units
+                    // hardware FLOPs: checkpointing's recompute runs on the same units
                     metrics.put(Metric.HFU, f.total().total() * (double) timedIterS.length / timed / total);
                     metrics.put(Metric.MFU_PEAK_FLOPS_PER_S, total);
                     metrics.put(Metric.MFU_PEAK_SOURCE, peak.source() + (ranks > 1 ? ", × " + ranks + " ranks" : ""));

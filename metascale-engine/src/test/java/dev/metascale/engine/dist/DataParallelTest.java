@@ -75,7 +75,31 @@ class DataParallelTest {
         CommMeter meter = twoRanksAgainstOneProcess(new Mlp(16, List.of(8)), TrainingTechniques.NONE);
         assertEquals(0, meter.overlappedBytes());
         assertEquals(1, meter.segments());
+        // the start-up broadcast is counted apart from the steps' all-reduces
+        assertEquals(STEPS, meter.calls());
+        assertEquals(meter.payloadBytes() / STEPS, meter.broadcastBytes());
+        assertEquals(meter.broadcastBytes(), meter.broadcastWireBytes(2));
+        assertEquals(meter.broadcastBytes(), meter.broadcastWireBytes(8), "a broadcast moves its payload once per rank, whatever N");
+        assertTrue(meter.skewMeasured());
     }
+
+    /**
+     * Rank 1 is 150 ms slower each step: rank 0's wait for it is skew, not transfer (before the barrier, the
+     * all-reduce's time held the peer's imbalance and bus bandwidth varied 6× between identical reruns).
+     */
+    @Test
+    void waitingForASlowerRankIsSkewNotTransfer() throws Exception {
+        slowRankDelayMs = 150;
+        try {
+            CommMeter meter = twoRanksAgainstOneProcess(new Mlp(16, List.of(8)), TrainingTechniques.NONE);
+            assertTrue(meter.skewSeconds() >= 0.8 * 0.15 * STEPS, "skew " + meter.skewSeconds());
+            assertTrue(meter.seconds() < 0.05 * STEPS, "transfer of a tiny bucket on loopback, after alignment: " + meter.seconds());
+        } finally {
+            slowRankDelayMs = 0;
+        }
+    }
+
+    private static volatile long slowRankDelayMs;
 
     /** A bucket that would be cut (16-200-200-200-3 in float64), without overlap_allreduce: one piece after the backward. */
     @Test
@@ -152,9 +176,12 @@ class DataParallelTest {
                     double[][] grads = new double[STEPS][];
                     for (int s = 0; s < STEPS; s++) {
                         List<Episode> mine = batches.get(s).subList(rank * 2, rank * 2 + 2);
+                        if (rank == 1 && slowRankDelayMs > 0) {
+                            Thread.sleep(slowRankDelayMs);
+                        }
                         grads[s] = stepAndGrads(ranks[rank], mine);
                     }
-                    assertTrue(dp.meter().calls() == STEPS + 1 && dp.meter().payloadBytes() > 0);
+                    assertTrue(dp.meter().calls() == STEPS && dp.meter().payloadBytes() > 0);
                     meters[rank] = dp.meter();
                     return grads;
                 }

@@ -49,4 +49,33 @@ class TrialFlopsTest {
         assertEquals(perIteration.times(2), TrialFlops.perIteration(maml, drawn, 2, 2, model, 0).orElseThrow(),
                 "two ranks drawing alike do twice the work of one");
     }
+
+    /** Every learner of this version has a FLOP count: none is left without one (linear-probe, lora and adapter were). */
+    @Test
+    void everyLearnerIsCounted() {
+        SamplerSpec fixed = new SamplerSpec("fixed", 5, 1, 15);
+        for (var learner : dev.metascale.core.component.Components.learners()) {
+            if (learner.name().equals(dev.metascale.engine.learn.ToyCentroids.NAME)) {
+                continue; // the test plugin that shows a plugin may leave its FLOPs uncounted
+            }
+            AlgorithmSpec spec = new AlgorithmSpec(learner.name(), 0.4, 2, 2, 0.005, 4);
+            org.junit.jupiter.api.Assertions.assertTrue(TrialFlops.perIteration(spec, fixed, model, 64).isPresent(),
+                    learner.name() + " has no FLOP count");
+        }
+        // the baselines share one pre-training: the same meta-training FLOPs
+        IterationFlops finetune = TrialFlops.perIteration(new AlgorithmSpec("finetune", 0.05, 1, 20, 0.003, 4), fixed, model, 64).orElseThrow();
+        for (String baseline : List.of("linear-probe", "lora", "adapter")) {
+            assertEquals(finetune, TrialFlops.perIteration(new AlgorithmSpec(baseline, 0.05, 1, 20, 0.003, 4), fixed, model, 64).orElseThrow(), baseline);
+        }
+    }
+
+    /** Reptile's step reports the loss at θ: one more forward per task than its k inner steps. */
+    @Test
+    void reptileCountsItsLossForward() {
+        SamplerSpec fixed = new SamplerSpec("fixed", 5, 1, 15);
+        IterationFlops reptile = TrialFlops.perIteration(new AlgorithmSpec("reptile", 0.4, 3, 3, 0.5, 1), fixed, model, 0).orElseThrow();
+        IterationFlops oneStep = TrialFlops.perIteration(new AlgorithmSpec("reptile", 0.4, 1, 1, 0.5, 1), fixed, model, 0).orElseThrow();
+        assertEquals(2 * oneStep.forward().total(), reptile.forward().total(), "4 forwards at k = 3 against 2 at k = 1");
+        assertEquals(3 * oneStep.backward().total(), reptile.backward().total(), "k backward passes");
+    }
 }
