@@ -37,6 +37,7 @@ import dev.metascale.engine.model.Models;
 import dev.metascale.engine.probe.IterationTimer;
 import dev.metascale.engine.probe.ProcessMemory;
 import dev.metascale.engine.probe.PeakTensorMemory;
+import dev.metascale.engine.probe.ProfileCheck;
 import dev.metascale.engine.probe.SampledProfile;
 import dev.metascale.engine.probe.TrialFlops;
 import dev.metascale.engine.probe.TrialMeasurements;
@@ -272,8 +273,11 @@ public final class TrialExecutor {
         Optional<HostCpu.Snapshot> hostBefore = HostCpu.snapshot();
         for (int it = 0; it < iterations; it++) {
             if (profile.opensAt(it)) {
-                profile.residentAtOpen(new PeakTensorMemory.Resident(setup.learner().parameters().bytes(),
-                        MetaLearner.outerOptimizerStateBytes(), setup.dataParallel().isPresent()));
+                java.util.OptionalLong state = setup.learner().outerStateBytes();
+                if (state.isPresent()) {
+                    profile.residentAtOpen(new PeakTensorMemory.Resident(setup.learner().parameters().bytes(), state.getAsLong(),
+                            setup.dataParallel().isPresent()));
+                }
             }
             profile.beforeIteration(it);
             try (PointerScope scope = new PointerScope()) {
@@ -431,8 +435,25 @@ public final class TrialExecutor {
                 iterTimes, env.path("cpu_model").asText(null), Precision.computeDtype(spec.techniques().precision()),
                 setup.tasksOfRank().worldSize());
         training.profile().writeTo(metrics);
+        training.profile().profile().ifPresent(p -> checkProfile(metrics, p, spec, setup, episodes, training.profile().firstIteration()));
         double wall = (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1e3;
         return TrialResult.ok(spec, data, env, metrics.json(), samples, startedAtIso, Instant.now().toString(), wall);
+    }
+
+    /** The profiler's FLOPs against the analytic count of what it can see of this rank's profiled iterations. */
+    private static void checkProfile(Metrics metrics, dev.metascale.engine.probe.OperatorProfile profile, TrialSpec spec, Setup setup,
+                                     Episodes episodes, int first) {
+        int perRank = setup.tasksOfRank().perRank();
+        AlgorithmSpec rankAlgorithm = spec.algorithm().withMetaBatch(perRank);
+        if (FIXED_SHAPE.equals(spec.sampler().kind())) {
+            ProfileCheck.write(metrics, profile, rankAlgorithm, Optional.of(spec.sampler()), List.of(), setup.model(), setup.headClasses(),
+                    RecomputeFlops.perIteration(rankAlgorithm, spec.sampler(), setup.model(), setup.techniques()));
+            return;
+        }
+        List<TrialFlops.TaskShape> window = episodes.train().subList(first * perRank, (first + profile.windowIterations()) * perRank)
+                .stream().map(e -> new TrialFlops.TaskShape(e.supportSize(), e.querySize(), e.ways())).toList();
+        ProfileCheck.write(metrics, profile, spec.algorithm(), Optional.empty(), window, setup.model(), setup.headClasses(),
+                RecomputeFlops.perIteration(spec.algorithm(), window, profile.windowIterations(), 1, setup.model(), setup.techniques()));
     }
 
     /** The collectives of a data-parallel trial: waiting time, span, payload and bus bandwidth. */

@@ -51,8 +51,9 @@ class RunComparisonTest {
     @Test
     void flagsAPlantedAccuracyDropAndSlowdownButNotTheUnchangedMethod() {
         List<TrialResult> a = new ArrayList<>(List.of(trial("maml", 0.70, 0.40, 800, 11), trial("protonet", 0.65, 0.10, 400, 12)));
-        // B: maml loses 3 points (within each run's episode CI, so only pairing detects it) and is 20 % slower; protonet unchanged
-        List<TrialResult> b = new ArrayList<>(List.of(trial("maml", 0.67, 0.48, 805, 21), trial("protonet", 0.65, 0.10, 401, 22)));
+        // B: maml loses 3 points (within each run's episode CI, so only pairing detects it) and is 30 % slower (one trial a
+        // side: beyond the 25 % floor of process-to-process noise); protonet unchanged
+        List<TrialResult> b = new ArrayList<>(List.of(trial("maml", 0.67, 0.52, 805, 21), trial("protonet", 0.65, 0.10, 401, 22)));
         RunComparison cmp = RunComparison.of(RunAnalysis.of(a), RunAnalysis.of(b));
         assertEquals(2, cmp.deltas().size());
         RunComparison.Delta maml = cmp.deltas().get(0);
@@ -100,32 +101,55 @@ class RunComparisonTest {
 
     @Test
     void anAaRerunWithAHostPhaseAndTwiceTheRssFlagsNothing() {
-        // measured A/A on the quick suite: the same MAML trial at 0.123 and 0.103 s median, RSS 1707 and 862 MiB, tensor peak identical
-        TrialResult a = timed("maml", 0, drifting(0.10, 1, new double[]{1.0, 0.97, 0.97, 1.64, 1.69}), 862, 67.06, 0.02);
-        TrialResult b = timed("maml", 0, drifting(0.10, 2, new double[]{1.25, 1.11, 1.23, 1.25, 1.24}), 1707, 67.06, 0.03);
-        RunComparison cmp = RunComparison.of(RunAnalysis.of(List.of(a)), RunAnalysis.of(List.of(b)));
-        assertFalse(cmp.hasRegression(), cmp.render());
-        assertTrue(cmp.render().contains("not judged"), "RSS is said to be unjudged: " + cmp.render());
+        // measured A/A on the quick suite (FOMAML, quiet host): block medians 0.080 0.086 0.102 0.110 0.109 s in one run,
+        // 0.077 0.077 0.072 0.076 0.081 in the next; minima 0.0704 and 0.0631 s (+12 %); RSS 862 and 1707 MiB; tensor peak identical
+        TrialResult a = timed("fomaml", 0, drifting(0.076, 1, new double[]{1.01, 1.01, 0.95, 1.0, 1.07}), 862, 65.8, 0.02);
+        TrialResult b = timed("fomaml", 0, drifting(0.086, 2, new double[]{0.93, 1.0, 1.19, 1.28, 1.27}), 1707, 65.8, 0.03);
+        for (RunComparison cmp : List.of(RunComparison.of(RunAnalysis.of(List.of(a)), RunAnalysis.of(List.of(b))),
+                RunComparison.of(RunAnalysis.of(List.of(b)), RunAnalysis.of(List.of(a))))) {
+            assertFalse(cmp.hasRegression(), cmp.render());
+            assertTrue(cmp.render().contains("not judged"), "RSS is said to be unjudged: " + cmp.render());
+        }
     }
 
+    /**
+     * A 20 % slowdown is told from process-to-process noise when each side has three trials (seeds): their fastest
+     * iterations differ by a process factor (here 0.95–1.08, as identical quiet reruns do) that the test over trials
+     * measures. With one trial a side the same slowdown is within the machine's 25 % floor and is not called.
+     */
     @Test
-    void aPlantedTwentyPercentSlowdownOnAQuietHostIsFlagged() {
+    void aPlantedTwentyPercentSlowdownIsFlaggedOverTrialsAndTheOneTrialFloorIsStated() {
         double[] phase = {1.0, 0.98, 1.03, 1.01, 0.99};
-        double[] slow = drifting(0.10, 2, phase);
-        for (int i = 0; i < slow.length; i++) {
-            slow[i] *= 1.2;
+        double[] processA = {1.0, 1.08, 0.95};
+        double[] processB = {1.03, 0.97, 1.1};
+        List<TrialResult> a = new ArrayList<>();
+        List<TrialResult> b = new ArrayList<>();
+        for (int seed = 0; seed < 3; seed++) {
+            a.add(timed("maml", seed, drifting(0.10 * processA[seed], 1 + seed, phase), 900, 67.06, 0.02));
+            b.add(timed("maml", seed, drifting(0.12 * processB[seed], 11 + seed, phase), 900, 67.06, 0.02));
         }
-        TrialResult a = timed("maml", 0, drifting(0.10, 1, phase), 900, 67.06, 0.02);
-        TrialResult b = timed("maml", 0, slow, 900, 67.06, 0.02);
-        RunComparison.Delta d = RunComparison.of(RunAnalysis.of(List.of(a)), RunAnalysis.of(List.of(b))).deltas().get(0);
-        assertTrue(d.regressions().stream().anyMatch(r -> r.startsWith("iteration time +2")), d.regressions().toString());
+        RunComparison.Delta d = RunComparison.of(RunAnalysis.of(a), RunAnalysis.of(b)).deltas().get(0);
+        assertTrue(d.regressions().stream().anyMatch(r -> r.startsWith("iteration time +2") && r.contains("over 3+ trials")),
+                d.regressions().toString());
+        RunComparison aa = RunComparison.of(RunAnalysis.of(a), RunAnalysis.of(List.of(
+                timed("maml", 0, drifting(0.10 * 1.04, 21, phase), 900, 67.06, 0.02),
+                timed("maml", 1, drifting(0.10 * 0.99, 22, phase), 900, 67.06, 0.02),
+                timed("maml", 2, drifting(0.10 * 1.07, 23, phase), 900, 67.06, 0.02))));
+        assertFalse(aa.hasRegression(), "A/A over three trials: " + aa.render());
+        // one trial a side: 20 % is inside the floor, 30 % is beyond it
+        RunComparison.Delta one = RunComparison.of(RunAnalysis.of(a.subList(0, 1)),
+                RunAnalysis.of(List.of(timed("maml", 0, drifting(0.12, 41, phase), 900, 67.06, 0.02)))).deltas().get(0);
+        assertEquals(List.of(), one.regressions());
+        TrialResult slower = timed("maml", 0, drifting(0.13, 31, phase), 900, 67.06, 0.02);
+        RunComparison.Delta beyond = RunComparison.of(RunAnalysis.of(a.subList(0, 1)), RunAnalysis.of(List.of(slower))).deltas().get(0);
+        assertTrue(beyond.regressions().stream().anyMatch(r -> r.contains("beyond the 25 % floor")), beyond.regressions().toString());
     }
 
     @Test
     void aSlowdownMeasuredOnABusyHostIsNotJudged() {
-        // B ran while another benchmark held a core: 40 % slower, recorded, and not called a regression
+        // B ran while another benchmark held a core: 50 % slower, recorded, and not called a regression
         TrialResult a = timed("maml", 0, drifting(0.10, 1, new double[]{1, 1, 1, 1, 1}), 900, 67.06, 0.02);
-        TrialResult b = timed("maml", 0, drifting(0.14, 2, new double[]{1, 1, 1, 1, 1}), 900, 67.06, 0.95);
+        TrialResult b = timed("maml", 0, drifting(0.15, 2, new double[]{1, 1, 1, 1, 1}), 900, 67.06, 0.95);
         RunComparison.Delta d = RunComparison.of(RunAnalysis.of(List.of(a)), RunAnalysis.of(List.of(b))).deltas().get(0);
         assertEquals(List.of(), d.regressions());
         assertTrue(d.notJudged().get(0).contains("host was busy during B"), d.notJudged().toString());

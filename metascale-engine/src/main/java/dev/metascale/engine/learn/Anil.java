@@ -143,6 +143,11 @@ public final class Anil implements MetaLearner {
     }
 
     @Override
+    public java.util.OptionalLong outerStateBytes() {
+        return java.util.OptionalLong.of(optimizer.stateBytes());
+    }
+
+    @Override
     public ParamSet parameters() {
         return params;
     }

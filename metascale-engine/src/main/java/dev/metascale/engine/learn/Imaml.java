@@ -274,6 +274,11 @@ public final class Imaml implements MetaLearner {
     }
 
     @Override
+    public java.util.OptionalLong outerStateBytes() {
+        return java.util.OptionalLong.of(optimizer.stateBytes());
+    }
+
+    @Override
     public ParamSet parameters() {
         return params;
     }

@@ -160,6 +160,11 @@ public class Maml implements MetaLearner {
     }
 
     @Override
+    public java.util.OptionalLong outerStateBytes() {
+        return java.util.OptionalLong.of(optimizer.stateBytes());
+    }
+
+    @Override
     public ParamSet parameters() {
         return params;
     }

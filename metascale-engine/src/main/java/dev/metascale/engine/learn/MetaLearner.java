@@ -40,11 +40,12 @@ public interface MetaLearner {
     }
 
     /**
-     * Bytes of outer-optimiser state alive in this worker: Adam's two moments per parameter of every learner's
-     * optimiser once it has stepped (Reptile's plain update holds none).
+     * Bytes of the outer optimiser's state now (Adam: its two moments per parameter once it has stepped; Reptile's
+     * plain update holds none); empty when the learner does not say, and then its absolute tensor peak is not
+     * recorded ({@code peak_tensor_window_bytes} only).
      */
-    static long outerOptimizerStateBytes() {
-        return OuterOptimizer.steppedStateBytes();
+    default java.util.OptionalLong outerStateBytes() {
+        return java.util.OptionalLong.empty();
     }
 
     /** The meta-parameters (leaves updated by the outer optimiser). */

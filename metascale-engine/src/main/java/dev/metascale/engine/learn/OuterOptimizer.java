@@ -12,9 +12,6 @@ import org.bytedeco.pytorch.AdamOptions;
  * same step from the same parameters.
  */
 final class OuterOptimizer {
-    /** Adam's state of the optimisers of this process that have stepped: exp_avg and exp_avg_sq per parameter. */
-    private static final java.util.concurrent.atomic.AtomicLong STEPPED_STATE_BYTES = new java.util.concurrent.atomic.AtomicLong();
-
     private final ParamSet params;
     private boolean stepped;
     private final Adam adam;
@@ -44,18 +41,14 @@ final class OuterOptimizer {
     void step() {
         group.ifPresent(dp -> dp.allReduceGradients(params));
         adam.step();
-        if (!stepped) {
-            stepped = true;
-            // libtorch's AdamParamState allocates exp_avg and exp_avg_sq (parameter-shaped, amsgrad off) at the first step
-            STEPPED_STATE_BYTES.addAndGet(2 * params.bytes());
-        }
+        stepped = true;
     }
 
     /**
-     * Bytes of outer-optimiser state alive in this worker (every optimiser that has taken a step; a worker runs one
-     * trial): the resident part of the tensors a profiled window does not see allocated.
+     * Bytes of Adam's state: none before the first step; after it, exp_avg and exp_avg_sq per parameter (libtorch's
+     * AdamParamState allocates both, parameter-shaped, at the first step; amsgrad is off).
      */
-    static long steppedStateBytes() {
-        return STEPPED_STATE_BYTES.get();
+    long stateBytes() {
+        return stepped ? 2 * params.bytes() : 0;
     }
 }

@@ -124,6 +124,11 @@ public abstract class PretrainedBaseline implements MetaLearner {
     }
 
     @Override
+    public java.util.OptionalLong outerStateBytes() {
+        return java.util.OptionalLong.of(optimizer.stateBytes());
+    }
+
+    @Override
     public ParamSet parameters() {
         return params;
     }

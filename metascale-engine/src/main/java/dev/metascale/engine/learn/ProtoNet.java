@@ -107,6 +107,11 @@ public final class ProtoNet implements MetaLearner {
     }
 
     @Override
+    public java.util.OptionalLong outerStateBytes() {
+        return java.util.OptionalLong.of(optimizer.stateBytes());
+    }
+
+    @Override
     public ParamSet parameters() {
         return params;
     }

@@ -138,6 +138,11 @@ public final class Reptile implements MetaLearner {
     }
 
     @Override
+    public java.util.OptionalLong outerStateBytes() {
+        return java.util.OptionalLong.of(0); // θ ← θ + ε·(φ − θ) keeps no state
+    }
+
+    @Override
     public ParamSet parameters() {
         return params;
     }

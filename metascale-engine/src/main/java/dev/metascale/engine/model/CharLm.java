@@ -171,17 +171,36 @@ public final class CharLm implements Model {
     }
 
     /**
-     * Matmuls only (2 FLOPs per multiply-add; embedding look-ups, norms, softmax, GELU and additions
-     * not counted), per window of T = context positions: per block 24·T·d² + 4·T²·d (as {@link Vit}; the
-     * causal mask does not skip the masked products), head 2·T·d·V. A language model's head always has
-     * the vocabulary's V outputs, so any {@code outputs} > 0 counts that head (the trial's sampler says
-     * one "way" per language task).
+     * The forward by {@link dev.metascale.core.flops.FlopFormulas}, per window of T = context positions: the
+     * character look-up (no FLOPs; its backward scatters T·d gradients into the table) and the position embedding's
+     * addition, the blocks ({@link PreLnTransformer#blockCost}; the causal mask is a fill of h·T² scores per block
+     * and does not skip the masked products), the final layer norm and the head over the vocabulary's V outputs
+     * (any {@code outputs} > 0 counts that head: the sampler says one "way" per language task). The embeddings are
+     * trained, so every product's input needs a gradient: no input layer.
      */
-    @Override
-    public OptionalLong forwardFlops(long batch, int outputs) {
+    public dev.metascale.core.flops.ForwardCost forwardCost(long batch, int outputs) {
         long t = context;
         long d = shape.dim();
-        long perExample = shape.depth() * (24 * t * d * d + 4 * t * t * d) + (outputs > 0 ? 2 * t * d * vocabulary : 0);
-        return OptionalLong.of(batch * perExample);
+        long tokens = batch * t;
+        dev.metascale.core.flops.ForwardCost cost = new dev.metascale.core.flops.ForwardCost(
+                dev.metascale.core.flops.FlopCount.other(tokens * d), 0, 2 * tokens * d);
+        for (int l = 0; l < shape.depth(); l++) {
+            cost = cost.plus(blocks.blockCost(batch, t)).plus(new dev.metascale.core.flops.ForwardCost(
+                    dev.metascale.core.flops.FlopCount.other(batch * shape.heads() * t * t), 0, 0));
+        }
+        cost = cost.plus(new dev.metascale.core.flops.ForwardCost(dev.metascale.core.flops.FlopFormulas.batchNormForward(tokens * d), 0,
+                dev.metascale.core.flops.FlopFormulas.batchNormBackward(tokens * d).total()));
+        if (outputs > 0) {
+            cost = cost.plus(new dev.metascale.core.flops.ForwardCost(
+                    dev.metascale.core.flops.FlopFormulas.linearForward(tokens, d, vocabulary, true), 0,
+                    dev.metascale.core.flops.FlopFormulas.linearBackward(tokens, d, vocabulary, true, true).other()));
+        }
+        return cost;
+    }
+
+    /** The total of {@link #forwardCost}. */
+    @Override
+    public OptionalLong forwardFlops(long batch, int outputs) {
+        return OptionalLong.of(forwardCost(batch, outputs).forward().total());
     }
 }

@@ -180,6 +180,27 @@ public final class Conv4 implements Model {
         return new ForwardCost(forward, inputLayer, backwardOther);
     }
 
+    /**
+     * The four convolutions of {@link #forwardCost} alone (the first one's input is data): what the profiler's
+     * FLOP counter sees of their forward and cannot see of their backward.
+     */
+    public ForwardCost convolutionCost(long batch) {
+        long total = 0;
+        long first = 0;
+        long h = height;
+        long w = width;
+        long in = inChannels;
+        for (int b = 0; b < BLOCKS; b++) {
+            long conv = FlopFormulas.conv2dForward(batch, in, channels, h, w, 3, 3, 1, false).matmul();
+            first = b == 0 ? conv : first;
+            total += conv;
+            h /= 2;
+            w /= 2;
+            in = channels;
+        }
+        return new ForwardCost(new FlopCount(total, 0), first, 0);
+    }
+
     @Override
     public OptionalLong forwardFlops(long batch, int outputs) {
         return OptionalLong.of(forwardCost(batch, outputs).forward().total());

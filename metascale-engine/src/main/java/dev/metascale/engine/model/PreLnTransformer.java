@@ -31,6 +31,38 @@ final class PreLnTransformer {
     private final double eps;
 
     /** @param eps the layer norms' ε */
+    /** GELU (erf form) x·½(1 + erf(x/√2)): scale, erf, add, two multiplies: 5 per element. */
+    static final int GELU_FORWARD = 5;
+    /** Its backward ½(1 + erf(x/√2)) + x·φ(x), times the upstream gradient: scale, erf, add, square, exp, 3 multiplies, add: 9. */
+    static final int GELU_BACKWARD = 9;
+
+    /**
+     * FLOPs of one block on {@code sequences} sequences of {@code t} tokens by {@link FlopFormulas}: the four linear
+     * layers (qkv, projection, MLP up and down, with biases), the attention core (Q·Kᵀ and A·V, scale and softmax;
+     * {@link FlopFormulas#attentionForward}), two layer norms (normalised like batch norm over the width: 7 per
+     * element, backward 8), GELU over the 4d-wide hidden layer and the two residual additions; backward element-wise:
+     * bias gradients, softmax, layer-norm and GELU backwards, and the gradient sums at the two residual branch points.
+     * Every product's input needs a gradient (no input layer here).
+     */
+    dev.metascale.core.flops.ForwardCost blockCost(long sequences, long t) {
+        long tokens = sequences * t;
+        long d = dim;
+        long hidden = (long) MLP_RATIO * dim;
+        long dh = dim / heads;
+        dev.metascale.core.flops.FlopCount forward = dev.metascale.core.flops.FlopFormulas.linearForward(tokens, d, 3 * d, true)
+                .plus(dev.metascale.core.flops.FlopFormulas.attentionForward(sequences * heads, t, t, dh))
+                .plus(dev.metascale.core.flops.FlopFormulas.linearForward(tokens, d, d, true))
+                .plus(dev.metascale.core.flops.FlopFormulas.linearForward(tokens, d, hidden, true))
+                .plus(dev.metascale.core.flops.FlopFormulas.linearForward(tokens, hidden, d, true))
+                .plus(dev.metascale.core.flops.FlopFormulas.batchNormForward(2 * tokens * d))
+                .plus(dev.metascale.core.flops.FlopCount.other(GELU_FORWARD * tokens * hidden + 2 * tokens * d));
+        long backwardOther = tokens * (3 * d + d + hidden + d)
+                + dev.metascale.core.flops.FlopFormulas.attentionBackward(sequences * heads, t, t, dh).other()
+                + dev.metascale.core.flops.FlopFormulas.batchNormBackward(2 * tokens * d).total()
+                + GELU_BACKWARD * tokens * hidden + 2 * tokens * d;
+        return new dev.metascale.core.flops.ForwardCost(forward, 0, backwardOther);
+    }
+
     PreLnTransformer(int dim, int heads, double eps) {
         this.dim = dim;
         this.heads = heads;

@@ -184,21 +184,67 @@ public final class ResNet12 implements Model {
     }
 
     /**
-     * Convolutions and the head only (2 FLOPs per multiply-add; batch-norm, activations, additions
-     * and pooling are elementwise and not counted): per block at input size H×W,
-     * {@code 2·H·W·(9·in·c + 9·c·c + 9·c·c + in·c)}.
+     * The forward by {@link dev.metascale.core.flops.FlopFormulas}, per block at input size H×W from {@code in} to
+     * {@code c} channels: three 3×3 convolutions (in→c, c→c, c→c) and the 1×1 shortcut (in→c), each with batch
+     * normalisation; leaky ReLU (compare and multiply: 2 per element) after the first two; the residual addition;
+     * 2×2 max-pooling and leaky ReLU on the pooled map. Then the linear head of {@code outputs} classes. The first
+     * block's conv1 and shortcut read the images: no input gradient (the input layer).
      */
-    @Override
-    public OptionalLong forwardFlops(long batch, int outputs) {
-        long flops = 0;
+    public dev.metascale.core.flops.ForwardCost forwardCost(long batch, int outputs) {
+        dev.metascale.core.flops.FlopCount forward = dev.metascale.core.flops.FlopCount.ZERO;
+        long backwardOther = 0;
         long in = inChannels;
         for (int b = 0; b < 4; b++) {
             long[] hw = spatial(b);
+            long[] pooled = spatial(b + 1);
             long c = widths[b];
-            flops += 2 * hw[0] * hw[1] * (9 * in * c + 18 * c * c + in * c);
+            long maps = batch * c * hw[0] * hw[1];
+            long pooledMaps = batch * c * pooled[0] * pooled[1];
+            forward = forward.plus(new dev.metascale.core.flops.FlopCount(convolutions(batch, b, in), 0))
+                    .plus(dev.metascale.core.flops.FlopFormulas.batchNormForward(4 * maps))
+                    .plus(dev.metascale.core.flops.FlopFormulas.reluForward(2 * 2 * maps + 2 * pooledMaps))
+                    .plus(dev.metascale.core.flops.FlopCount.other(maps))
+                    .plus(dev.metascale.core.flops.FlopFormulas.maxPoolForward(pooledMaps, 2));
+            backwardOther += dev.metascale.core.flops.FlopFormulas.batchNormBackward(4 * maps).total()
+                    + dev.metascale.core.flops.FlopFormulas.reluBackward(2 * 2 * maps + 2 * pooledMaps).total()
+                    + maps // the gradient summed where the input feeds both conv1 and the shortcut
+                    + dev.metascale.core.flops.FlopFormulas.maxPoolBackward(pooledMaps).total();
             in = c;
         }
-        flops += 2L * featureDim() * outputs;
-        return OptionalLong.of(batch * flops);
+        if (outputs > 0) {
+            forward = forward.plus(dev.metascale.core.flops.FlopFormulas.linearForward(batch, featureDim(), outputs, true));
+            backwardOther += dev.metascale.core.flops.FlopFormulas.linearBackward(batch, featureDim(), outputs, true, true).other();
+        }
+        return new dev.metascale.core.flops.ForwardCost(forward, inputConvolutions(batch), backwardOther);
+    }
+
+    /** The convolutions of {@link #forwardCost} alone: what the profiler sees of their forward, not of their backward. */
+    public dev.metascale.core.flops.ForwardCost convolutionCost(long batch) {
+        long total = 0;
+        long in = inChannels;
+        for (int b = 0; b < 4; b++) {
+            total += convolutions(batch, b, in);
+            in = widths[b];
+        }
+        return new dev.metascale.core.flops.ForwardCost(new dev.metascale.core.flops.FlopCount(total, 0), inputConvolutions(batch), 0);
+    }
+
+    /** Block b's four convolutions from {@code in} channels: 2·H·W·c·(9·in + 9·c + 9·c + in) per example. */
+    private long convolutions(long batch, int b, long in) {
+        long[] hw = spatial(b);
+        long c = widths[b];
+        return 2 * batch * hw[0] * hw[1] * c * (9 * in + 18 * c + in);
+    }
+
+    /** The first block's conv1 and shortcut, whose input is the images. */
+    private long inputConvolutions(long batch) {
+        long[] hw = spatial(0);
+        return 2 * batch * hw[0] * hw[1] * widths[0] * (9L * inChannels + inChannels);
+    }
+
+    /** The total of {@link #forwardCost}. */
+    @Override
+    public OptionalLong forwardFlops(long batch, int outputs) {
+        return OptionalLong.of(forwardCost(batch, outputs).forward().total());
     }
 }

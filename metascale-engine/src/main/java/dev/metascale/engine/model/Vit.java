@@ -176,18 +176,36 @@ public final class Vit implements Model {
     }
 
     /**
-     * Matmuls only (2 FLOPs per multiply-add; norms, softmax, GELU and additions not counted), per
-     * example with T tokens of width d: patch embedding 2·T·p²·d; per block 2·T·d·3d (qkv) +
-     * 2·2·T²·d (scores and mixing) + 2·T·d² (projection) + 2·2·T·d·4d (MLP) = 24·T·d² + 4·T²·d;
-     * head 2·d·outputs.
+     * The forward by {@link dev.metascale.core.flops.FlopFormulas}, split as the backward rules need it: the patch
+     * embedding (a linear layer whose input is pixels: no input gradient, the input layer) and the position
+     * embedding's addition, the blocks ({@link PreLnTransformer#blockCost}), the token mean, the final layer norm and
+     * the head of {@code outputs} classes (0: features only).
      */
-    @Override
-    public OptionalLong forwardFlops(long batch, int outputs) {
+    public dev.metascale.core.flops.ForwardCost forwardCost(long batch, int outputs) {
         long t = tokens();
         long d = shape.dim();
-        long perExample = 2 * t * patch * patch * d
-                + shape.depth() * (24 * t * d * d + 4 * t * t * d)
-                + 2 * d * outputs;
-        return OptionalLong.of(batch * perExample);
+        dev.metascale.core.flops.FlopCount embed = dev.metascale.core.flops.FlopFormulas.linearForward(batch * t, (long) patch * patch, d, true)
+                .plus(dev.metascale.core.flops.FlopCount.other(batch * t * d));
+        // backward element-wise: the bias's and the position embedding's gradients
+        dev.metascale.core.flops.ForwardCost cost = new dev.metascale.core.flops.ForwardCost(embed, embed.matmul(), 2 * batch * t * d);
+        for (int l = 0; l < shape.depth(); l++) {
+            cost = cost.plus(blocks.blockCost(batch, t));
+        }
+        dev.metascale.core.flops.FlopCount pool = dev.metascale.core.flops.FlopCount.other(batch * t * d)
+                .plus(dev.metascale.core.flops.FlopFormulas.batchNormForward(batch * d));
+        long poolBackward = batch * t * d + dev.metascale.core.flops.FlopFormulas.batchNormBackward(batch * d).total();
+        cost = cost.plus(new dev.metascale.core.flops.ForwardCost(pool, 0, poolBackward));
+        if (outputs > 0) {
+            dev.metascale.core.flops.FlopCount head = dev.metascale.core.flops.FlopFormulas.linearForward(batch, d, outputs, true);
+            cost = cost.plus(new dev.metascale.core.flops.ForwardCost(head, 0,
+                    dev.metascale.core.flops.FlopFormulas.linearBackward(batch, d, outputs, true, true).other()));
+        }
+        return cost;
+    }
+
+    /** The total of {@link #forwardCost}: products 24·T·d² + 4·T²·d per block, patch embedding 2·T·p²·d, head 2·d·outputs, and the element-wise work. */
+    @Override
+    public OptionalLong forwardFlops(long batch, int outputs) {
+        return OptionalLong.of(forwardCost(batch, outputs).forward().total());
     }
 }

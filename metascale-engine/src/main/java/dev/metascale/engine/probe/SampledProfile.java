@@ -106,6 +106,11 @@ public final class SampledProfile {
         return last >= 0 && it == last;
     }
 
+    /** The first profiled iteration (−1 when there is no window). */
+    public int firstIteration() {
+        return first;
+    }
+
     public Optional<OperatorProfile> profile() {
         return Optional.ofNullable(profile);
     }

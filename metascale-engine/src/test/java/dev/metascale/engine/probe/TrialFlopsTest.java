@@ -78,4 +78,26 @@ class TrialFlopsTest {
         assertEquals(2 * oneStep.forward().total(), reptile.forward().total(), "4 forwards at k = 3 against 2 at k = 1");
         assertEquals(3 * oneStep.backward().total(), reptile.backward().total(), "k backward passes");
     }
+
+    /**
+     * ResNet-12, ViT and the char-LM split their costs as Conv-4 does: element-wise work forward and backward is
+     * counted (it was 0), and the layer that reads the data computes no input gradient (its dX was counted).
+     */
+    @Test
+    void resnetVitAndCharLmCountTheirElementwiseWorkAndNoInputGradient() {
+        var resnet = new dev.metascale.engine.model.ResNet12("tiny", 1, dev.metascale.engine.model.ResNet12.PRESETS.get("tiny"), 28, 28);
+        var vit = new dev.metascale.engine.model.Vit("tiny", dev.metascale.engine.model.Vit.PRESETS.get("tiny"), 4, 28, 28);
+        var lm = new dev.metascale.engine.model.CharLm("tiny", dev.metascale.engine.model.CharLm.PRESETS.get("tiny"), 100, 32);
+        for (dev.metascale.engine.model.Model m : List.of(resnet, vit, lm)) {
+            var cost = TrialFlops.cost(m, 10, 5).orElseThrow();
+            org.junit.jupiter.api.Assertions.assertTrue(cost.forward().other() > 0 && cost.backwardOther() > 0, m.name() + ": " + cost);
+            assertEquals(m.forwardFlops(10, 5).getAsLong(), cost.forward().total(), m.name());
+        }
+        // ResNet-12's first block reads the images through conv1 (3×3, 1 → 16) and the 1×1 shortcut: 2·28·28·16·(9 + 1) per image
+        assertEquals(10L * 2 * 28 * 28 * 16 * 10, TrialFlops.cost(resnet, 10, 5).orElseThrow().inputLayerMatmul());
+        // ViT's patch embedding reads the pixels: 2·T·p²·d per image, T = 49 patches of 4×4, d = 64
+        assertEquals(10L * 2 * 49 * 16 * 64, TrialFlops.cost(vit, 10, 5).orElseThrow().inputLayerMatmul());
+        // the char-LM's first products read trained embeddings: every input gradient is computed
+        assertEquals(0, TrialFlops.cost(lm, 10, 5).orElseThrow().inputLayerMatmul());
+    }
 }

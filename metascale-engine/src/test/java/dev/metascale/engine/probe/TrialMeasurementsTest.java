@@ -65,6 +65,8 @@ class TrialMeasurementsTest {
                 "absolute = window peak (new gradients and activations) + parameters + Adam state");
         long analyticMatmul = m.path("flops_breakdown").path("matmul").asLong();
         assertEquals(analyticMatmul, m.path("profile_flops_matmul_per_iter").asLong(), analyticMatmul * 0.01);
+        assertEquals(analyticMatmul, m.path("profile_flops_expected_per_iter").asLong(), "an MLP: every product is visible");
+        assertEquals(1.0, m.path("profile_flops_ratio").asDouble(), 0.01);
         assertTrue(Files.size(dir.resolve("traces").resolve(spec.id() + ".json")) > 0);
         assertTrue(m.path("probe_overhead_fraction").asDouble() < 0.02, "probe overhead " + m.path("probe_overhead_fraction"));
         // the profiled window's time is recorded apart from the training time
@@ -73,6 +75,34 @@ class TrialMeasurementsTest {
         // what the host did meanwhile
         assertTrue(m.path("host_busy_cpus").asDouble() > 0, m.toString());
         assertTrue(m.has("host_other_cpus") && m.has("cpu_steal_fraction"), m.toString());
+    }
+
+    /**
+     * The profiler cross-check compares like with like on a convolutional network and a Transformer too. Before, the
+     * analytic side counted the convolutions' backward, which Kineto gives 0 FLOPs (ratio 0.31 on Conv-4), and left
+     * checkpointing's recomputed forwards out (0.59).
+     */
+    @Test
+    void profilerAndAnalyticCountAgreeOnConv4ResNet12AndViT(@TempDir Path dir) throws Exception {
+        System.setProperty(Calibration.CACHE_PROPERTY, dir.resolve("calibration.json").toString());
+        System.setProperty(TrialMeasurements.NO_MFU_PROPERTY, "true");
+        try {
+            for (String[] c : new String[][]{{"conv4", "fomaml", "off"}, {"conv4", "protonet", "off"}, {"conv4", "fomaml", "on"},
+                    {"vit", "maml", "off"}, {"resnet12", "protonet", "off"}}) {
+                TechniqueSpec techniques = new TechniqueSpec("fp32", c[2].equals("on") ? 2 : 0, 1);
+                ModelSpec model = c[0].equals("conv4") ? new ModelSpec("conv4", "", List.of(), 8) : new ModelSpec(c[0], "tiny", List.of(), 0);
+                TrialSpec spec = new TrialSpec("test", "synthetic", new SamplerSpec("fixed", 5, 1, 3), model,
+                        new AlgorithmSpec(c[1], 0.4, 1, 1, 0.005, 2), new TrainSpec(4, 3), new EvalSpec(2, 1000, "synthetic"),
+                        techniques, 0, 600, "none");
+                TrialResult result = TrialExecutor.execute(spec, 1, "2026-01-01T00:00:00Z", line -> { });
+                JsonNode m = Json.MAPPER.valueToTree(result).path("metrics");
+                String what = String.join(" ", c) + ": " + m.path("profile_flops_matmul_per_iter") + " counted, "
+                        + m.path("profile_flops_expected_per_iter") + " expected " + m.path("profile_flops_check_absent").asText("");
+                assertEquals(1.0, m.path("profile_flops_ratio").asDouble(), 0.02, what);
+            }
+        } finally {
+            System.clearProperty(TrialMeasurements.NO_MFU_PROPERTY);
+        }
     }
 
     @Test
