@@ -72,7 +72,8 @@ class ModelPresetsTest {
                 }
             }
             expected += 2 * p.get(LinearHead.WEIGHT).numel();
-            assertEquals(7 * expected, model.forwardFlops(7, 5).getAsLong());
+            assertEquals(7 * expected, dev.metascale.engine.probe.TrialFlops.cost(model, 7, 5).orElseThrow().forward().matmul());
+            org.junit.jupiter.api.Assertions.assertTrue(model.forwardFlops(7, 5).getAsLong() > 7 * expected, "element-wise work on top");
         }
     }
 
@@ -94,7 +95,8 @@ class ModelPresetsTest {
             expected += 2 * 4 * tokens * tokens * d / 2 * 1;   // scores and mixing: 2 · (2·T²·d) per block
             expected += 4 * tokens * tokens * d;               // second block
             expected += 2 * p.get(LinearHead.WEIGHT).numel();
-            assertEquals(2 * expected, model.forwardFlops(2, 5).getAsLong());
+            assertEquals(2 * expected, dev.metascale.engine.probe.TrialFlops.cost(model, 2, 5).orElseThrow().forward().matmul());
+            org.junit.jupiter.api.Assertions.assertTrue(model.forwardFlops(2, 5).getAsLong() > 2 * expected, "element-wise work on top");
         }
     }
 
