@@ -1,5 +1,6 @@
 package dev.metascale.engine.probe;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 /**
@@ -19,7 +20,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * </ul>
  */
 @JsonPropertyOrder({"parameters", "gradients", "optimizer_state", "activations"})
-public record PeakTensorMemory(long parameters, long gradients, long optimizer_state, long activations) {
+public record PeakTensorMemory(long parameters, long gradients, @JsonProperty("optimizer_state") long optimizerState, long activations) {
 
     /**
      * What is alive when the window opens.
@@ -40,6 +41,6 @@ public record PeakTensorMemory(long parameters, long gradients, long optimizer_s
 
     /** The peak: every part alive at once. */
     public long total() {
-        return parameters + gradients + optimizer_state + activations;
+        return parameters + gradients + optimizerState + activations;
     }
 }
