@@ -15,7 +15,7 @@ import java.util.concurrent.Callable;
 
 /** {@code list}: the names a suite may use, with availability. */
 @Command(name = "list", mixinStandardHelpOptions = true,
-        description = "Lists the data sets, samplers, models, algorithms and precisions a suite may name.")
+        description = "Lists the data sets, samplers, models, algorithms, techniques and precisions a suite may name.")
 public final class ListCommand implements Callable<Integer> {
     @Option(names = "--json", description = "one JSON object: category -> [{name, available, description}]")
     boolean json;
@@ -29,6 +29,7 @@ public final class ListCommand implements Callable<Integer> {
         categories.put("samplers", Catalog.SAMPLERS);
         categories.put("models", Catalog.MODELS);
         categories.put("algorithms", Catalog.ALGORITHMS);
+        categories.put("techniques", Catalog.TECHNIQUES);
         categories.put("precisions", Catalog.PRECISIONS);
         return categories;
     }

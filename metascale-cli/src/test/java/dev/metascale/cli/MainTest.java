@@ -61,6 +61,8 @@ class MainTest {
         assertEquals("maml", maml.get("name").asText());
         assertTrue(maml.get("available").asBoolean());
         assertEquals(Catalog.PRECISIONS.size(), list.get("precisions").size());
+        assertEquals(Catalog.TECHNIQUES.size(), list.get("techniques").size());
+        assertEquals("chunk", list.get("techniques").get(4).get("name").asText(), "each technique by its suite key");
     }
 
     @Test

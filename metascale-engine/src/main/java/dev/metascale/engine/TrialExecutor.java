@@ -45,6 +45,7 @@ import dev.metascale.engine.probe.MemoryEstimate;
 import dev.metascale.engine.technique.Precision;
 import dev.metascale.engine.technique.RecomputeFlops;
 import dev.metascale.engine.technique.TrainingTechniques;
+import dev.metascale.engine.technique.Techniques;
 import dev.metascale.engine.torch.TorchRuntime;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.global.torch;
@@ -162,6 +163,7 @@ public final class TrialExecutor {
         boolean languageModel = dataset.modality() == Modality.CHARACTER_WINDOWS;
         int headWays = languageModel ? dataset.vocabularySize() : s.ways();
         int headClasses = languageModel ? dataset.vocabularySize() : trainClasses;
+        Techniques.requireBound(spec.techniques());
         Optional<DataParallel> dp = preflight ? Optional.empty() : joinGroup(spec);
         TrainingTechniques techniques = dp.map(TrainingTechniques.of(spec.techniques())::inGroup)
                 .orElse(TrainingTechniques.of(spec.techniques()));

@@ -1,8 +1,6 @@
 package dev.metascale.report;
 
-import dev.metascale.core.spec.AlgorithmSpec;
-import dev.metascale.core.spec.ModelSpec;
-import dev.metascale.core.spec.SamplerSpec;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.metascale.core.spec.TechniqueSpec;
 import dev.metascale.core.spec.TrialSpec;
 
@@ -72,7 +70,7 @@ public enum ScalingAxis {
         Map<String, List<ConfigurationSummary>> byKey = new LinkedHashMap<>();
         for (ConfigurationSummary c : configurations) {
             if (value(c).isPresent()) {
-                byKey.computeIfAbsent(erase(c.spec()).withSeed(0).id(), k -> new ArrayList<>()).add(c);
+                byKey.computeIfAbsent(groupKey(c.spec()), k -> new ArrayList<>()).add(c);
             }
         }
         List<Group> out = new ArrayList<>();
@@ -109,28 +107,31 @@ public enum ScalingAxis {
         return b.toString();
     }
 
-    /** The spec with this axis set to a constant, so that specs differing only along it compare equal. */
-    TrialSpec erase(TrialSpec s) {
-        SamplerSpec sp = s.sampler();
-        AlgorithmSpec a = s.algorithm();
-        TechniqueSpec t = s.techniques();
-        return switch (this) {
-            case MODEL -> new TrialSpec(s.suite(), s.dataset(), sp, new ModelSpec(s.model().arch(), "", List.of(), 0), a, s.train(),
-                    s.eval(), t, s.seed(), s.timeoutS(), s.fault(), s.dataSource());
-            case META_BATCH -> new TrialSpec(s.suite(), s.dataset(), sp, s.model(), new AlgorithmSpec(a.name(), a.innerLr(), a.innerSteps(),
-                    a.evalInnerSteps(), a.outerLr(), 0, a.cgSteps(), a.imamlLambda(), a.loraRank(), a.adapterSize()),
-                    s.train(), s.eval(), t, s.seed(), s.timeoutS(), s.fault(), s.dataSource());
-            case WAYS -> withSampler(s, new SamplerSpec(sp.kind(), 0, sp.shots(), sp.query(), sp.minShots(), sp.maxShots()));
-            case SHOTS -> withSampler(s, new SamplerSpec(sp.kind(), sp.ways(), 0, sp.query(), sp.minShots(), sp.maxShots()));
-            case QUERY -> withSampler(s, new SamplerSpec(sp.kind(), sp.ways(), sp.shots(), 0, sp.minShots(), sp.maxShots()));
-            case WORLD_SIZE -> new TrialSpec(s.suite(), s.dataset(), sp, s.model(), a, s.train(), s.eval(),
-                    new TechniqueSpec(t.precision(), t.checkpointing(), 0, t.scaling(), t.chunk(), t.offload(), t.parallelTasks(),
-                            t.overlapAllreduce()), s.seed(), s.timeoutS(), s.fault(), s.dataSource());
-        };
+    /**
+     * What identifies a configuration apart from this axis and the seed: the spec's JSON without the axis's keys, so
+     * that specs differing only along the axis compare equal. Read from the JSON, it follows every field a spec gains.
+     */
+    String groupKey(TrialSpec s) {
+        ObjectNode json = s.identity();
+        json.remove("seed");
+        for (String path : erasedPaths()) {
+            int dot = path.indexOf('.');
+            if (json.get(path.substring(0, dot)) instanceof ObjectNode section) {
+                section.remove(path.substring(dot + 1));
+            }
+        }
+        return json.toString();
     }
 
-    private static TrialSpec withSampler(TrialSpec s, SamplerSpec sampler) {
-        return new TrialSpec(s.suite(), s.dataset(), sampler, s.model(), s.algorithm(), s.train(), s.eval(), s.techniques(),
-                s.seed(), s.timeoutS(), s.fault(), s.dataSource());
+    /** The spec paths that vary along this axis. */
+    private List<String> erasedPaths() {
+        return switch (this) {
+            case MODEL -> List.of("model.size", "model.hidden", "model.channels");
+            case META_BATCH -> List.of("algorithm.meta_batch");
+            case WAYS -> List.of("sampler.ways");
+            case SHOTS -> List.of("sampler.shots");
+            case QUERY -> List.of("sampler.query");
+            case WORLD_SIZE -> List.of("techniques.world_size");
+        };
     }
 }

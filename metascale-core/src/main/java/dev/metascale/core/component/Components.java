@@ -10,8 +10,8 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * The registry of learners, models and data sets: the built-in descriptors ({@link BuiltInLearners},
- * {@link BuiltInModels}, {@link BuiltInDatasets}) followed by those of every {@link ComponentSource} on the class
+ * The registry of learners, models, data sets and scaling techniques: the built-in descriptors ({@link BuiltInLearners},
+ * {@link BuiltInModels}, {@link BuiltInDatasets}, {@link BuiltInTechniques}) followed by those of every {@link ComponentSource} on the class
  * path. Validation, `metascale list`, the FLOP count and the engine's factories read it; nothing else keeps a
  * list of names or capabilities.
  */
@@ -19,19 +19,23 @@ public final class Components {
     private static final List<LearnerDescriptor> LEARNERS;
     private static final List<ModelDescriptor> MODELS;
     private static final List<DatasetDescriptor> DATASETS;
+    private static final List<TechniqueDescriptor> TECHNIQUES;
 
     static {
         List<LearnerDescriptor> learners = new ArrayList<>(BuiltInLearners.ALL);
         List<ModelDescriptor> models = new ArrayList<>(BuiltInModels.ALL);
         List<DatasetDescriptor> datasets = new ArrayList<>(BuiltInDatasets.ALL);
+        List<TechniqueDescriptor> techniques = new ArrayList<>(BuiltInTechniques.ALL);
         for (ComponentSource source : ServiceLoader.load(ComponentSource.class, Components.class.getClassLoader())) {
             learners.addAll(source.learners());
             models.addAll(source.models());
             datasets.addAll(source.datasets());
+            techniques.addAll(source.techniques());
         }
         LEARNERS = unique("learner", learners, LearnerDescriptor::name);
         MODELS = unique("model", models, ModelDescriptor::name);
         DATASETS = unique("data set", datasets, DatasetDescriptor::name);
+        TECHNIQUES = unique("technique", techniques, TechniqueDescriptor::key);
     }
 
     private Components() {
@@ -47,6 +51,21 @@ public final class Components {
 
     public static List<DatasetDescriptor> datasets() {
         return DATASETS;
+    }
+
+    /** The techniques, built-in ones first in the order of a suite's {@code techniques:} section. */
+    public static List<TechniqueDescriptor> techniques() {
+        return TECHNIQUES;
+    }
+
+    /** The technique set by {@code techniques.<key>}. */
+    public static Optional<TechniqueDescriptor> technique(String key) {
+        return TECHNIQUES.stream().filter(d -> d.key().equals(key)).findFirst();
+    }
+
+    /** Why activation checkpointing cannot apply to model {@code arch}, or null when the model exposes feature blocks. */
+    public static String checkpointingRejection(String arch) {
+        return BuiltInTechniques.checkpointingRejection(arch);
     }
 
     public static Optional<LearnerDescriptor> learner(String name) {

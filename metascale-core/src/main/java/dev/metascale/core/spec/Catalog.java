@@ -1,6 +1,7 @@
 package dev.metascale.core.spec;
 
 import dev.metascale.core.component.Components;
+import dev.metascale.core.component.TechniqueDescriptor;
 
 import java.util.List;
 import java.util.Optional;
@@ -8,7 +9,7 @@ import java.util.Optional;
 /**
  * The names a suite may use (a contract: other people's suites rely on them), each with whether
  * this version implements it. Data sets, models and algorithms come from the component registry
- * ({@link Components}); samplers and precisions are listed here. A name that is known but not yet available is rejected at validation
+ * ({@link Components}); samplers are listed here, precisions come from the precision technique's descriptor. A name that is known but not yet available is rejected at validation
  * with that reason instead of failing inside a worker.
  */
 public final class Catalog {
@@ -31,12 +32,19 @@ public final class Catalog {
     public static final List<Entry> ALGORITHMS = Components.learners().stream()
             .map(d -> new Entry(d.name(), true, d.description())).toList();
 
-    public static final List<Entry> PRECISIONS = List.of(
-            new Entry("fp32", true, "float32 throughout"),
-            new Entry("bf16", true, "bfloat16 autocast (parameters and optimiser in float32)"),
-            new Entry("fp16", false, "float16 with dynamic loss scaling (CUDA only)"));
+    /** The scaling techniques, by their key under {@code techniques:}. */
+    public static final List<Entry> TECHNIQUES = Components.techniques().stream()
+            .map(t -> new Entry(t.key(), true, t.description())).toList();
+
+    /** The choices of {@code techniques.precision}, from its descriptor. */
+    public static final List<Entry> PRECISIONS = entries(Components.technique("precision").orElseThrow().setting().choices());
 
     private Catalog() {
+    }
+
+    /** The entries of a technique's named choices. */
+    static List<Entry> entries(List<TechniqueDescriptor.Choice> choices) {
+        return choices.stream().map(c -> new Entry(c.name(), c.available(), c.description())).toList();
     }
 
     public static Optional<Entry> find(List<Entry> entries, String name) {

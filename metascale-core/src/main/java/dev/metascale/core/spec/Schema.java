@@ -1,5 +1,7 @@
 package dev.metascale.core.spec;
 
+import dev.metascale.core.component.Components;
+import dev.metascale.core.component.TechniqueDescriptor;
 import dev.metascale.core.spec.YamlNode.Scalar;
 import dev.metascale.core.spec.YamlNode.Sequence;
 
@@ -11,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The keys a suite's {@code defaults} (and its sweep) may set: one row per key with its type,
@@ -74,8 +77,12 @@ final class Schema {
             return new Names(noun, entries, true, Map.of());
         }
 
-        Names because(String name, String reason) {
-            return new Names(noun, entries, listed, Map.of(name, reason));
+        /** The choices of a technique's named setting, each unavailable one with the reason its descriptor gives. */
+        static Names of(TechniqueDescriptor technique) {
+            Map<String, String> why = new java.util.LinkedHashMap<>();
+            technique.setting().choices().stream().filter(c -> !c.available() && !c.whyUnavailable().isEmpty())
+                    .forEach(c -> why.put(c.name(), c.whyUnavailable()));
+            return new Names(technique.key(), Catalog.entries(technique.setting().choices()), technique.setting().listed(), Map.copyOf(why));
         }
 
         static Names fixed(String noun, String... names) {
@@ -116,6 +123,17 @@ final class Schema {
 
         static Field name(String path, String defaultValue, Names names) {
             return new Field(path, Kind.NAME, defaultValue, null, names);
+        }
+
+        /** The key {@code techniques.<key>} of a registered technique, as its descriptor declares it. */
+        static Field of(TechniqueDescriptor technique) {
+            TechniqueDescriptor.Setting setting = technique.setting();
+            return switch (setting.kind()) {
+                case INTEGER -> integer(technique.path(), (Integer) setting.defaultValue(), Bound.atLeast(setting.minimum()));
+                case SEGMENTS -> new Field(technique.path(), Kind.SEGMENTS, setting.defaultValue(), Bound.atLeast(setting.minimum()), null);
+                case BOOLEAN -> new Field(technique.path(), Kind.BOOL, setting.defaultValue(), null, null);
+                case NAME -> name(technique.path(), (String) setting.defaultValue(), Names.of(technique));
+            };
         }
 
         /** The section ("sampler"), or "" for a top-level key. */
@@ -213,8 +231,8 @@ final class Schema {
     /** Faults the worker can inject to test the harness. */
     static final List<String> FAULTS = List.of("none", "throw", "exit", "hang", "oom");
 
-    /** The table. Order is the order of sections and keys in messages. */
-    static final List<Field> FIELDS = List.of(
+    /** The keys of the sections before {@code techniques}. Order is the order of sections and keys in messages. */
+    private static final List<Field> COMPONENT_FIELDS = List.of(
             Field.name("dataset", "glyphs", Names.catalog("dataset", Catalog.DATASETS)),
             new Field("seeds", Kind.LONG_LIST, List.of(0L), null, null),
             Field.name("fault", "none", Names.fixed("fault", FAULTS.toArray(String[]::new))),
@@ -249,17 +267,10 @@ final class Schema {
 
             Field.integer("eval.episodes", 100, Bound.atLeast(1)),
             new Field("eval.seed", Kind.LONG, 1000L, null, null),
-            Field.name("eval.dataset", null, Names.catalog("dataset", Catalog.DATASETS)), // default: the trial's dataset
+            Field.name("eval.dataset", null, Names.catalog("dataset", Catalog.DATASETS))); // default: the trial's dataset
 
-            Field.name("techniques.precision", "fp32", Names.catalog("precision", Catalog.PRECISIONS)
-                    .because("fp16", "fp16 needs CUDA, which is not available on this build; use fp32")),
-            new Field("techniques.checkpointing", Kind.SEGMENTS, 0, Bound.atLeast(0), null),
-            Field.integer("techniques.world_size", 1, Bound.atLeast(1)),
-            Field.name("techniques.scaling", "strong", Names.fixed("scaling", "strong", "weak")),
-            Field.integer("techniques.chunk", 0, Bound.atLeast(0)),
-            new Field("techniques.offload", Kind.BOOL, false, null, null),
-            Field.integer("techniques.parallel_tasks", 0, Bound.atLeast(0)),
-            new Field("techniques.overlap_allreduce", Kind.BOOL, false, null, null));
+    /** The table: the keys above, then {@code techniques.<key>} for each registered technique ({@link Components}). */
+    static final List<Field> FIELDS = Stream.concat(COMPONENT_FIELDS.stream(), Components.techniques().stream().map(Field::of)).toList();
 
     /** Per-trial worker timeout, a top-level key of the suite. */
     static final Field TIMEOUT = Field.integer("timeout_s", 7200, Bound.atLeast(1));

@@ -5,6 +5,8 @@ import dev.metascale.core.component.LearnerDescriptor;
 import dev.metascale.core.component.LearnerDescriptor.Capability;
 import dev.metascale.core.component.Modality;
 import dev.metascale.core.component.ModelDescriptor;
+import dev.metascale.core.component.TechniqueDescriptor;
+import dev.metascale.core.component.TechniqueDescriptor.Constraint;
 import dev.metascale.core.spec.YamlNode.Position;
 
 import java.util.ArrayList;
@@ -20,7 +22,7 @@ import java.util.stream.IntStream;
 /**
  * Expands validated defaults and sweep axes into trials: the cartesian product of the axes in file
  * order (last axis fastest), each combination applied over the defaults, checked against the
- * {@link #RULES} that span several keys, resolved into a {@link TrialSpec}; seeds outermost.
+ * {@link #RULES} (and the techniques' constraints) that span several keys, resolved into a {@link TrialSpec}; seeds outermost.
  */
 final class TrialGrid {
 
@@ -47,17 +49,13 @@ final class TrialGrid {
     record Axis(String key, Position keyAt, List<Choice> choices) {
     }
 
-    /** A problem that spans several keys of one resolved configuration. */
-    private record Rule(List<String> paths, Predicate<Config> violated, Function<Config, String> reason) {
+    /** A problem that spans several keys of one resolved configuration (the same type as a technique's rules). */
+    private static Constraint rule(List<String> paths, Predicate<TechniqueDescriptor.Settings> violated,
+                                   Function<TechniqueDescriptor.Settings, String> reason) {
+        return new Constraint(paths, violated, reason);
     }
 
     // What each rule knows of the components comes from their descriptors (Components), never from a copied list.
-    private static final List<String> CHECKPOINTED = Components.learnersThat(Capability.CHECKPOINTING);
-    /** Learners that back-propagate a meta-loss and so apply task chunking, parallel tasks and the all-reduce overlap. */
-    private static final List<String> CHUNKED = Components.learnersThat(Capability.META_LOSS);
-    /** Models that expose feature blocks for segment recompute. */
-    private static final List<String> SEGMENTED = Components.models().stream().filter(ModelDescriptor::featureBlocks)
-            .map(ModelDescriptor::name).toList();
     /** Data sets whose tasks are language modelling, one language per episode, and the models that read them. */
     private static final List<String> LANGUAGE_MODEL_DATA = Components.datasetsHolding(Modality.CHARACTER_WINDOWS);
     private static final List<String> LANGUAGE_MODELS = Components.modelsReading(Modality.CHARACTER_WINDOWS);
@@ -77,12 +75,6 @@ final class TrialGrid {
         return why + "; for " + String.join(", ", LANGUAGE_MODEL_DATA) + " use one of " + String.join(", ", LANGUAGE_MODEL_LEARNERS);
     }
 
-    /** "maml (query pass only), fomaml, ...": what activation checkpointing covers in each learner that applies it. */
-    private static String checkpointingScopes() {
-        return Components.inWords(Components.learners().stream().filter(d -> d.can(Capability.CHECKPOINTING))
-                .map(LearnerDescriptor::checkpointingScope).toList());
-    }
-
     /** The most frozen layers of a model (0: frozen_layers does not apply to it). */
     private static int maxFrozenLayers(String arch) {
         return Components.model(arch).map(ModelDescriptor::maxFrozenLayers).orElse(0);
@@ -92,46 +84,46 @@ final class TrialGrid {
         return Components.models().stream().filter(m -> m.maxFrozenLayers() > 0).map(ModelDescriptor::name).toList();
     }
 
-    private static final List<Rule> RULES = List.of(
-            new Rule(List.of("sampler.ways", "dataset"),
+    private static final List<Constraint> RULES = List.of(
+            rule(List.of("sampler.ways", "dataset"),
                     c -> !languageModel(c.text("dataset")) && c.integer("sampler.ways") < 2,
                     c -> c.text("dataset") + " episodes classify among their ways: ways must be >= 2, got " + c.integer("sampler.ways")
                             + " (ways: 1 is for the language-model data set udhr)"),
-            new Rule(List.of("sampler.ways", "dataset"),
+            rule(List.of("sampler.ways", "dataset"),
                     c -> languageModel(c.text("dataset")) && c.integer("sampler.ways") != 1,
                     c -> c.text("dataset") + " episodes are language-model tasks of one language each: use ways: 1 (shots = support"
                             + " windows, query = query windows), got ways " + c.integer("sampler.ways")),
-            new Rule(List.of("sampler.kind", "dataset"),
+            rule(List.of("sampler.kind", "dataset"),
                     c -> languageModel(c.text("dataset")) && !"fixed".equals(c.text("sampler.kind")),
                     c -> c.text("dataset") + " episodes are one language each, with a fixed number of windows: use sampler.kind fixed,"
                             + " not " + c.text("sampler.kind")),
-            new Rule(List.of("model.arch", "dataset"),
+            rule(List.of("model.arch", "dataset"),
                     c -> languageModel(c.text("dataset")) != LANGUAGE_MODELS.contains(c.text("model.arch")),
                     c -> languageModel(c.text("dataset"))
                             ? c.text("dataset") + " is language-model data (character windows): use model.arch "
                                     + String.join(" or ", LANGUAGE_MODELS) + ", not " + c.text("model.arch")
                             : c.text("model.arch") + " is a character language model: use it with the data set "
                                     + String.join(" or ", LANGUAGE_MODEL_DATA) + ", not " + c.text("dataset")),
-            new Rule(List.of("algorithm.name", "dataset"),
+            rule(List.of("algorithm.name", "dataset"),
                     c -> languageModel(c.text("dataset")) && !LANGUAGE_MODEL_LEARNERS.contains(c.text("algorithm.name")),
                     c -> notForLanguageModels(c.text("algorithm.name"))),
-            new Rule(List.of("eval.dataset", "dataset"),
+            rule(List.of("eval.dataset", "dataset"),
                     c -> c.text("eval.dataset") != null && languageModel(c.text("eval.dataset")) != languageModel(c.text("dataset")),
                     c -> "cross-domain evaluation needs the same kind of task on both sides: " + c.text("dataset") + " and "
                             + c.text("eval.dataset") + " are not both language-model (or both classification) data sets"),
-            new Rule(List.of("dataset", "model.arch"),
+            rule(List.of("dataset", "model.arch"),
                     c -> TOKEN_DATASETS.contains(c.text("dataset")) && !TOKEN_MODELS.contains(c.text("model.arch")),
                     c -> "data set " + c.text("dataset") + " holds texts (token sequences), which model " + c.text("model.arch")
                             + " cannot read; use model.arch: " + String.join(" or ", TOKEN_MODELS)),
-            new Rule(List.of("model.arch", "dataset"),
+            rule(List.of("model.arch", "dataset"),
                     c -> TOKEN_MODELS.contains(c.text("model.arch")) && !TOKEN_DATASETS.contains(c.text("dataset")),
                     c -> "model " + c.text("model.arch") + " reads texts (token sequences), but data set " + c.text("dataset")
                             + " does not hold them; use it with " + String.join(", ", TOKEN_DATASETS)),
-            new Rule(List.of("eval.dataset", "dataset"),
+            rule(List.of("eval.dataset", "dataset"),
                     c -> TOKEN_DATASETS.contains(c.text("eval.dataset")) != TOKEN_DATASETS.contains(c.text("dataset")),
                     c -> "eval.dataset " + c.text("eval.dataset") + " and dataset " + c.text("dataset") + " hold different kinds"
                             + " of examples (texts vs. images), so one model cannot read both; evaluate on a data set of the same kind"),
-            new Rule(List.of("model.frozen_layers", "model.arch"),
+            rule(List.of("model.frozen_layers", "model.arch"),
                     c -> c.integer("model.frozen_layers") > maxFrozenLayers(c.text("model.arch")),
                     c -> maxFrozenLayers(c.text("model.arch")) > 0
                             ? c.text("model.arch") + " has " + (maxFrozenLayers(c.text("model.arch")) + 1) + " Transformer layers"
@@ -139,108 +131,25 @@ final class TrialGrid {
                                     + maxFrozenLayers(c.text("model.arch")) + ", got " + c.integer("model.frozen_layers")
                             : "frozen_layers applies to the pretrained model " + String.join(", ", frozenLayerModels()) + " only, not "
                                     + c.text("model.arch") + "; remove it"),
-            new Rule(List.of("train.warmup", "train.iterations"),
+            rule(List.of("train.warmup", "train.iterations"),
                     c -> c.integer("train.warmup") >= c.integer("train.iterations"),
                     c -> "warmup (" + c.integer("train.warmup") + ") must be less than iterations ("
                             + c.integer("train.iterations") + "); lower warmup or raise iterations"),
-            new Rule(List.of("algorithm.inner_steps", "algorithm.name"),
+            rule(List.of("algorithm.inner_steps", "algorithm.name"),
                     c -> c.integer("algorithm.inner_steps") < 1 && Components.learnersThat(Capability.INNER_LOOP)
                             .contains(c.text("algorithm.name")),
                     c -> c.text("algorithm.name") + " needs inner_steps >= 1 (it adapts in the inner loop), got "
                             + c.integer("algorithm.inner_steps")),
-            new Rule(List.of("sampler.kind", "algorithm.name"),
+            rule(List.of("sampler.kind", "algorithm.name"),
                     c -> "meta-dataset".equals(c.text("sampler.kind"))
                             && !Components.learnersThat(Capability.VARIABLE_WAYS).contains(c.text("algorithm.name")),
                     c -> c.text("algorithm.name") + " learns a classifier head of a fixed number of ways, but the meta-dataset"
                             + " sampler draws a different number of ways per episode; use sampler.kind fixed or imbalanced,"
-                            + " or algorithm " + String.join(" or ", Components.learnersThat(Capability.VARIABLE_WAYS))),
-            new Rule(List.of("techniques.checkpointing", "algorithm.name"),
-                    c -> c.integer("techniques.checkpointing") > 0 && !CHECKPOINTED.contains(c.text("algorithm.name")),
-                    c -> "activation checkpointing is implemented for " + checkpointingScopes() + " in this version, not "
-                            + c.text("algorithm.name") + "; use checkpointing: false"),
-            new Rule(List.of("techniques.checkpointing", "model.arch"),
-                    c -> c.integer("techniques.checkpointing") > 0 && checkpointingRejection(c.text("model.arch")) != null,
-                    c -> checkpointingRejection(c.text("model.arch"))),
-            new Rule(List.of("techniques.offload", "techniques.checkpointing"),
-                    c -> c.bool("techniques.offload"),
-                    c -> c.integer("techniques.checkpointing") == 0
-                            ? "offload moves the inputs of checkpointed segments to host memory, so it needs checkpointing: N;"
-                                    + " and it needs CUDA, which this build does not have: remove offload"
-                            : "offload keeps checkpointed segments' inputs in host memory while a CUDA device computes; this build"
-                                    + " runs libtorch on the CPU, where every tensor already lives in host memory: remove offload"
-                                    + " (checkpointing alone applies here)"),
-            new Rule(List.of("techniques.chunk", "algorithm.name"),
-                    c -> c.integer("techniques.chunk") > 0 && !CHUNKED.contains(c.text("algorithm.name")),
-                    c -> "task chunking is implemented for " + Components.inWords(CHUNKED) + " (which back-propagate a meta-loss);"
-                            + " " + c.text("algorithm.name") + " updates task by task already; use chunk: 0"),
-            new Rule(List.of("techniques.chunk", "techniques.checkpointing"),
-                    c -> c.integer("techniques.chunk") > 0 && c.integer("techniques.checkpointing") > 0,
-                    c -> "with activation checkpointing the tasks are back-propagated one at a time, so chunk has no"
-                            + " effect; use chunk: 0 with checkpointing"),
-            new Rule(List.of("techniques.parallel_tasks"),
-                    c -> c.integer("techniques.parallel_tasks") == 1,
-                    c -> "parallel_tasks: 1 is the default order (one task after another): leave it out or write 0,"
-                            + " or give 2 or more tasks to compute at the same time"),
-            new Rule(List.of("techniques.parallel_tasks", "algorithm.name"),
-                    c -> c.integer("techniques.parallel_tasks") > 1 && !CHUNKED.contains(c.text("algorithm.name")),
-                    c -> "parallel tasks are implemented for " + Components.inWords(CHUNKED) + " (whose tasks' meta-gradients are"
-                            + " independent until they are summed), not " + c.text("algorithm.name") + "; remove parallel_tasks"),
-            new Rule(List.of("techniques.parallel_tasks", "algorithm.meta_batch", "techniques.world_size", "techniques.scaling"),
-                    c -> c.integer("techniques.parallel_tasks") > 1 && c.integer("techniques.parallel_tasks") > tasksPerStep(c),
-                    c -> "parallel_tasks " + c.integer("techniques.parallel_tasks") + " exceeds the " + tasksPerStep(c)
-                            + " tasks each process takes per step (meta_batch " + c.integer("algorithm.meta_batch")
-                            + ("strong".equals(c.text("techniques.scaling")) && c.integer("techniques.world_size") > 1
-                                    ? " over world_size " + c.integer("techniques.world_size") : "")
-                            + "): use at most " + tasksPerStep(c)),
-            new Rule(List.of("techniques.parallel_tasks", "techniques.checkpointing"),
-                    c -> c.integer("techniques.parallel_tasks") > 1 && c.integer("techniques.checkpointing") > 0,
-                    c -> "activation checkpointing keeps one task's activations alive at a time and parallel tasks keep"
-                            + " several alive together: choose one (checkpointing: false or remove parallel_tasks)"),
-            new Rule(List.of("techniques.parallel_tasks", "techniques.chunk"),
-                    c -> c.integer("techniques.parallel_tasks") > 1 && c.integer("techniques.chunk") > 0,
-                    c -> "task chunking sums chunk tasks' losses into one backward on one thread; parallel tasks"
-                            + " back-propagate each task on its own thread: use chunk: 0 with parallel_tasks"),
-            new Rule(List.of("techniques.parallel_tasks", "techniques.precision"),
-                    c -> c.integer("techniques.parallel_tasks") > 1 && !"fp32".equals(c.text("techniques.precision")),
-                    c -> "libtorch's autocast state belongs to the thread that set it, so the task threads would compute in"
-                            + " fp32 regardless; this version runs parallel tasks in fp32 only: use precision: fp32 or remove"
-                            + " parallel_tasks"),
-            new Rule(List.of("techniques.overlap_allreduce", "techniques.world_size"),
-                    c -> c.bool("techniques.overlap_allreduce") && c.integer("techniques.world_size") < 2,
-                    c -> "overlap_allreduce overlaps the data-parallel gradient all-reduce with back-propagation; with"
-                            + " world_size " + c.integer("techniques.world_size") + " there is none: use world_size: 2 or more,"
-                            + " or remove overlap_allreduce"),
-            new Rule(List.of("techniques.overlap_allreduce", "algorithm.name"),
-                    c -> c.bool("techniques.overlap_allreduce") && !CHUNKED.contains(c.text("algorithm.name")),
-                    c -> "overlap_allreduce is implemented for " + Components.inWords(CHUNKED) + " (whose last backward of a step"
-                            + " makes the meta-gradient final), not " + c.text("algorithm.name") + "; remove overlap_allreduce"),
-            new Rule(List.of("techniques.overlap_allreduce", "techniques.parallel_tasks"),
-                    c -> c.bool("techniques.overlap_allreduce") && c.integer("techniques.parallel_tasks") > 1,
-                    c -> "with parallel_tasks the task threads' gradients are added into the bucket in one final step,"
-                            + " which leaves no back-propagation to overlap: choose one (remove overlap_allreduce or parallel_tasks)"),
-            new Rule(List.of("techniques.overlap_allreduce", "techniques.checkpointing"),
-                    c -> c.bool("techniques.overlap_allreduce") && c.integer("techniques.checkpointing") > 0,
-                    c -> "the checkpointed path back-propagates segment by segment outside the step's last backward,"
-                            + " so nothing would overlap: choose one (checkpointing: false or remove overlap_allreduce)"),
-            new Rule(List.of("algorithm.meta_batch", "techniques.world_size", "techniques.scaling"),
-                    c -> "strong".equals(c.text("techniques.scaling"))
-                            && c.integer("algorithm.meta_batch") % c.integer("techniques.world_size") != 0,
-                    c -> "strong scaling splits meta_batch " + c.integer("algorithm.meta_batch") + " over world_size "
-                            + c.integer("techniques.world_size") + ": use a meta_batch divisible by the world size,"
-                            + " or scaling: weak"));
+                            + " or algorithm " + String.join(" or ", Components.learnersThat(Capability.VARIABLE_WAYS))));
 
-    /** Tasks one process computes per meta-step: the meta-batch, split over the ranks under strong scaling. */
-    private static int tasksPerStep(Config c) {
-        int batch = c.integer("algorithm.meta_batch");
-        return "strong".equals(c.text("techniques.scaling")) ? Math.max(1, batch / c.integer("techniques.world_size")) : batch;
-    }
-
-    /** Why activation checkpointing cannot apply to model {@code arch}, or null when the model exposes feature blocks. */
-    static String checkpointingRejection(String arch) {
-        return SEGMENTED.contains(arch) ? null
-                : "activation checkpointing needs a model that exposes its feature blocks (" + String.join(", ", SEGMENTED)
-                        + "); " + arch + " does not in this version; use checkpointing: false";
-    }
+    /** The grid's rules, then each registered technique's ({@link TechniqueDescriptor#constraints}). */
+    private static final List<Constraint> ALL_RULES = java.util.stream.Stream.concat(RULES.stream(),
+            Components.techniques().stream().flatMap(t -> t.constraints().stream())).toList();
 
     /** Largest number of trials a suite may expand to. */
     static final int MAX_TRIALS = 10_000;
@@ -284,7 +193,7 @@ final class TrialGrid {
         int[] index = new int[axes.size()];
         do {
             Config config = configuration(index);
-            for (Rule rule : RULES) {
+            for (Constraint rule : ALL_RULES) {
                 if (config.valid(rule.paths()) && rule.violated().test(config)) {
                     report(config, rule);
                 }
@@ -336,7 +245,7 @@ final class TrialGrid {
      * Reports at the first involved value that comes from the sweep, else at the first one written
      * in {@code defaults}; names the combination when the sweep is involved.
      */
-    private void report(Config config, Rule rule) {
+    private void report(Config config, Constraint rule) {
         List<Setting> involved = rule.paths().stream().map(config.settings::get).toList();
         Setting blamed = involved.stream().filter(Setting::swept).findFirst()
                 .orElse(involved.stream().filter(s -> s.node() != null).findFirst().orElse(null));
@@ -374,7 +283,7 @@ final class TrialGrid {
     }
 
     /** One resolved configuration: a setting for every schema path. */
-    private record Config(Map<String, Setting> settings) {
+    private record Config(Map<String, Setting> settings) implements TechniqueDescriptor.Settings {
         boolean valid(Iterable<String> paths) {
             for (String path : paths) {
                 if (!settings.get(path).valid()) {
@@ -384,7 +293,8 @@ final class TrialGrid {
             return true;
         }
 
-        int integer(String path) {
+        @Override
+        public int integer(String path) {
             return (Integer) settings.get(path).value();
         }
 
@@ -396,17 +306,26 @@ final class TrialGrid {
             return (Double) settings.get(path).value();
         }
 
-        String text(String path) {
+        @Override
+        public String text(String path) {
             return (String) settings.get(path).value();
         }
 
-        boolean bool(String path) {
+        @Override
+        public boolean bool(String path) {
             return (Boolean) settings.get(path).value();
         }
 
         @SuppressWarnings("unchecked")
         List<Integer> integers(String path) {
             return (List<Integer>) settings.get(path).value();
+        }
+
+        /** Every registered technique's setting, by key. */
+        TechniqueSpec techniques() {
+            Map<String, Object> byKey = new LinkedHashMap<>();
+            Components.techniques().forEach(t -> byKey.put(t.key(), settings.get(t.path()).value()));
+            return TechniqueSpec.of(byKey);
         }
 
         TrialSpec toTrial(String suite, int timeoutS, long seed) {
@@ -422,9 +341,7 @@ final class TrialGrid {
                             integer("algorithm.adapter_size")),
                     new TrainSpec(integer("train.iterations"), integer("train.warmup")),
                     new EvalSpec(integer("eval.episodes"), longValue("eval.seed"), text("eval.dataset")),
-                    new TechniqueSpec(text("techniques.precision"), integer("techniques.checkpointing"), integer("techniques.world_size"),
-                            text("techniques.scaling"), integer("techniques.chunk"), bool("techniques.offload"),
-                            integer("techniques.parallel_tasks"), bool("techniques.overlap_allreduce")),
+                    techniques(),
                     seed, timeoutS, text("fault"), DataSource.of(text("dataset"), text("eval.dataset"), System.getenv()));
         }
     }

@@ -60,9 +60,7 @@ public record TrialSpec(
      */
     @JsonIgnore
     public String id() {
-        ObjectNode canonical = Json.canonical(Json.MAPPER.valueToTree(this));
-        canonical.remove("suite");
-        canonical.remove("timeout_s");
+        ObjectNode canonical = identity();
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256")
                     .digest(Json.MAPPER.writeValueAsString(canonical).getBytes(StandardCharsets.UTF_8));
@@ -76,6 +74,18 @@ public record TrialSpec(
     @JsonIgnore
     public String configId() {
         return withSeed(0).id();
+    }
+
+    /**
+     * What the trial id hashes: the spec's JSON, keys sorted, without the suite's name and the worker timeout (which
+     * do not change what a trial computes). A fresh copy.
+     */
+    @JsonIgnore
+    public ObjectNode identity() {
+        ObjectNode canonical = Json.canonical(Json.MAPPER.valueToTree(this));
+        canonical.remove("suite");
+        canonical.remove("timeout_s");
+        return canonical;
     }
 
     /**

@@ -130,9 +130,9 @@ class SuiteLoaderTest {
     void checkpointingIsRejectedForModelsWithoutFeatureBlocks() {
         // Every model available today has blocks: the rule is checked directly on a model that lacks them.
         assertEquals("activation checkpointing needs a model that exposes its feature blocks (conv4, mlp, resnet12, vit);"
-                + " char-lm does not in this version; use checkpointing: false", TrialGrid.checkpointingRejection("char-lm"));
+                + " char-lm does not in this version; use checkpointing: false", dev.metascale.core.component.Components.checkpointingRejection("char-lm"));
         for (String arch : List.of("conv4", "mlp", "resnet12", "vit")) {
-            assertNull(TrialGrid.checkpointingRejection(arch), arch);
+            assertNull(dev.metascale.core.component.Components.checkpointingRejection(arch), arch);
         }
     }
 

@@ -10,6 +10,7 @@ import org.bytedeco.pytorch.global.torch;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.function.IntFunction;
 
@@ -23,7 +24,8 @@ import java.util.function.IntFunction;
  *       the loss's own graph kept whole; otherwise the plain graph;</li>
  *   <li>task chunking ({@link TaskChunks}) and parallel tasks ({@link TaskParallel}) of a meta-objective;</li>
  *   <li>data parallelism: the last backward of a step all-reduces the gradient bucket as it becomes final
- *       ({@code overlap_allreduce}); the outer optimiser averages the bucket over the ranks.</li>
+ *       ({@code overlap_allreduce}); the outer optimiser averages the bucket over the ranks;</li>
+ *   <li>a plugin technique ({@link TechniquePlugin}) the trial sets: its {@link BackwardTechnique} instead.</li>
  * </ul>
  * Precision (autocast) is entered around the whole trial ({@link Precision}).
  */
@@ -140,6 +142,16 @@ public final class GradientStrategy {
 
     /** Back-propagates (1/B) Σ loss(task) into {@code params}' {@code .grad} by the techniques' chunking and threads. */
     private <T> double backward(List<T> tasks, ParamSet params, Function<T, Tensor> loss) {
+        if (!techniques.options().isEmpty()) {
+            if (techniques.options().size() > 1) {
+                throw new IllegalStateException("techniques " + techniques.options().keySet() + " each decide how the tasks are"
+                        + " back-propagated: their descriptors' constraints must exclude one another; set one of them");
+            }
+            Map.Entry<String, Object> option = techniques.options().entrySet().iterator().next();
+            BackwardTechnique technique = Techniques.backward(option.getKey()).orElseThrow(() -> new IllegalStateException(
+                    "technique '" + option.getKey() + "' has no engine implementation (a TechniquePlugin)"));
+            return technique.backward(tasks, params, loss, option.getValue());
+        }
         if (techniques.parallelTasks() > 1) {
             return TaskParallel.backward(tasks, techniques.parallelTasks(), params, loss);
         }

@@ -16,9 +16,10 @@ import dev.metascale.core.spec.TechniqueSpec;
  *                           they become final ({@link dev.metascale.engine.dist.DataParallel#lastBackward})
  * @param group              the data-parallel group whose ranks average the meta-gradient before each step (the
  *                           outer optimiser) or the adapted weights (Reptile); null in a single process
+ * @param options            the settings of plugin techniques ({@link TechniquePlugin}) the trial sets, by key
  */
 public record TrainingTechniques(int checkpointSegments, int chunk, int parallelTasks, boolean overlapAllreduce,
-                                 dev.metascale.engine.dist.DataParallel group) {
+                                 dev.metascale.engine.dist.DataParallel group, java.util.Map<String, Object> options) {
     /** Plain training: no recompute, task by task, one process. */
     public static final TrainingTechniques NONE = new TrainingTechniques(0, 0);
 
@@ -27,6 +28,12 @@ public record TrainingTechniques(int checkpointSegments, int chunk, int parallel
             throw new IllegalArgumentException("checkpointing segments and chunk must be >= 0 and parallel tasks 0 or >= 2, got "
                     + checkpointSegments + ", " + chunk + " and " + parallelTasks);
         }
+        options = options == null ? java.util.Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(options));
+    }
+
+    public TrainingTechniques(int checkpointSegments, int chunk, int parallelTasks, boolean overlapAllreduce,
+                              dev.metascale.engine.dist.DataParallel group) {
+        this(checkpointSegments, chunk, parallelTasks, overlapAllreduce, group, java.util.Map.of());
     }
 
     public TrainingTechniques(int checkpointSegments, int chunk) {
@@ -43,12 +50,13 @@ public record TrainingTechniques(int checkpointSegments, int chunk, int parallel
 
     /** A trial's techniques, in one process ({@link #inGroup} adds the data-parallel group). */
     public static TrainingTechniques of(TechniqueSpec spec) {
-        return new TrainingTechniques(spec.checkpointing(), spec.chunk(), spec.parallelTasks(), spec.overlapAllreduce());
+        return new TrainingTechniques(spec.checkpointing(), spec.chunk(), spec.parallelTasks(), spec.overlapAllreduce(), null,
+                spec.options());
     }
 
     /** The same techniques applied by one rank of {@code dataParallel}. */
     public TrainingTechniques inGroup(dev.metascale.engine.dist.DataParallel dataParallel) {
-        return new TrainingTechniques(checkpointSegments, chunk, parallelTasks, overlapAllreduce, dataParallel);
+        return new TrainingTechniques(checkpointSegments, chunk, parallelTasks, overlapAllreduce, dataParallel, options);
     }
 
     /** The data-parallel group, when this process is one rank of several. */
@@ -76,6 +84,9 @@ public record TrainingTechniques(int checkpointSegments, int chunk, int parallel
         }
         if (overlapAllreduce) {
             out.put("overlap_allreduce", true);
+        }
+        if (!options.isEmpty()) {
+            out.putPOJO("options", options);
         }
         return out;
     }
