@@ -1,7 +1,15 @@
 package dev.metascale.core.spec;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.metascale.core.component.Components;
+import dev.metascale.core.component.Hyperparameter;
+
+import java.util.Collections;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * A meta-learner or baseline and its hyperparameters.
@@ -17,10 +25,43 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  * @param imamlLambda     iMAML: strength λ of the proximal regulariser (λ/2)‖φ − θ‖²
  * @param loraRank        LoRA: rank r of the low-rank update
  * @param adapterSize     Adapter: bottleneck width
+ * @param options         the hyperparameters a learner's descriptor declares beyond the keys above
+ *                        ({@link Hyperparameter#defaultValue}), by key, those at their default left out; the map is left
+ *                        out of the JSON, and so of the trial id, when empty
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record AlgorithmSpec(String name, double innerLr, int innerSteps, int evalInnerSteps, double outerLr, int metaBatch,
-                            int cgSteps, double imamlLambda, int loraRank, int adapterSize) {
+                            int cgSteps, double imamlLambda, int loraRank, int adapterSize,
+                            @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Object> options) {
+    public AlgorithmSpec {
+        options = options == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(options));
+    }
+
+    public AlgorithmSpec(String name, double innerLr, int innerSteps, int evalInnerSteps, double outerLr, int metaBatch,
+                         int cgSteps, double imamlLambda, int loraRank, int adapterSize) {
+        this(name, innerLr, innerSteps, evalInnerSteps, outerLr, metaBatch, cgSteps, imamlLambda, loraRank, adapterSize, Map.of());
+    }
+
+    /**
+     * A hyperparameter declared by a learner's descriptor beyond the fields of this record: its value, else its default.
+     *
+     * @throws IllegalArgumentException when no registered learner declares {@code key} with a default
+     */
+    public Number option(String key) {
+        Object value = options.get(key);
+        if (value != null) {
+            return (Number) value;
+        }
+        return declared(key).map(Hyperparameter::defaultValue).orElseThrow(() -> new IllegalArgumentException(
+                "no registered learner declares the hyperparameter '" + key + "' with a default (Hyperparameter.withDefault)"));
+    }
+
+    /** The first registered declaration of {@code key} that carries a default. */
+    static Optional<Hyperparameter> declared(String key) {
+        return Components.learners().stream().flatMap(l -> l.hyperparameters().stream())
+                .filter(h -> h.key().equals(key) && h.defaultValue() != null).findFirst();
+    }
+
     /** The common hyperparameters, the algorithm-specific ones at their defaults. */
     public AlgorithmSpec(String name, double innerLr, int innerSteps, int evalInnerSteps, double outerLr, int metaBatch) {
         this(name, innerLr, innerSteps, evalInnerSteps, outerLr, metaBatch, 5, 1.0, 4, 16);
@@ -28,6 +69,7 @@ public record AlgorithmSpec(String name, double innerLr, int innerSteps, int eva
 
     /** The same algorithm with another meta-batch size (e.g. the tasks of all ranks of a data-parallel step). */
     public AlgorithmSpec withMetaBatch(int tasks) {
-        return new AlgorithmSpec(name, innerLr, innerSteps, evalInnerSteps, outerLr, tasks, cgSteps, imamlLambda, loraRank, adapterSize);
+        return new AlgorithmSpec(name, innerLr, innerSteps, evalInnerSteps, outerLr, tasks, cgSteps, imamlLambda, loraRank, adapterSize,
+                options);
     }
 }

@@ -1,6 +1,7 @@
 package dev.metascale.core.spec;
 
 import dev.metascale.core.component.Components;
+import dev.metascale.core.component.Hyperparameter;
 import dev.metascale.core.component.TechniqueDescriptor;
 import dev.metascale.core.spec.YamlNode.Scalar;
 import dev.metascale.core.spec.YamlNode.Sequence;
@@ -123,6 +124,13 @@ final class Schema {
 
         static Field name(String path, String defaultValue, Names names) {
             return new Field(path, Kind.NAME, defaultValue, null, names);
+        }
+
+        /** The key {@code algorithm.<key>} of a learner's own hyperparameter: counts >= 0, logarithmic ranges > 0. */
+        static Field of(Hyperparameter h) {
+            String path = "algorithm." + h.key();
+            return h.integer() ? integer(path, (Integer) h.defaultValue(), Bound.atLeast(0))
+                    : new Field(path, Kind.REAL, h.defaultValue(), h.logScale() ? Bound.above(0) : null, null);
         }
 
         /** The key {@code techniques.<key>} of a registered technique, as its descriptor declares it. */
@@ -269,8 +277,20 @@ final class Schema {
             new Field("eval.seed", Kind.LONG, 1000L, null, null),
             Field.name("eval.dataset", null, Names.catalog("dataset", Catalog.DATASETS))); // default: the trial's dataset
 
-    /** The table: the keys above, then {@code techniques.<key>} for each registered technique ({@link Components}). */
-    static final List<Field> FIELDS = Stream.concat(COMPONENT_FIELDS.stream(), Components.techniques().stream().map(Field::of)).toList();
+    /**
+     * The hyperparameters learners declare beyond the table's {@code algorithm} keys ({@link Hyperparameter#defaultValue}),
+     * one field per key (its first declaration).
+     */
+    static final List<Field> LEARNER_OPTIONS = Components.learners().stream().flatMap(l -> l.hyperparameters().stream())
+            .filter(h -> h.defaultValue() != null && COMPONENT_FIELDS.stream().noneMatch(f -> f.path().equals("algorithm." + h.key())))
+            .map(Hyperparameter::key).distinct().map(key -> Field.of(AlgorithmSpec.declared(key).orElseThrow())).toList();
+
+    /**
+     * The table: the keys above, the learners' own hyperparameters, then {@code techniques.<key>} for each registered
+     * technique ({@link Components}).
+     */
+    static final List<Field> FIELDS = Stream.of(COMPONENT_FIELDS.stream(), LEARNER_OPTIONS.stream(),
+            Components.techniques().stream().map(Field::of)).flatMap(f -> f).toList();
 
     /** Per-trial worker timeout, a top-level key of the suite. */
     static final Field TIMEOUT = Field.integer("timeout_s", 7200, Bound.atLeast(1));

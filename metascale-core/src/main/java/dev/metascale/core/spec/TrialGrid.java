@@ -321,6 +321,18 @@ final class TrialGrid {
             return (List<Integer>) settings.get(path).value();
         }
 
+        /** The learners' own hyperparameters ({@link Schema#LEARNER_OPTIONS}) set away from their defaults, by key. */
+        Map<String, Object> learnerOptions() {
+            Map<String, Object> options = new LinkedHashMap<>();
+            for (Schema.Field field : Schema.LEARNER_OPTIONS) {
+                Object value = settings.get(field.path()).value();
+                if (!value.equals(field.defaultValue())) {
+                    options.put(field.key(), value);
+                }
+            }
+            return options;
+        }
+
         /** Every registered technique's setting, by key. */
         TechniqueSpec techniques() {
             Map<String, Object> byKey = new LinkedHashMap<>();
@@ -338,7 +350,7 @@ final class TrialGrid {
                     new AlgorithmSpec(text("algorithm.name"), real("algorithm.inner_lr"), integer("algorithm.inner_steps"),
                             integer("algorithm.eval_inner_steps"), real("algorithm.outer_lr"), integer("algorithm.meta_batch"),
                             integer("algorithm.cg_steps"), real("algorithm.imaml_lambda"), integer("algorithm.lora_rank"),
-                            integer("algorithm.adapter_size")),
+                            integer("algorithm.adapter_size"), learnerOptions()),
                     new TrainSpec(integer("train.iterations"), integer("train.warmup")),
                     new EvalSpec(integer("eval.episodes"), longValue("eval.seed"), text("eval.dataset")),
                     techniques(),

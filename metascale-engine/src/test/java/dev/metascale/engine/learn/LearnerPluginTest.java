@@ -45,6 +45,25 @@ class LearnerPluginTest {
     }
 
     @Test
+    void aLearnersOwnHyperparameterIsASuiteKeyWithItsDefaultAndBound() throws Exception {
+        TrialSpec plain = SuiteLoader.parse(SUITE, "toy.yaml").trials().get(0);
+        TrialSpec atDefault = SuiteLoader.parse(SUITE.replace("meta_batch: 2}", "meta_batch: 2, temperature: 1.0}"), "toy.yaml").trials().get(0);
+        TrialSpec hot = SuiteLoader.parse(SUITE.replace("meta_batch: 2}", "meta_batch: 2, temperature: 4}"), "toy.yaml").trials().get(0);
+        assertEquals(plain.id(), atDefault.id(), "at its default the key leaves the trial id as it was");
+        assertFalse(dev.metascale.core.json.Json.MAPPER.valueToTree(plain).get("algorithm").has("options"));
+        assertEquals(1.0, plain.algorithm().option(ToyCentroids.TEMPERATURE).doubleValue());
+        assertEquals(4.0, hot.algorithm().option(ToyCentroids.TEMPERATURE).doubleValue());
+        InvalidSuiteException e = assertThrows(InvalidSuiteException.class,
+                () -> SuiteLoader.parse(SUITE.replace("meta_batch: 2}", "meta_batch: 2, temperature: 0}"), "toy.yaml"));
+        assertTrue(e.getMessage().contains("algorithm.temperature") && e.getMessage().contains("must be > 0"), e.getMessage());
+
+        // the worker hands the value to the learner: the query loss of the same rule at 4x the temperature differs
+        double loss1 = TrialExecutor.execute(plain, 1, "2026-01-01T00:00:00Z", line -> { }).metrics().get("final_train_loss").asDouble();
+        double loss4 = TrialExecutor.execute(hot, 1, "2026-01-01T00:00:00Z", line -> { }).metrics().get("final_train_loss").asDouble();
+        assertTrue(Math.abs(loss1 - loss4) > 1e-3, "temperature reached the learner: " + loss1 + " vs " + loss4);
+    }
+
+    @Test
     void validationRejectsATechniqueTheDescriptorDoesNotDeclare() {
         InvalidSuiteException e = assertThrows(InvalidSuiteException.class,
                 () -> SuiteLoader.parse(SUITE + "  techniques: {checkpointing: true}\n", "toy.yaml"));
