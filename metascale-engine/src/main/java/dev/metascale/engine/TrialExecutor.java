@@ -42,6 +42,7 @@ import dev.metascale.engine.probe.SampledProfile;
 import dev.metascale.engine.probe.TrialFlops;
 import dev.metascale.engine.probe.TrialMeasurements;
 import dev.metascale.engine.probe.MemoryEstimate;
+import dev.metascale.engine.learn.MetaGradientFidelity;
 import dev.metascale.engine.technique.Precision;
 import dev.metascale.engine.technique.RecomputeFlops;
 import dev.metascale.engine.technique.TrainingTechniques;
@@ -139,7 +140,32 @@ public final class TrialExecutor {
 
     /** What meta-training measured. */
     private record Training(double[] losses, IterationTimer timer, SampledProfile profile, OptionalLong rssBefore,
-                            OptionalLong peakProfileWindow, OptionalLong peak, Optional<HostCpu.Usage> host) {
+                            OptionalLong peakProfileWindow, OptionalLong peak, Optional<HostCpu.Usage> host, Fidelity fidelity) {
+    }
+
+    /** Meta-gradient fidelity at the sampled iterations ({@link MetaGradientFidelity}), or why it is absent. */
+    private record Fidelity(List<Double> cosines, List<Double> relativeErrors, Optional<String> absent) {
+        void writeTo(Metrics metrics) {
+            absent.ifPresent(why -> metrics.put(Metric.METAGRAD_ABSENT, why));
+            if (absent.isEmpty() && !cosines.isEmpty()) {
+                metrics.set(Metric.METAGRAD_COSINE, MetaGradientFidelity.summary(cosines));
+                if (!relativeErrors.isEmpty()) {
+                    metrics.set(Metric.METAGRAD_REL_ERROR, MetaGradientFidelity.summary(relativeErrors));
+                }
+            }
+        }
+    }
+
+    /** Why the trial's meta-gradient fidelity cannot be measured; empty when it can. */
+    private static Optional<String> fidelityAbsent(TrialSpec spec, Setup setup) {
+        if (setup.dataParallel().isPresent()) {
+            return Optional.of("data-parallel: each rank holds its share of the meta-batch and the learner's update enters the"
+                    + " group's all-reduce, while the exact reference needs the whole meta-batch in one process");
+        }
+        if (spec.algorithm().innerSteps() < 1) {
+            return Optional.of("inner_steps 0: the MAML reference has no inner loop to differentiate through");
+        }
+        return Optional.empty();
     }
 
     /** The per-episode scores of the test episodes (accuracy and F1, or perplexity and bits per character). */
@@ -273,7 +299,35 @@ public final class TrialExecutor {
         double[] losses = new double[iterations];
         OptionalLong peakProfiled = OptionalLong.empty();
         Optional<HostCpu.Snapshot> hostBefore = HostCpu.snapshot();
+        Optional<String> fidelityAbsent = fidelityAbsent(spec, setup);
+        MetaGradientFidelity fidelity = fidelityAbsent.isEmpty() ? new MetaGradientFidelity(setup.model(), setup.learner(), spec.algorithm()) : null;
+        List<Integer> fidelityAt = MetaGradientFidelity.sampledIterations(iterations, spec.train().warmup());
+        List<Double> cosines = new ArrayList<>();
+        List<Double> errors = new ArrayList<>();
+        long peakBeforeChecks = 0;
         for (int it = 0; it < iterations; it++) {
+            if (fidelity != null && fidelityAt.contains(it) && !profile.profiling(it)) {
+                // outside the timed and profiled iterations, its memory kept out of the training peak
+                peakBeforeChecks = Math.max(peakBeforeChecks, ProcessMemory.peakRssBytes().orElse(0));
+                try (PointerScope scope = new PointerScope()) {
+                    List<Episode> tasks = new ArrayList<>(metaBatch);
+                    for (int t = 0; t < metaBatch; t++) {
+                        tasks.add(setup.loader().load(episodes.train().get(it * metaBatch + t)));
+                    }
+                    Optional<MetaGradientFidelity.Sample> sample = fidelity.measure(setup.learner(), tasks);
+                    if (sample.isEmpty()) {
+                        fidelityAbsent = Optional.of(spec.algorithm().name() + "'s update approximates no MAML meta-gradient (it"
+                                + " optimises its own objective)");
+                        fidelity = null;
+                    } else {
+                        cosines.add(sample.get().cosine());
+                        if (!Double.isNaN(sample.get().relativeError())) {
+                            errors.add(sample.get().relativeError());
+                        }
+                    }
+                }
+                ProcessMemory.resetPeak();
+            }
             if (profile.opensAt(it)) {
                 java.util.OptionalLong state = setup.learner().outerStateBytes();
                 if (state.isPresent()) {
@@ -307,7 +361,12 @@ public final class TrialExecutor {
             }
         }
         Optional<HostCpu.Usage> host = hostBefore.flatMap(b -> HostCpu.snapshot().flatMap(a -> HostCpu.between(b, a)));
-        return new Training(losses, timer, profile, baselineRss, peakProfiled, ProcessMemory.peakRssBytes(), host);
+        OptionalLong peak = ProcessMemory.peakRssBytes();
+        if (peak.isPresent() && peakBeforeChecks > peak.getAsLong()) {
+            peak = OptionalLong.of(peakBeforeChecks);
+        }
+        return new Training(losses, timer, profile, baselineRss, peakProfiled, peak, host,
+                new Fidelity(List.copyOf(cosines), List.copyOf(errors), fidelityAbsent));
     }
 
     /**
@@ -386,6 +445,7 @@ public final class TrialExecutor {
         metrics.put(Metric.EVAL_TIME_S, evaluation.seconds());
         metrics.put(Metric.DATA_PREP_TIME_S, episodes.dataPrepS());
         training.peak().ifPresent(v -> metrics.put(Metric.PEAK_RSS_BYTES, v));
+        training.fidelity().writeTo(metrics);
         training.peakProfileWindow().ifPresent(v -> metrics.put(Metric.PEAK_RSS_PROFILE_WINDOW_BYTES, v));
         training.rssBefore().ifPresent(v -> metrics.put(Metric.RSS_BEFORE_TRAIN_BYTES, v));
         if (evaluates) {

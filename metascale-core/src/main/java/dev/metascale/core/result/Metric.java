@@ -68,7 +68,10 @@ public enum Metric {
     COMM_BYTES("comm_bytes", Kind.NUMBER, "bytes"),
     COMM_WIRE_BYTES("comm_wire_bytes", Kind.NUMBER, "bytes"),
     COMM_BUS_BANDWIDTH_BYTES_PER_S("comm_bus_bandwidth_bytes_per_s", Kind.NUMBER, "bytes/s"),
-    COMM_FRACTION("comm_fraction", Kind.NUMBER, "fraction");
+    COMM_FRACTION("comm_fraction", Kind.NUMBER, "fraction"),
+    METAGRAD_COSINE("metagrad_cosine", Kind.OBJECT, "1"),
+    METAGRAD_REL_ERROR("metagrad_rel_error", Kind.OBJECT, "1"),
+    METAGRAD_ABSENT("metagrad_absent", Kind.TEXT, "");
 
     /** What the value is. */
     public enum Kind {

@@ -106,6 +106,16 @@ public final class Anil implements MetaLearner {
         return gradients.metaGradient(params, tasks, objective);
     }
 
+    /** The meta-gradient the step would apply, from {@link #accumulateMetaGradient}; {@code .grad} released after. */
+    @Override
+    public java.util.Optional<OuterDirection> outerDirection(List<Episode> tasks) {
+        optimizer.zeroGrad();
+        accumulateMetaGradient(tasks);
+        List<Tensor> g = MetaLearner.gradientsOf(params);
+        optimizer.zeroGrad();
+        return java.util.Optional.of(new OuterDirection(g, true));
+    }
+
     @Override
     public double metaStep(List<Episode> tasks) {
         optimizer.zeroGrad();

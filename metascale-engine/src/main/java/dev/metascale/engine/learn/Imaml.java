@@ -224,9 +224,8 @@ public final class Imaml implements MetaLearner {
                 "task by task");
     }
 
-    @Override
-    public double metaStep(List<Episode> tasks) {
-        optimizer.zeroGrad();
+    /** The tasks' implicit meta-gradients summed, and their mean query loss in {@code meanLoss[0]}. */
+    private List<Tensor> summedTaskGradients(List<Episode> tasks, double[] meanLoss) {
         double total = 0;
         List<Tensor> sum = new java.util.ArrayList<>(params.size());
         for (Tensor p : params.tensors()) {
@@ -244,6 +243,28 @@ public final class Imaml implements MetaLearner {
                 }
             }
         }
+        meanLoss[0] = total;
+        return sum;
+    }
+
+    /** The implicit meta-gradient (1/B) Σ_i g_i the step would apply. */
+    @Override
+    public java.util.Optional<OuterDirection> outerDirection(List<Episode> tasks) {
+        List<Tensor> sum = summedTaskGradients(tasks, new double[1]);
+        Scalar scale = new Scalar(1.0 / tasks.size());
+        List<Tensor> mean = new java.util.ArrayList<>(sum.size());
+        for (Tensor g : sum) {
+            mean.add(g.mul(scale));
+        }
+        return java.util.Optional.of(new OuterDirection(mean, true));
+    }
+
+    @Override
+    public double metaStep(List<Episode> tasks) {
+        optimizer.zeroGrad();
+        double[] meanLoss = new double[1];
+        List<Tensor> sum = summedTaskGradients(tasks, meanLoss);
+        double total = meanLoss[0];
         // θ.grad = (1/B) Σ_i g_i, through the surrogate ⟨θ, mean g⟩ whose gradient is exactly that.
         Tensor surrogate = null;
         Scalar scale = new Scalar(1.0 / tasks.size());

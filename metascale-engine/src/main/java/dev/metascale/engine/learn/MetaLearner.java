@@ -48,6 +48,39 @@ public interface MetaLearner {
         return java.util.OptionalLong.empty();
     }
 
+    /**
+     * The direction this learner's outer update would follow at its current parameters on {@code tasks}, computed
+     * without updating anything (the parameters, the optimiser state and {@code .grad} stay as they were): what a
+     * meta-gradient fidelity check compares with the exact second-order MAML meta-gradient
+     * ({@code dev.metascale.engine.probe.MetaGradientFidelity}). Empty for a learner whose update approximates no
+     * MAML meta-gradient (ProtoNet, the transfer baselines). Runs in one process only (a data-parallel learner would
+     * enter its group's all-reduce).
+     */
+    default java.util.Optional<OuterDirection> outerDirection(List<Episode> tasks) {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * An outer update's direction, one tensor per meta-parameter, as a gradient (the update descends along it).
+     *
+     * @param tensors       the direction
+     * @param gradientScale whether it estimates the meta-gradient itself, so that its length is comparable with the
+     *                      exact one (Reptile's displacement θ − φ is a direction only: its length scales with the
+     *                      inner steps and learning rate)
+     */
+    record OuterDirection(List<org.bytedeco.pytorch.Tensor> tensors, boolean gradientScale) {
+    }
+
+    /** The {@code .grad} of every tensor of {@code params}, detached copies (zeros where none was accumulated). */
+    static List<org.bytedeco.pytorch.Tensor> gradientsOf(ParamSet params) {
+        List<org.bytedeco.pytorch.Tensor> out = new java.util.ArrayList<>(params.size());
+        for (org.bytedeco.pytorch.Tensor p : params.tensors()) {
+            org.bytedeco.pytorch.Tensor g = p.grad();
+            out.add(g.defined() ? g.detach().clone() : org.bytedeco.pytorch.global.torch.zeros_like(p));
+        }
+        return out;
+    }
+
     /** The meta-parameters (leaves updated by the outer optimiser). */
     ParamSet parameters();
 

@@ -87,9 +87,8 @@ public final class Reptile implements MetaLearner {
                 torch.cat(new TensorVector(task.supportY(), task.queryY()), 0)};
     }
 
-    /** Applies θ ← θ + ε·mean(φ_i − θ); returns the mean task loss at θ (before adaptation). */
-    @Override
-    public double metaStep(List<Episode> tasks) {
+    /** Σ_i (φ_i − θ) over the tasks' adapted weights, and the mean loss at θ in {@code meanLoss[0]}. */
+    private List<Tensor> summedDisplacement(List<Episode> tasks, double[] meanLoss) {
         List<Tensor> sum = new ArrayList<>(params.size());
         for (Tensor p : params.tensors()) {
             sum.add(torch.zeros_like(p));
@@ -110,6 +109,28 @@ public final class Reptile implements MetaLearner {
                 }
             }
         }
+        meanLoss[0] = total;
+        return sum;
+    }
+
+    /** The direction of the update, as a gradient: θ − mean φ_i (a direction only; its length scales with k and α). */
+    @Override
+    public java.util.Optional<OuterDirection> outerDirection(List<Episode> tasks) {
+        List<Tensor> sum = summedDisplacement(tasks, new double[1]);
+        Scalar scale = new Scalar(-1.0 / tasks.size());
+        List<Tensor> direction = new ArrayList<>(sum.size());
+        for (Tensor d : sum) {
+            direction.add(d.mul(scale));
+        }
+        return java.util.Optional.of(new OuterDirection(direction, false));
+    }
+
+    /** Applies θ ← θ + ε·mean(φ_i − θ); returns the mean task loss at θ (before adaptation). */
+    @Override
+    public double metaStep(List<Episode> tasks) {
+        double[] meanLoss = new double[1];
+        List<Tensor> sum = summedDisplacement(tasks, meanLoss);
+        double total = meanLoss[0];
         Scalar scale = new Scalar(epsilon / tasks.size());
         // Data-parallel: every rank holds the sum over its own tasks; averaging over the ranks (equal
         // task counts) gives the mean over all tasks of the global step.

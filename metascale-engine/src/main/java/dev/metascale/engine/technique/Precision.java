@@ -50,6 +50,16 @@ public final class Precision implements AutoCloseable {
         return p;
     }
 
+    /**
+     * Float32 on this thread until {@link #close()}, whatever policy is in force (autocast off): for exact references
+     * computed inside a lower-precision trial.
+     */
+    public static Precision exactFloat32() {
+        Precision p = new Precision("fp32");
+        torch.set_autocast_enabled(torch.DeviceType.CPU, false);
+        return p;
+    }
+
     /** The dtype the policy's matrix products run in: bfloat16 under bf16's autocast, else float32. */
     public static torch.ScalarType computeDtype(String name) {
         return "bf16".equals(name) ? torch.ScalarType.BFloat16 : torch.ScalarType.Float;
