@@ -320,8 +320,10 @@ public final class TrialExecutor {
                                 + " optimises its own objective)");
                         fidelity = null;
                     } else {
-                        cosines.add(sample.get().cosine());
-                        if (!Double.isNaN(sample.get().relativeError())) {
+                        if (Double.isFinite(sample.get().cosine())) { // NaN: a zero gradient on either side
+                            cosines.add(sample.get().cosine());
+                        }
+                        if (Double.isFinite(sample.get().relativeError())) {
                             errors.add(sample.get().relativeError());
                         }
                     }

@@ -34,6 +34,9 @@ import java.util.function.Function;
  *                            activations), bytes: the memory a technique changes, identical between reruns
  * @param paramCount          parameters of the model
  * @param flopsTotal          FLOPs of all meta-training ({@code flops_total}); empty until the FLOP counter records it
+ * @param metagradCosine      meta-gradient fidelity: mean cosine of the learner's outer direction to the exact
+ *                            second-order MAML meta-gradient ({@code metagrad_cosine}); empty when not measured
+ * @param metagradRelError    the mean relative error of the same ({@code metagrad_rel_error}; none for Reptile)
  */
 public record ConfigurationSummary(
         String configId,
@@ -49,7 +52,9 @@ public record ConfigurationSummary(
         OptionalDouble peakRssBytes,
         OptionalDouble peakTensorBytes,
         OptionalDouble paramCount,
-        OptionalDouble flopsTotal) {
+        OptionalDouble flopsTotal,
+        OptionalDouble metagradCosine,
+        OptionalDouble metagradRelError) {
 
     private static final double MIB = 1024.0 * 1024.0;
 
@@ -79,7 +84,9 @@ public record ConfigurationSummary(
                 meanOverSeeds(trials, t -> t.metric(Metric.PEAK_RSS_BYTES)),
                 meanOverSeeds(trials, t -> t.metric(Metric.PEAK_TENSOR_BYTES)),
                 meanOverSeeds(trials, t -> t.metric(Metric.PARAM_COUNT)),
-                meanOverSeeds(trials, t -> t.metric(Metric.FLOPS_TOTAL)));
+                meanOverSeeds(trials, t -> t.metric(Metric.FLOPS_TOTAL)),
+                meanOverSeeds(trials, t -> t.metric(Metric.METAGRAD_COSINE)),
+                meanOverSeeds(trials, t -> t.metric(Metric.METAGRAD_REL_ERROR)));
     }
 
     /** Peak resident memory in MiB (2^20 bytes). */

@@ -52,4 +52,20 @@ class AnalysisSectionsTest {
         assertEquals(List.of("task-scaling-meta-batch-time", "task-scaling-meta-batch-memory"), task.charts().stream().map(ChartImage::name).toList());
         assertTrue(task.sentences().get(0).startsWith("fomaml conv4: iteration time ∝ algorithm.meta_batch^1.00"), task.sentences().toString());
     }
+
+    @Test
+    void fidelityRanksTheApproximationsBesideTheirCosts() {
+        List<TrialResult> records = List.of(
+                Trials.ok(Trials.spec("fomaml", 0), Trials.metrics().accuracy(0.80, 0.02).iterTime(0.05).fidelity(0.62, 0.8)),
+                Trials.ok(Trials.spec("maml", 0), Trials.metrics().accuracy(0.90, 0.02).iterTime(0.10).fidelity(1.0, 0.0)),
+                Trials.ok(Trials.spec("reptile", 0), Trials.metrics().accuracy(0.85, 0.02).iterTime(0.04).fidelity(0.05, -1)),
+                Trials.ok(Trials.spec("protonet", 0), Trials.metrics().accuracy(0.95, 0.02).iterTime(0.02)));
+        ReportSection fidelity = AnalysisSections.fidelity(RunAnalysis.of(records));
+        assertTrue(fidelity.hasData());
+        List<List<String>> rows = fidelity.tables().get(0).rows();
+        assertEquals(3, rows.size(), "protonet measured none");
+        assertEquals(List.of("1.0000", "0.6200", "0.0500"), rows.stream().map(r -> r.get(1)).toList(), "most faithful first");
+        assertTrue(rows.get(0).get(0).startsWith("maml"), rows.toString());
+        assertEquals(DisplayFormat.ABSENT, rows.get(2).get(2), "Reptile has no relative error");
+    }
 }

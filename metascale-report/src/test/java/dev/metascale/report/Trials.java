@@ -66,6 +66,15 @@ final class Trials {
             return this;
         }
 
+        /** Meta-gradient fidelity as the worker records it ({mean, min, max, n}); a negative error leaves it out. */
+        Metrics fidelity(double cosine, double relError) {
+            node.putObject("metagrad_cosine").put("mean", cosine).put("min", cosine).put("max", cosine).put("n", 3);
+            if (relError >= 0) {
+                node.putObject("metagrad_rel_error").put("mean", relError).put("min", relError).put("max", relError).put("n", 3);
+            }
+            return this;
+        }
+
         Metrics tensorMib(double mib) {
             node.put("peak_tensor_bytes", (long) (mib * MIB));
             return this;
