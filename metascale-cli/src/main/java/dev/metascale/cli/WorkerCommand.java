@@ -2,7 +2,10 @@ package dev.metascale.cli;
 
 import dev.metascale.cli.runner.TrialBody;
 import dev.metascale.cli.runner.Worker;
+import dev.metascale.core.json.Json;
+import dev.metascale.engine.TrialEnvironment;
 import dev.metascale.engine.TrialExecutor;
+import dev.metascale.engine.torch.TorchRuntime;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -14,8 +17,14 @@ import java.util.concurrent.Callable;
 public final class WorkerCommand implements Callable<Integer> {
     private final TrialBody body;
 
-    @Option(names = "--spec", required = true, description = "trial spec JSON")
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--spec", description = "trial spec JSON (required unless --env)")
     Path specFile;
+
+    @Option(names = "--env", description = "write only the environment a trial would record (for `metascale env`)")
+    boolean envOnly;
 
     @Option(names = "--result", required = true, description = "where to write the record")
     Path resultFile;
@@ -35,6 +44,15 @@ public final class WorkerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (envOnly) {
+            // as TrialExecutor.execute sets up a trial, then the env fields every trial records
+            TorchRuntime.configure(threads);
+            Worker.writeAtomically(resultFile, Json.MAPPER.writeValueAsString(TrialEnvironment.capture()));
+            return Main.EXIT_OK;
+        }
+        if (specFile == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "worker needs --spec (or --env)");
+        }
         return Worker.run(specFile, resultFile, threads, body);
     }
 }

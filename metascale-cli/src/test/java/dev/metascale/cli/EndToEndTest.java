@@ -73,6 +73,23 @@ class EndToEndTest {
             assertTrue(r.env().has("libtorch_version"));
             assertEquals("1", r.env().get("malloc_env").get("OPENBLAS_NUM_THREADS").asText(), "worker runs with OpenBLAS at 1 thread");
         }
+        // `env --json` is what a trial records: every env field of these records but the per-trial ones
+        StringWriter envOut = new StringWriter();
+        CommandLine env = Main.commandLine();
+        env.setOut(new PrintWriter(envOut, true));
+        env.setErr(new PrintWriter(err, true));
+        assertEquals(0, env.execute("env", "--json", "--threads", "1"), err.toString());
+        var printed = dev.metascale.core.json.Json.MAPPER.readTree(envOut.toString());
+        for (TrialResult r : results) {
+            java.util.Set<String> missing = new java.util.TreeSet<>();
+            r.env().fieldNames().forEachRemaining(missing::add);
+            missing.removeAll(dev.metascale.engine.TrialEnvironment.PER_TRIAL_FIELDS);
+            printed.fieldNames().forEachRemaining(missing::remove);
+            assertEquals(java.util.Set.of(), missing, "env --json lacks fields of " + r.trialId() + "'s record");
+        }
+        for (String field : List.of("libtorch_version", "javacpp_version", "torch_threads", "openblas_threads", "blas", "cuda_available")) {
+            assertEquals(results.get(0).env().get(field), printed.get(field), field + ": env --json as in the trial record");
+        }
         assertTrue(Files.readString(out.resolve("report/index.html")).contains("protonet"));
         assertTrue(Files.readString(out.resolve("report/index.html")).contains("bin/metascale run " + suite.toAbsolutePath().normalize()
                 + " --out " + out + " --resume --threads 1"), "the report's re-run command is the one the run was started with");

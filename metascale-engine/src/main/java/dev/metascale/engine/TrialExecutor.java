@@ -2,7 +2,6 @@ package dev.metascale.engine;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.metascale.core.env.Environment;
 import dev.metascale.core.flops.FlopCount;
 import dev.metascale.core.flops.IterationFlops;
 import dev.metascale.core.json.Json;
@@ -253,7 +252,7 @@ public final class TrialExecutor {
         Setup setup = setUp(spec, true);
         MemoryEstimate memory = checkItFits(spec, setup, Math.max(1, spec.techniques().worldSize()), HostMemory.limitBytes());
         Metrics metrics = Metrics.create().put(Metric.MEMORY_ESTIMATE_BYTES, memory.perRankBytes());
-        return TrialResult.ok(spec, null, Environment.capture(), metrics.json(), null, startedAtIso, Instant.now().toString(), 0);
+        return TrialResult.ok(spec, null, TrialEnvironment.capture(), metrics.json(), null, startedAtIso, Instant.now().toString(), 0);
     }
 
     /** Data preparation: every episode drawn, the ranks' parameters made equal, every class they touch materialised. */
@@ -471,8 +470,7 @@ public final class TrialExecutor {
             data.set("eval", identity(setup.testDataset()));
         }
 
-        ObjectNode env = Environment.capture();
-        TorchRuntime.describe(env);
+        ObjectNode env = TrialEnvironment.capture();
         env.put("model", setup.model().name());
         env.set("checkpointing", setup.learner().describeTechniques());
         AlgorithmSpec stepAlgorithm = spec.algorithm().withMetaBatch(setup.tasksOfRank().perStep());

@@ -17,29 +17,31 @@ public final class HtmlReport {
             :root{--ink:#1e293b;--muted:#64748b;--line:#e2e8f0;--accent:#2563eb;--bg:#f6f8fb;--card:#fff}
             *{box-sizing:border-box}
             body{margin:0;background:var(--bg);color:var(--ink);font:15px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
-            main{max-width:1180px;margin:0 auto;padding:32px 24px 64px}
+            main{max-width:1640px;margin:0 auto;padding:32px 24px 64px}
             header h1{margin:0 0 4px;font-size:28px;letter-spacing:-.01em}
             header .meta{color:var(--muted);margin:0}
             section{background:var(--card);border:1px solid var(--line);border-radius:12px;padding:20px 24px;margin:20px 0;box-shadow:0 1px 2px rgba(15,23,42,.04)}
             h2{font-size:19px;margin:0 0 12px}
             h3{font-size:15px;margin:14px 0 6px;color:var(--muted);font-weight:600}
             ul.frontier{margin:0;padding-left:20px} ul.frontier li{margin:2px 0}
-            .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(460px,1fr));gap:18px}
-            .charts figure:only-child{max-width:820px}
+            .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,720px),1fr));gap:18px}
+            .charts figure{max-width:980px}
             td.nowrap{white-space:nowrap}
             figure{margin:0;border:1px solid var(--line);border-radius:10px;padding:8px;background:#fff}
             figure svg{display:block;width:100%;height:auto}
             figcaption{font-size:13px;color:var(--muted);padding:4px 8px}
             figcaption a{color:var(--accent)}
             .table-wrap{overflow-x:auto}
-            table{border-collapse:collapse;width:100%;font-size:13.5px}
-            th,td{padding:7px 10px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
+            table{border-collapse:collapse;width:100%;font-size:13px}
+            th,td{padding:6px 8px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
             thead th{background:#f1f5f9;font-weight:600;font-size:12.5px;color:#334155}
             tbody tr:nth-child(even){background:#fafbfd}
             tbody tr:hover{background:#eef4ff}
-            td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-            td.label{font-weight:600;white-space:nowrap}
-            .badge{display:inline-block;padding:1px 9px;border-radius:999px;font-size:12px;font-weight:600;margin:0 4px 2px 0;background:#dbeafe;color:#1d4ed8}
+            td.num,th.num{text-align:right;font-variant-numeric:tabular-nums} td.num{white-space:nowrap}
+            thead th{vertical-align:bottom;min-width:4.5em}
+            td.hash code{word-break:break-all;font-size:12px}
+            td.label{font-weight:600;min-width:11em}
+            .badge{display:inline-block;white-space:nowrap;padding:1px 9px;border-radius:999px;font-size:12px;font-weight:600;margin:0 4px 2px 0;background:#dbeafe;color:#1d4ed8}
             .badge.fail{background:#fee2e2;color:#b91c1c}
             .note{color:var(--muted);font-size:13px;margin:8px 0 0}
             .warn{background:#fef3c7;border:1px solid #fde68a;color:#92400e;border-radius:8px;padding:8px 12px;margin:0 0 12px}
@@ -49,6 +51,16 @@ public final class HtmlReport {
             code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:13px}
             pre{background:#0f172a;color:#e2e8f0;padding:12px 16px;border-radius:8px;overflow-x:auto;margin:6px 0}
             .msg{max-width:520px;word-break:break-word}
+            @media print{
+              body{background:#fff;font-size:11pt}
+              main{max-width:none;padding:0}
+              section{box-shadow:none;border:none;border-radius:0;padding:0;margin:0 0 14pt}
+              .table-wrap{overflow:visible}
+              table{font-size:8pt} th,td{padding:3px 4px} thead th{min-width:0}
+              thead{display:table-header-group} tr,figure{break-inside:avoid}
+              header{margin:0 0 14pt} .charts{display:block} .charts figure{max-width:none;margin:0 0 10pt}
+              tbody tr:hover{background:none}
+            }
             """;
 
     private HtmlReport() {
@@ -233,7 +245,7 @@ public final class HtmlReport {
                     + "<th>Classes per split</th><th>Examples per class</th><th>Split seed</th></tr></thead>\n<tbody>\n");
             for (ObjectNode d : datasets) {
                 h.append("<tr><td>").append(esc(field(d, "name"))).append("</td><td>").append(esc(field(d, "version")))
-                        .append("</td><td><code>").append(esc(field(d, "hash"))).append("</code></td><td>").append(esc(field(d, "classes")))
+                        .append("</td><td class=\"hash\"><code>").append(esc(field(d, "hash"))).append("</code></td><td>").append(esc(field(d, "classes")))
                         .append("</td><td class=\"num\">").append(esc(field(d, "examples_per_class"))).append("</td><td class=\"num\">")
                         .append(esc(field(d, "split_seed"))).append("</td></tr>\n");
             }

@@ -9,7 +9,6 @@ import dev.metascale.core.spec.SamplerSpec;
 import dev.metascale.core.spec.TrialSpec;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
 
@@ -191,15 +190,21 @@ class ReportWriterTest {
         assertTrue(Files.readString(runDir.resolve("report/results.csv")).contains("perplexity_mean"));
     }
 
-    /** Writes the sample report for a human to look at: {@code -Dmetascale.sample.dir=/tmp/report-sample}. */
+    /**
+     * Writes the sample report and checks that it is whole; {@code -Dmetascale.sample.dir=/tmp/report-sample} keeps it
+     * there for a human to look at (else it goes to a temporary folder).
+     */
     @Test
-    @EnabledIfSystemProperty(named = "metascale.sample.dir", matches = ".+")
-    void writeSampleReport() throws Exception {
-        Path dir = Path.of(System.getProperty("metascale.sample.dir"));
+    void writeSampleReport(@TempDir Path tmp) throws Exception {
+        String keep = System.getProperty("metascale.sample.dir");
+        Path dir = keep == null || keep.isBlank() ? tmp.resolve("report-sample") : Path.of(keep);
         Files.createDirectories(dir);
         Files.deleteIfExists(dir.resolve("results.jsonl"));
         SampleRun.writeTo(dir);
-        ReportWriter.write(dir);
+        Path index = ReportWriter.write(dir);
+        assertTrue(Files.readString(index).contains("</html>"), "the sample's index.html is whole");
+        assertTrue(Files.size(dir.resolve("report/results.csv")) > 0);
+        assertTrue(Files.size(dir.resolve("report/summary.md")) > 0);
     }
 
     private static Document parse(String xml) throws Exception {

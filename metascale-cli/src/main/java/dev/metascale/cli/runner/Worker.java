@@ -132,7 +132,7 @@ public final class Worker {
     }
 
     /** Writes {@code content} to a sibling temp file, forces it to disk and moves it into place. */
-    static void writeAtomically(Path target, String content) throws IOException {
+    public static void writeAtomically(Path target, String content) throws IOException {
         Path absolute = target.toAbsolutePath();
         Files.createDirectories(absolute.getParent());
         Path temp = absolute.resolveSibling(absolute.getFileName() + ".tmp");

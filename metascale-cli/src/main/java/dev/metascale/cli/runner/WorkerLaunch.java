@@ -137,6 +137,18 @@ public record WorkerLaunch(Path javaExecutable, String classPath, String mainCla
         return flags;
     }
 
+    /** The command line of a worker that writes only the environment a trial would record ({@code metascale env}). */
+    public List<String> envCommand(Path resultFile) {
+        List<String> command = new ArrayList<>();
+        command.add(javaExecutable.toString());
+        command.addAll(jvmFlags());
+        command.add("-cp");
+        command.add(classPath);
+        command.add(mainClass);
+        command.addAll(List.of("worker", "--env", "--result", resultFile.toString(), "--threads", String.valueOf(threads)));
+        return command;
+    }
+
     /** The full command line of a worker for one trial. */
     public List<String> command(Path specFile, Path resultFile) {
         List<String> command = new ArrayList<>();
