@@ -63,32 +63,48 @@ public record ReportTable(List<String> header, List<Boolean> numeric, List<List<
      * episodes when possible, else Welch).
      */
     static ReportTable significance(RunAnalysis analysis) {
-        List<String> header = List.of("Configuration", "Accuracy", "Rank (CI ties)", "Δ vs best (pp)", "95 % CI of Δ (pp)", "p", "Test", "Verdict");
-        List<Boolean> numeric = List.of(false, true, true, true, true, true, false, false);
-        List<List<String>> rows = new ArrayList<>();
-        ConfigurationSummary best = analysis.mostAccurate().orElse(null);
-        if (best == null) {
-            return new ReportTable(header, numeric, rows);
+        java.util.Map<String, List<ConfigurationSummary>> groups = analysis.comparisonGroups();
+        boolean grouped = groups.size() > 1;
+        List<String> header = new ArrayList<>(List.of("Configuration", "Accuracy", "Rank (CI ties)", "Δ vs best (pp)", "95 % CI of Δ (pp)",
+                "p", "Test", "Verdict"));
+        List<Boolean> numeric = new ArrayList<>(List.of(false, true, true, true, true, true, false, false));
+        if (grouped) {
+            // ranks and tests within groups of the same evaluation data and episode shape
+            header.add(1, "Compared within");
+            numeric.add(1, false);
         }
+        List<List<String>> rows = new ArrayList<>();
         java.util.Map<ConfigurationSummary, Integer> ranks = analysis.ranks();
-        List<ConfigurationSummary> ordered = new ArrayList<>(ranks.keySet());
-        ordered.sort(java.util.Comparator.comparingInt((ConfigurationSummary c) -> ranks.get(c))
-                .thenComparing(c -> -c.accuracy().get().mean()));
-        for (ConfigurationSummary c : ordered) {
-            if (c == best) {
-                rows.add(List.of(c.label(), DisplayFormat.accuracy(c.accuracy()), String.valueOf(ranks.get(c)), "0", DisplayFormat.ABSENT,
-                        DisplayFormat.ABSENT, DisplayFormat.ABSENT, "best"));
+        for (java.util.Map.Entry<String, List<ConfigurationSummary>> group : groups.entrySet()) {
+            ConfigurationSummary best = RunAnalysis.mostAccurate(group.getValue()).orElse(null);
+            if (best == null) {
                 continue;
             }
-            java.util.Optional<MeanDifference> d = AccuracyComparison.compare(analysis.trials(best.configId()), analysis.trials(c.configId()));
-            rows.add(List.of(c.label(), DisplayFormat.accuracy(c.accuracy()), String.valueOf(ranks.get(c)),
-                    d.map(x -> signed(x.delta() * 100)).orElse(DisplayFormat.ABSENT),
-                    d.map(x -> "± " + String.format(java.util.Locale.ROOT, "%.1f", x.ci95() * 100)).orElse(DisplayFormat.ABSENT),
-                    d.map(x -> pValue(x.pValue())).orElse(DisplayFormat.ABSENT),
-                    d.map(MeanDifference::describe).orElse(DisplayFormat.ABSENT),
-                    d.map(x -> x.significant() ? "worse" : "not significantly different").orElse("no test possible")));
+            List<ConfigurationSummary> ordered = new ArrayList<>(group.getValue().stream().filter(ranks::containsKey).toList());
+            ordered.sort(java.util.Comparator.comparingInt((ConfigurationSummary c) -> ranks.get(c))
+                    .thenComparing(c -> -c.accuracy().get().mean()));
+            for (ConfigurationSummary c : ordered) {
+                List<String> row;
+                if (c == best) {
+                    row = new ArrayList<>(List.of(c.label(), DisplayFormat.accuracy(c.accuracy()), String.valueOf(ranks.get(c)), "0",
+                            DisplayFormat.ABSENT, DisplayFormat.ABSENT, DisplayFormat.ABSENT, "best"));
+                } else {
+                    java.util.Optional<MeanDifference> d = AccuracyComparison.compare(analysis.trials(best.configId()),
+                            analysis.trials(c.configId()));
+                    row = new ArrayList<>(List.of(c.label(), DisplayFormat.accuracy(c.accuracy()), String.valueOf(ranks.get(c)),
+                            d.map(x -> signed(x.delta() * 100)).orElse(DisplayFormat.ABSENT),
+                            d.map(x -> "± " + String.format(java.util.Locale.ROOT, "%.1f", x.ci95() * 100)).orElse(DisplayFormat.ABSENT),
+                            d.map(x -> pValue(x.pValue())).orElse(DisplayFormat.ABSENT),
+                            d.map(MeanDifference::describe).orElse(DisplayFormat.ABSENT),
+                            d.map(x -> x.significant() ? "worse" : "not significantly different").orElse("no test possible")));
+                }
+                if (grouped) {
+                    row.add(1, group.getKey());
+                }
+                rows.add(row);
+            }
         }
-        return new ReportTable(header, numeric, rows);
+        return new ReportTable(List.copyOf(header), List.copyOf(numeric), rows);
     }
 
     static String signed(double v) {

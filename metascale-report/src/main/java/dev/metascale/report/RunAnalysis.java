@@ -147,19 +147,50 @@ public final class RunAnalysis {
                 : java.util.OptionalDouble.of(dev.metascale.core.stats.Statistics.mean(values));
     }
 
+    /**
+     * The group of configurations whose accuracies are comparable: the same evaluation data set and episode shape
+     * (sampler, ways, shots, queries). A 1-shot and a 5-shot accuracy answer different questions, so ranks and
+     * significance tests never mix them.
+     */
+    public static String comparisonGroup(TrialSpec spec) {
+        var s = spec.sampler();
+        String shape = "fixed".equals(s.kind()) ? s.ways() + "-way " + s.shots() + "-shot, " + s.query() + " queries"
+                : s.kind() + " " + s.ways() + "-way " + s.minShots() + "–" + s.maxShots() + " shots, " + s.query() + " queries";
+        return (spec.eval().dataset() != null ? spec.eval().dataset() : spec.dataset()) + " " + shape;
+    }
+
+    /** The configurations by {@link #comparisonGroup}, groups in order of first appearance. */
+    public Map<String, List<ConfigurationSummary>> comparisonGroups() {
+        Map<String, List<ConfigurationSummary>> groups = new LinkedHashMap<>();
+        configurations.forEach(c -> groups.computeIfAbsent(comparisonGroup(c.spec()), k -> new ArrayList<>()).add(c));
+        return groups;
+    }
+
     /** The configuration with the highest mean accuracy, when any has one. */
     public Optional<ConfigurationSummary> mostAccurate() {
-        return configurations.stream().filter(c -> c.accuracy().isPresent())
+        return mostAccurate(configurations);
+    }
+
+    /** The most accurate of {@code among}. */
+    static Optional<ConfigurationSummary> mostAccurate(List<ConfigurationSummary> among) {
+        return among.stream().filter(c -> c.accuracy().isPresent())
                 .max(java.util.Comparator.comparingDouble(c -> c.accuracy().get().mean()));
     }
 
-    /** Accuracy rank of each configuration with an accuracy, by {@link TieRanking} (Meta-Dataset's tie rule). */
+    /**
+     * Accuracy rank of each configuration with an accuracy within its {@link #comparisonGroup}, by {@link TieRanking}
+     * (Meta-Dataset's tie rule).
+     */
     public Map<ConfigurationSummary, Integer> ranks() {
-        List<TieRanking.Entry<ConfigurationSummary>> entries = new ArrayList<>();
-        for (ConfigurationSummary c : configurations) {
-            c.accuracy().ifPresent(a -> entries.add(new TieRanking.Entry<>(c, a.mean(), a.ci95())));
+        Map<ConfigurationSummary, Integer> ranks = new LinkedHashMap<>();
+        for (List<ConfigurationSummary> group : comparisonGroups().values()) {
+            List<TieRanking.Entry<ConfigurationSummary>> entries = new ArrayList<>();
+            for (ConfigurationSummary c : group) {
+                c.accuracy().ifPresent(a -> entries.add(new TieRanking.Entry<>(c, a.mean(), a.ci95())));
+            }
+            ranks.putAll(TieRanking.rank(entries));
         }
-        return TieRanking.rank(entries);
+        return ranks;
     }
 
     private static Map<String, List<TrialResult>> okTrialsByConfig(List<TrialResult> records) {

@@ -92,4 +92,26 @@ class RunAnalysisTest {
         assertEquals("fomaml conv4 5w1s: least training time (50.0 % at 10.0 s)", sentences.get(0));
         assertEquals("maml conv4 5w1s: highest accuracy (60.0 % at 30.0 s)", sentences.get(1));
     }
+
+    @Test
+    void ranksAndTestsStayWithinTheSameEvaluationShape() {
+        dev.metascale.core.spec.TrialSpec oneShot = Trials.spec("maml", 0);
+        dev.metascale.core.spec.TrialSpec fiveShot = new dev.metascale.core.spec.TrialSpec("tiny", "glyphs",
+                new dev.metascale.core.spec.SamplerSpec("fixed", 5, 5, 15), oneShot.model(), oneShot.algorithm(), oneShot.train(),
+                oneShot.eval(), oneShot.techniques(), 0, 600, "none");
+        RunAnalysis run = RunAnalysis.of(List.of(
+                Trials.ok(oneShot, Trials.metrics().accuracy(0.60, 0.01)),
+                Trials.ok(Trials.spec("fomaml", 0), Trials.metrics().accuracy(0.50, 0.01)),
+                Trials.ok(fiveShot, Trials.metrics().accuracy(0.90, 0.01))));
+        assertEquals(List.of("glyphs 5-way 1-shot, 15 queries", "glyphs 5-way 5-shot, 15 queries"),
+                List.copyOf(run.comparisonGroups().keySet()));
+        java.util.Map<ConfigurationSummary, Integer> ranks = run.ranks();
+        java.util.Map<String, Integer> byAlgorithmShots = new java.util.HashMap<>();
+        ranks.forEach((c, r) -> byAlgorithmShots.put(c.spec().algorithm().name() + c.spec().sampler().shots(), r));
+        assertEquals(java.util.Map.of("maml1", 1, "fomaml1", 2, "maml5", 1), byAlgorithmShots,
+                "the 5-shot accuracy does not outrank the 1-shot methods");
+        ReportTable significance = ReportTable.significance(run);
+        assertEquals("Compared within", significance.header().get(1));
+        assertEquals(2, significance.rows().stream().filter(r -> r.get(r.size() - 1).equals("best")).count(), "one best per group");
+    }
 }
