@@ -139,26 +139,25 @@ public record WorkerLaunch(Path javaExecutable, String classPath, String mainCla
 
     /** The command line of a worker that writes only the environment a trial would record ({@code metascale env}). */
     public List<String> envCommand(Path resultFile) {
-        List<String> command = new ArrayList<>();
-        command.add(javaExecutable.toString());
-        command.addAll(jvmFlags());
-        command.add("-cp");
-        command.add(classPath);
-        command.add(mainClass);
-        command.addAll(List.of("worker", "--env", "--result", resultFile.toString(), "--threads", String.valueOf(threads)));
-        return command;
+        return worker(List.of("--env", "--result", resultFile.toString()));
     }
 
     /** The full command line of a worker for one trial. */
     public List<String> command(Path specFile, Path resultFile) {
+        return worker(List.of("--spec", specFile.toString(), "--result", resultFile.toString()));
+    }
+
+    /** java, the JVM flags, the class path and {@code worker ARGS --threads N}. */
+    private List<String> worker(List<String> args) {
         List<String> command = new ArrayList<>();
         command.add(javaExecutable.toString());
         command.addAll(jvmFlags());
         command.add("-cp");
         command.add(classPath);
         command.add(mainClass);
-        command.addAll(List.of("worker", "--spec", specFile.toString(), "--result", resultFile.toString(),
-                "--threads", String.valueOf(threads)));
+        command.add("worker");
+        command.addAll(args);
+        command.addAll(List.of("--threads", String.valueOf(threads)));
         return command;
     }
 }

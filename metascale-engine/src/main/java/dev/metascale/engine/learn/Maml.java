@@ -139,11 +139,7 @@ public class Maml implements MetaLearner {
     /** The meta-gradient the step would apply, from {@link #accumulateMetaGradient}; {@code .grad} released after. */
     @Override
     public java.util.Optional<OuterDirection> outerDirection(List<Episode> tasks) {
-        optimizer.zeroGrad();
-        accumulateMetaGradient(tasks);
-        List<Tensor> g = MetaLearner.gradientsOf(params);
-        optimizer.zeroGrad();
-        return java.util.Optional.of(new OuterDirection(g, true));
+        return java.util.Optional.of(new OuterDirection(optimizer.gradientOf(() -> accumulateMetaGradient(tasks)), true));
     }
 
     @Override

@@ -38,6 +38,18 @@ final class OuterOptimizer {
         }
     }
 
+    /**
+     * The gradient {@code accumulate} leaves in {@code .grad}, copied out, with {@code .grad} released before and after:
+     * what a step would apply, without stepping.
+     */
+    java.util.List<org.bytedeco.pytorch.Tensor> gradientOf(Runnable accumulate) {
+        zeroGrad();
+        accumulate.run();
+        java.util.List<org.bytedeco.pytorch.Tensor> g = MetaLearner.gradientsOf(params);
+        zeroGrad();
+        return g;
+    }
+
     void step() {
         group.ifPresent(dp -> dp.allReduceGradients(params));
         adam.step();
