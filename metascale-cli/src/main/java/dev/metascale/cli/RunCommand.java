@@ -80,10 +80,15 @@ public final class RunCommand implements Callable<Integer> {
         Path dir = out != null ? out : Path.of("runs", suite.name());
         RunInvocation invocation = RunInvocation.of(suiteFile, threads, only, cluster.nodes(), cluster.nodeRank(), master);
         String resumeCommand = invocation.resumeCommand("metascale", dir.toString());
+        if (cluster.isMultiNode() && suite.tuning().isPresent()) {
+            spec.commandLine().getErr().println("suite " + suite.name() + " has a tune: block, and a tuning search runs on one"
+                    + " node (the other nodes could not know the selected settings of the trials they lend ranks to): run it"
+                    + " without --nodes, or run the search alone and write the selected settings into a suite without tune:");
+            return Main.EXIT_INVALID;
+        }
         if (cluster.isMultiNode() && !cluster.isLeader()) {
             // Other nodes only lend ranks to the data-parallel trials; node 0 runs the rest and records.
-            suite = new Suite(suite.name(), suite.file(),
-                    suite.trials().stream().filter(t -> t.techniques().worldSize() > 1).toList());
+            suite = suite.withTrials(suite.trials().stream().filter(t -> t.techniques().worldSize() > 1).toList());
             dir = dir.resolve("node-" + cluster.nodeRank());
         }
         return runSuite(suite, dir, resume, threads, quiet, resumeCommand, cluster, invocation);

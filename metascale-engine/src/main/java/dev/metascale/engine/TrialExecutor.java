@@ -98,16 +98,26 @@ public final class TrialExecutor {
         if (Boolean.getBoolean(PREFLIGHT_PROPERTY)) {
             return preflight(spec, threads, startedAtIso);
         }
+        return execute(spec, threads, startedAtIso, log, Datasets::open);
+    }
+
+    /** How a trial opens a data set by name and split seed ({@link Datasets#open}; a test substitutes its own). */
+    @FunctionalInterface
+    interface DatasetOpener {
+        FewShotDataset open(String name, long splitSeed);
+    }
+
+    static TrialResult execute(TrialSpec spec, int threads, String startedAtIso, Consumer<String> log, DatasetOpener opener) {
         TorchRuntime.configure(threads);
         try (Precision precision = Precision.enter(spec.techniques().precision())) {
-            TrialResult result = run(spec, startedAtIso, log);
+            TrialResult result = run(spec, startedAtIso, log, opener);
             result.env().set("precision_policy", precision.describe());
             return result;
         }
     }
 
-    private static TrialResult run(TrialSpec spec, String startedAtIso, Consumer<String> log) {
-        Setup setup = setUp(spec);
+    private static TrialResult run(TrialSpec spec, String startedAtIso, Consumer<String> log, DatasetOpener opener) {
+        Setup setup = setUp(spec, false, opener);
         MemoryEstimate memory = checkItFits(spec, setup, ranksOnThisMachine(setup), HostMemory.limitBytes());
         log.accept("memory: estimated peak " + memory.describe());
         Episodes episodes = prepareData(spec, setup, log);
@@ -174,13 +184,13 @@ public final class TrialExecutor {
 
     /** Set-up: data sets, model, the data-parallel group, learner, samplers. */
     private static Setup setUp(TrialSpec spec) {
-        return setUp(spec, false);
+        return setUp(spec, false, Datasets::open);
     }
 
     /** Set-up; a {@code preflight} one joins no group and partitions the tasks as rank 0 of the trial's ranks would. */
-    private static Setup setUp(TrialSpec spec, boolean preflight) {
+    private static Setup setUp(TrialSpec spec, boolean preflight, DatasetOpener opener) {
         SamplerSpec s = spec.sampler();
-        FewShotDataset dataset = Datasets.open(spec.dataset(), SPLIT_SEED);
+        FewShotDataset dataset = opener.open(spec.dataset(), SPLIT_SEED);
         Model model = Models.create(spec.model(), dataset);
         int trainClasses = dataset.classNames(Split.TRAIN).size();
         // A language model's head predicts the next character: for every learner it spans the vocabulary,
@@ -195,13 +205,13 @@ public final class TrialExecutor {
         MetaLearner learner = Learners.create(spec.algorithm(), model, headWays, headClasses, spec.seed(), torch.ScalarType.Float,
                 techniques);
         FewShotDataset testDataset = spec.eval().dataset() == null || spec.eval().dataset().equals(spec.dataset())
-                ? dataset : Datasets.open(spec.eval().dataset(), SPLIT_SEED);
+                ? dataset : opener.open(spec.eval().dataset(), SPLIT_SEED);
         Optional<RankInfo> rank = preflight && spec.techniques().worldSize() > 1
                 ? Optional.of(RankInfo.onThisMachine(0, spec.techniques().worldSize(), Path.of("preflight"), java.time.Duration.ZERO))
                 : dp.map(DataParallel::info);
         return new Setup(dataset, testDataset, model, learner, techniques, dp, TaskPartition.of(spec, rank),
                 languageModel, trainClasses, headClasses, Samplers.create(s, dataset, Split.TRAIN),
-                Samplers.create(s, testDataset, Split.TEST), new EpisodeLoader(dataset), new EpisodeLoader(testDataset));
+                Samplers.create(s, testDataset, evaluationSplit(spec, testDataset)), new EpisodeLoader(dataset), new EpisodeLoader(testDataset));
     }
 
     /**
@@ -219,8 +229,9 @@ public final class TrialExecutor {
         long data = MemoryEstimate.materialisedBytes((long) spec.train().iterations() * setup.tasksOfRank().perRank() * ways,
                 setup.dataset().classNames(Split.TRAIN).size(), setup.dataset().examplesPerClass(Split.TRAIN, 0), input);
         if (setup.evaluates()) {
-            data += MemoryEstimate.materialisedBytes(spec.eval().episodes() * ways, setup.testDataset().classNames(Split.TEST).size(),
-                    setup.testDataset().examplesPerClass(Split.TEST, 0), input);
+            Split split = evaluationSplit(spec, setup.testDataset());
+            data += MemoryEstimate.materialisedBytes(spec.eval().episodes() * ways, setup.testDataset().classNames(split).size(),
+                    setup.testDataset().examplesPerClass(split, 0), input);
         }
         MemoryEstimate estimate = MemoryEstimate.of(spec, setup.model(), resident, data, setup.learner().parameters().count(),
                 input, setup.tasksOfRank().perRank(), secondOrder, ranksHere);
@@ -231,6 +242,24 @@ public final class TrialExecutor {
                     + " on this machine, or run it on a machine with more memory");
         }
         return estimate;
+    }
+
+    /**
+     * The classes the evaluation episodes come from: the meta-validation classes for a tuning trial
+     * ({@code eval.split: val}), else the test classes. A tuning trial never touches a test class.
+     *
+     * @throws InvalidTrialException when the data set has no validation classes
+     */
+    static Split evaluationSplit(TrialSpec spec, FewShotDataset evaluated) {
+        if (!spec.eval().onValidation()) {
+            return Split.TEST;
+        }
+        if (evaluated.classNames(Split.VAL).isEmpty()) {
+            throw new InvalidTrialException("data set " + evaluated.name() + " has no validation classes, so eval.split: val (a"
+                    + " tuning search) cannot run on it: tune on a data set with a validation split (glyphs, synthetic, udhr,"
+                    + " wordnet, image-folder, text-table) or set tune/eval.dataset to one");
+        }
+        return Split.VAL;
     }
 
     /** Ranks of this trial on this machine: all of them when they meet through a file store, else this one. */
@@ -249,7 +278,7 @@ public final class TrialExecutor {
      */
     public static TrialResult preflight(TrialSpec spec, int threads, String startedAtIso) {
         TorchRuntime.configure(threads);
-        Setup setup = setUp(spec, true);
+        Setup setup = setUp(spec, true, Datasets::open);
         MemoryEstimate memory = checkItFits(spec, setup, Math.max(1, spec.techniques().worldSize()), HostMemory.limitBytes());
         Metrics metrics = Metrics.create().put(Metric.MEMORY_ESTIMATE_BYTES, memory.perRankBytes());
         return TrialResult.ok(spec, null, TrialEnvironment.capture(), metrics.json(), null, startedAtIso, Instant.now().toString(), 0);

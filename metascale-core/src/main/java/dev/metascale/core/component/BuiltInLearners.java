@@ -31,6 +31,9 @@ final class BuiltInLearners {
     }
 
     private static final Hyperparameter OUTER_LR = Hyperparameter.real("outer_lr", 1e-4, 1e-2, "Adam step size of the outer loop");
+    /** Reptile's outer step is no Adam step size but the interpolation ε of θ ← θ + ε(φ − θ) (Nichol et al. 2018, alg. 1). */
+    private static final Hyperparameter REPTILE_STEP = Hyperparameter.real("outer_lr", 0.05, 1.0,
+            "interpolation step ε of θ ← θ + ε(φ − θ)");
     private static final Hyperparameter INNER_LR = Hyperparameter.real("inner_lr", 0.01, 1.0, "inner-loop SGD step size");
     private static final Hyperparameter INNER_STEPS = Hyperparameter.count("inner_steps", 1, 10, "inner-loop steps in meta-training");
     private static final Hyperparameter EVAL_STEPS = Hyperparameter.count("eval_inner_steps", 1, 20, "inner-loop steps at test time");
@@ -81,7 +84,7 @@ final class BuiltInLearners {
                                     in.metaBatch()))),
                     in -> in.featureForward(in.support()).orElseThrow().plus(in.featureForward(in.query()).orElseThrow())),
             new LearnerDescriptor("reptile", "Reptile (Nichol et al. 2018)", Set.of(CHECKPOINTING, LANGUAGE_MODEL), Head.WAYS,
-                    List.of(OUTER_LR, INNER_LR, INNER_STEPS, EVAL_STEPS), "", "reptile" + REPLACES_HEAD,
+                    List.of(REPTILE_STEP, INNER_LR, INNER_STEPS, EVAL_STEPS), "", "reptile" + REPLACES_HEAD,
                     in -> in.cost(in.support() + in.query(), in.ways())
                             .map(c -> IterationFlops.reptile(c, in.innerSteps(), in.metaBatch())),
                     in -> in.featureForward(in.support() + in.query()).orElse(FlopCount.ZERO).times(in.innerSteps())),

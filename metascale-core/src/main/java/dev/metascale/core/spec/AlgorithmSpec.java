@@ -72,4 +72,53 @@ public record AlgorithmSpec(String name, double innerLr, int innerSteps, int eva
         return new AlgorithmSpec(name, innerLr, innerSteps, evalInnerSteps, outerLr, tasks, cgSteps, imamlLambda, loraRank, adapterSize,
                 options);
     }
+
+    /**
+     * The value of the hyperparameter {@code key} ({@code inner_lr}, {@code cg_steps}, or a learner's own option):
+     * what a tuning search reads and varies.
+     */
+    public Number value(String key) {
+        return switch (key) {
+            case "inner_lr" -> innerLr;
+            case "inner_steps" -> innerSteps;
+            case "eval_inner_steps" -> evalInnerSteps;
+            case "outer_lr" -> outerLr;
+            case "meta_batch" -> metaBatch;
+            case "cg_steps" -> cgSteps;
+            case "imaml_lambda" -> imamlLambda;
+            case "lora_rank" -> loraRank;
+            case "adapter_size" -> adapterSize;
+            default -> option(key);
+        };
+    }
+
+    /** The same algorithm with {@code key} set to {@code v} (a whole number for a count). */
+    public AlgorithmSpec with(String key, Number v) {
+        Map<String, Object> newOptions = new TreeMap<>(options);
+        double d = v.doubleValue();
+        int i = v.intValue();
+        return switch (key) {
+            case "inner_lr" -> new AlgorithmSpec(name, d, innerSteps, evalInnerSteps, outerLr, metaBatch, cgSteps, imamlLambda, loraRank, adapterSize, options);
+            case "inner_steps" -> new AlgorithmSpec(name, innerLr, i, evalInnerSteps, outerLr, metaBatch, cgSteps, imamlLambda, loraRank, adapterSize, options);
+            case "eval_inner_steps" -> new AlgorithmSpec(name, innerLr, innerSteps, i, outerLr, metaBatch, cgSteps, imamlLambda, loraRank, adapterSize, options);
+            case "outer_lr" -> new AlgorithmSpec(name, innerLr, innerSteps, evalInnerSteps, d, metaBatch, cgSteps, imamlLambda, loraRank, adapterSize, options);
+            case "meta_batch" -> new AlgorithmSpec(name, innerLr, innerSteps, evalInnerSteps, outerLr, i, cgSteps, imamlLambda, loraRank, adapterSize, options);
+            case "cg_steps" -> new AlgorithmSpec(name, innerLr, innerSteps, evalInnerSteps, outerLr, metaBatch, i, imamlLambda, loraRank, adapterSize, options);
+            case "imaml_lambda" -> new AlgorithmSpec(name, innerLr, innerSteps, evalInnerSteps, outerLr, metaBatch, cgSteps, d, loraRank, adapterSize, options);
+            case "lora_rank" -> new AlgorithmSpec(name, innerLr, innerSteps, evalInnerSteps, outerLr, metaBatch, cgSteps, imamlLambda, i, adapterSize, options);
+            case "adapter_size" -> new AlgorithmSpec(name, innerLr, innerSteps, evalInnerSteps, outerLr, metaBatch, cgSteps, imamlLambda, loraRank, i, options);
+            default -> {
+                Hyperparameter declared = declared(key).orElseThrow(() -> new IllegalArgumentException(
+                        "no registered learner declares the hyperparameter '" + key + "'"));
+                Number typed = declared.integer() ? (Number) i : (Number) d;
+                if (typed.equals(declared.defaultValue())) {
+                    newOptions.remove(key);
+                } else {
+                    newOptions.put(key, typed);
+                }
+                yield new AlgorithmSpec(name, innerLr, innerSteps, evalInnerSteps, outerLr, metaBatch, cgSteps, imamlLambda, loraRank,
+                        adapterSize, newOptions);
+            }
+        };
+    }
 }

@@ -275,7 +275,8 @@ final class Schema {
 
             Field.integer("eval.episodes", 100, Bound.atLeast(1)),
             new Field("eval.seed", Kind.LONG, 1000L, null, null),
-            Field.name("eval.dataset", null, Names.catalog("dataset", Catalog.DATASETS))); // default: the trial's dataset
+            Field.name("eval.dataset", null, Names.catalog("dataset", Catalog.DATASETS)), // default: the trial's dataset
+            Field.name("eval.split", EvalSpec.TEST, Names.fixed("split", EvalSpec.TEST, EvalSpec.VAL)));
 
     /**
      * The hyperparameters learners declare beyond the table's {@code algorithm} keys ({@link Hyperparameter#defaultValue}),

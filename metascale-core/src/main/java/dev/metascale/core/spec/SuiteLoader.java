@@ -39,7 +39,7 @@ import java.util.stream.Stream;
  * {@link InvalidSuiteException} is thrown.
  */
 public final class SuiteLoader {
-    private static final List<String> TOP_LEVEL_KEYS = List.of("name", "description", "timeout_s", "seeds", "defaults", "sweep");
+    private static final List<String> TOP_LEVEL_KEYS = List.of("name", "description", "timeout_s", "seeds", "defaults", "sweep", "tune");
     private static final Pattern SUITE_NAME = Pattern.compile("[A-Za-z0-9._-]+");
 
     private final Problems problems;
@@ -51,6 +51,8 @@ public final class SuiteLoader {
     private Mapping.Entry defaultsSeeds;
     private Position sweepAt = Position.START;
     private final List<Axis> axes = new ArrayList<>();
+    private Mapping.Entry tuneEntry;
+    private dev.metascale.core.tune.TuneSpec tune;
 
     private SuiteLoader(String fileName) {
         this.problems = new Problems(fileName);
@@ -88,8 +90,11 @@ public final class SuiteLoader {
     private static Suite parse(String yamlText, String fileName, Path file) throws InvalidSuiteException {
         SuiteLoader loader = new SuiteLoader(fileName);
         List<TrialSpec> trials = loader.read(yamlText);
+        if (loader.tune != null && loader.problems.isEmpty()) {
+            new TuneBlockReader(loader.problems).check(loader.tune, trials, loader.tuneEntry);
+        }
         loader.problems.throwIfAny();
-        return new Suite(loader.name, file, trials);
+        return new Suite(loader.name, file, trials, loader.tune);
     }
 
     private static InvalidSuiteException single(String fileName, String reason) {
@@ -119,6 +124,10 @@ public final class SuiteLoader {
                 case "seeds" -> topLevelSeeds = entry;
                 case "defaults" -> readDefaults(entry);
                 case "sweep" -> readSweep(entry);
+                case "tune" -> {
+                    tuneEntry = entry;
+                    tune = new TuneBlockReader(problems).read(entry).orElse(null);
+                }
                 default -> problems.add(entry.keyAt(), entry.key(), defaultsKeys().contains(entry.key())
                         ? "'" + entry.key() + "' is not a top-level key; move it under defaults: (or sweep it under sweep:)"
                         : Schema.unknownKey(entry.key(), TOP_LEVEL_KEYS));

@@ -352,7 +352,7 @@ final class TrialGrid {
                             integer("algorithm.cg_steps"), real("algorithm.imaml_lambda"), integer("algorithm.lora_rank"),
                             integer("algorithm.adapter_size"), learnerOptions()),
                     new TrainSpec(integer("train.iterations"), integer("train.warmup")),
-                    new EvalSpec(integer("eval.episodes"), longValue("eval.seed"), text("eval.dataset")),
+                    new EvalSpec(integer("eval.episodes"), longValue("eval.seed"), text("eval.dataset"), text("eval.split")),
                     techniques(),
                     seed, timeoutS, text("fault"), DataSource.of(text("dataset"), text("eval.dataset"), System.getenv()));
         }

@@ -83,7 +83,7 @@ public record TrialSelection(List<Condition> conditions) {
             throw new IllegalArgumentException("--only selects none of the " + suite.trials().size() + " trials of suite "
                     + suite.name() + values);
         }
-        return new Suite(suite.name(), suite.file(), kept);
+        return suite.withTrials(kept);
     }
 
     private boolean matches(Map<String, String> trial) {

@@ -29,10 +29,12 @@ import java.util.HexFormat;
  * @param fault      fault injected into the worker to test the harness: none, throw, exit, hang, oom
  * @param dataSource which of the user's data it reads ({@link DataSource}); null (and absent from the JSON, so every
  *                   other trial's identity is unchanged) for data sets that install from packages
+ * @param phase      {@link #TUNE} for a trial of a suite's hyperparameter search (it evaluates on validation episodes),
+ *                   null for the suite's own trials; provenance only, not part of the identity
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonPropertyOrder({"suite", "dataset", "sampler", "model", "algorithm", "train", "eval", "techniques", "seed", "timeout_s", "fault",
-        "data_source"})
+        "data_source", "phase"})
 public record TrialSpec(
         String suite,
         String dataset,
@@ -46,7 +48,18 @@ public record TrialSpec(
         int timeoutS,
         String fault,
         @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-        String dataSource) {
+        String dataSource,
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+        String phase) {
+
+    /** The phase of a tuning search's trials. */
+    public static final String TUNE = "tune";
+
+    /** A suite's own trial (no {@link #phase()}). */
+    public TrialSpec(String suite, String dataset, SamplerSpec sampler, ModelSpec model, AlgorithmSpec algorithm, TrainSpec train,
+                     EvalSpec eval, TechniqueSpec techniques, long seed, int timeoutS, String fault, String dataSource) {
+        this(suite, dataset, sampler, model, algorithm, train, eval, techniques, seed, timeoutS, fault, dataSource, null);
+    }
 
     /** A trial on data that installs from packages (no {@link #dataSource()}). */
     public TrialSpec(String suite, String dataset, SamplerSpec sampler, ModelSpec model, AlgorithmSpec algorithm, TrainSpec train,
@@ -56,7 +69,7 @@ public record TrialSpec(
 
     /**
      * Stable identity: the first 16 hex digits of SHA-256 over the canonical JSON of everything
-     * that can change a measurement (the suite name and the timeout are left out).
+     * that can change a measurement (the suite name, the timeout and the phase are left out).
      */
     @JsonIgnore
     public String id() {
@@ -85,6 +98,7 @@ public record TrialSpec(
         ObjectNode canonical = Json.canonical(Json.MAPPER.valueToTree(this));
         canonical.remove("suite");
         canonical.remove("timeout_s");
+        canonical.remove("phase");
         return canonical;
     }
 
@@ -103,7 +117,27 @@ public record TrialSpec(
     }
 
     public TrialSpec withSeed(long newSeed) {
-        return new TrialSpec(suite, dataset, sampler, model, algorithm, train, eval, techniques, newSeed, timeoutS, fault, dataSource);
+        return new TrialSpec(suite, dataset, sampler, model, algorithm, train, eval, techniques, newSeed, timeoutS, fault, dataSource, phase);
+    }
+
+    /** The same trial with other hyperparameters. */
+    public TrialSpec withAlgorithm(AlgorithmSpec newAlgorithm) {
+        return new TrialSpec(suite, dataset, sampler, model, newAlgorithm, train, eval, techniques, seed, timeoutS, fault, dataSource, phase);
+    }
+
+    /**
+     * A trial of a tuning search: this configuration evaluated on {@code episodes} validation episodes drawn with
+     * {@code evalSeed}, marked {@link #TUNE}.
+     */
+    public TrialSpec forTuning(int episodes, long evalSeed) {
+        return new TrialSpec(suite, dataset, sampler, model, algorithm, train, eval.onValidation(episodes, evalSeed), techniques, seed,
+                timeoutS, fault, dataSource, TUNE);
+    }
+
+    /** Whether it belongs to a tuning search. */
+    @JsonIgnore
+    public boolean isTuning() {
+        return TUNE.equals(phase);
     }
 
     public ObjectNode toJson() {
