@@ -5,6 +5,8 @@ import dev.metascale.core.result.RunDirectoryLock;
 import dev.metascale.core.result.TrialResult;
 import dev.metascale.core.spec.Suite;
 import dev.metascale.core.spec.TrialSpec;
+import dev.metascale.core.tune.TunePlan;
+import dev.metascale.core.tune.TuneSelection;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -19,7 +21,9 @@ import java.util.concurrent.CancellationException;
 /**
  * Runs a validated suite into a run directory: refuses to mix with existing results unless
  * resuming, skips trials already recorded ok, runs the others one worker at a time, appends every
- * record as soon as it exists, and writes the report at the end. Ctrl-C kills the running worker,
+ * record as soon as it exists, and writes the report at the end. A suite with a {@code tune:} block first runs its
+ * search (every method's candidates on the validation episodes, {@link TunePlan}), then its trials at each method's
+ * selected setting ({@link TuneSelection}, read from the records, so a resumed run selects the same). Ctrl-C kills the running worker,
  * keeps what is recorded and says how to resume.
  */
 public final class SuiteRun {
@@ -76,30 +80,96 @@ public final class SuiteRun {
     private int runLocked(Suite suite, Path outDir, ResultStore store, boolean resume, String resumeCommand)
             throws IOException, InterruptedException {
         Set<String> recordedOk = resume ? store.okTrialIds() : Set.of();
+        boolean resuming = resume && store.exists();
+        Files.createDirectories(outDir);
+        copySuiteFile(suite, outDir);
+
+        Thread hook = new Thread(() -> onInterrupt(store, resumeCommand), "metascale-interrupt");
+        Runtime.getRuntime().addShutdownHook(hook);
+        Phase search = Phase.NONE;
+        Phase trials;
+        List<String> unselected = new ArrayList<>();
+        try {
+            List<TrialSpec> toRun = suite.trials();
+            if (suite.tuning().isPresent()) {
+                TunePlan plan = TunePlan.of(suite.tune(), suite.trials());
+                search = runPhase(store, plan.trials(), recordedOk, resuming, "search trial", "tuning search of suite " + suite.name(), outDir);
+                if (interrupted) {
+                    return EXIT_FAILED;
+                }
+                List<TuneSelection> selections = TuneSelection.of(plan, store.readAll());
+                selections.forEach(sel -> out.println("tuned " + sel.describe()));
+                List<TuneSelection> selected = new ArrayList<>();
+                for (TuneSelection selection : selections) {
+                    if (selection.setting().isPresent()) {
+                        selected.add(selection);
+                    } else {
+                        unselected.add(selection.search().template().label());
+                    }
+                }
+                Set<String> untuned = new java.util.HashSet<>();
+                selections.stream().filter(sel -> sel.setting().isEmpty()).forEach(sel -> untuned.add(sel.search().configId()));
+                toRun = TuneSelection.tunedTrials(selected, suite.trials().stream().filter(t -> !untuned.contains(t.configId())).toList());
+            }
+            trials = runPhase(store, toRun, recordedOk, resuming, "trial", "suite " + suite.name(), outDir);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // already shutting down: the hook reports
+            }
+        }
+        if (interrupted) {
+            return EXIT_FAILED;
+        }
+        if (search != Phase.NONE) {
+            out.println("search: " + summary(search, store.file()));
+        }
+        out.println(summary(trials, store.file()));
+        for (String label : unselected) {
+            err.println("not run: " + label + " (no search trial of it succeeded, so it has no selected setting; see the failed"
+                    + " search records, fix the cause and run again with --resume)");
+        }
+        int exit = trials.failures().isEmpty() && search.failures().isEmpty() && unselected.isEmpty() ? EXIT_OK : EXIT_FAILED;
+        try {
+            Path index = report.write(outDir);
+            out.println("report: " + index);
+        } catch (Exception | LinkageError e) {
+            err.println("report failed (" + e + "); the results are kept in " + store.file()
+                    + "; fix the cause and write it with: metascale report " + outDir);
+            exit = EXIT_FAILED;
+        }
+        return exit;
+    }
+
+    /** What one phase (the tuning search, or the suite's trials) ran. */
+    private record Phase(int ran, int ok, List<TrialResult> failures, int skipped) {
+        static final Phase NONE = new Phase(0, 0, List.of(), 0);
+    }
+
+    /** Runs the trials not yet recorded ok, one worker at a time, appending each record as soon as it exists. */
+    private Phase runPhase(ResultStore store, List<TrialSpec> trials, Set<String> recordedOk, boolean resuming, String noun, String what,
+                           Path outDir)
+            throws IOException, InterruptedException {
         List<TrialSpec> pending = new ArrayList<>();
         Set<String> seen = new LinkedHashSet<>();
         int skipped = 0;
-        for (TrialSpec spec : suite.trials()) {
+        for (TrialSpec spec : trials) {
             if (recordedOk.contains(spec.id())) {
                 skipped++;
             } else if (seen.add(spec.id())) {
                 pending.add(spec);
             }
         }
-        Files.createDirectories(outDir);
-        copySuiteFile(suite, outDir);
-        if (resume && store.exists()) {
-            out.println("resuming " + outDir + ": skipped " + skipped + " trial" + (skipped == 1 ? "" : "s")
+        if (resuming) {
+            out.println("resuming " + outDir + " (" + what + "): skipped " + skipped + " " + noun + (skipped == 1 ? "" : "s")
                     + " already recorded ok, " + pending.size() + " to run");
         } else {
-            out.println("running " + pending.size() + " trial" + (pending.size() == 1 ? "" : "s") + " of suite "
-                    + suite.name() + " into " + outDir);
+            out.println("running " + pending.size() + " " + noun + (pending.size() == 1 ? "" : "s") + " of " + what + " into " + outDir);
         }
-
-        Thread hook = new Thread(() -> onInterrupt(store, resumeCommand), "metascale-interrupt");
-        Runtime.getRuntime().addShutdownHook(hook);
         List<TrialResult> failures = new ArrayList<>();
         int ok = 0;
+        int ran = 0;
         try (Progress progress = new Progress(err, pending.size(), interactive, quiet)) {
             for (TrialSpec spec : pending) {
                 if (interrupted) {
@@ -119,6 +189,7 @@ public final class SuiteRun {
                     store.append(result);
                     recorded++;
                 }
+                ran++;
                 progress.finished(result);
                 if (result.isOk()) {
                     ok++;
@@ -126,27 +197,8 @@ public final class SuiteRun {
                     failures.add(result);
                 }
             }
-        } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // already shutting down: the hook reports
-            }
         }
-        if (interrupted) {
-            return EXIT_FAILED;
-        }
-        out.println(summary(pending.size(), ok, failures, skipped, store.file()));
-        int exit = failures.isEmpty() ? EXIT_OK : EXIT_FAILED;
-        try {
-            Path index = report.write(outDir);
-            out.println("report: " + index);
-        } catch (Exception | LinkageError e) {
-            err.println("report failed (" + e + "); the results are kept in " + store.file()
-                    + "; fix the cause and write it with: metascale report " + outDir);
-            exit = EXIT_FAILED;
-        }
-        return exit;
+        return new Phase(ran, ok, List.copyOf(failures), skipped);
     }
 
     private void onInterrupt(ResultStore store, String resumeCommand) {
@@ -167,15 +219,15 @@ public final class SuiteRun {
         }
     }
 
-    private static String summary(int ran, int ok, List<TrialResult> failures, int skipped, Path file) {
+    private static String summary(Phase phase, Path file) {
         StringBuilder text = new StringBuilder()
-                .append(ran).append(" trial").append(ran == 1 ? "" : "s").append(" run: ok ").append(ok)
-                .append(", failed ").append(failures.size());
-        if (skipped > 0) {
-            text.append(" (").append(skipped).append(" skipped, recorded ok before)");
+                .append(phase.ran()).append(" trial").append(phase.ran() == 1 ? "" : "s").append(" run: ok ").append(phase.ok())
+                .append(", failed ").append(phase.failures().size());
+        if (phase.skipped() > 0) {
+            text.append(" (").append(phase.skipped()).append(" skipped, recorded ok before)");
         }
         text.append(" -> ").append(file);
-        for (TrialResult failure : failures) {
+        for (TrialResult failure : phase.failures()) {
             text.append("\n  failed ").append(failure.trialId()).append(' ').append(failure.spec().label())
                     .append(": ").append(failure.error().kind()).append(": ").append(failure.error().message());
         }

@@ -21,10 +21,12 @@ import java.util.OptionalInt;
  * @param search   the search
  * @param scores   per candidate: its score, empty when any of its seeds failed or is not yet recorded
  * @param selected the best candidate (ties: the earlier one), empty when no candidate has a score
+ * @param seedsPerCandidate training seeds each candidate's score averages
  * @param spentS   worker wall seconds of its recorded search trials (the compute the method's budget took)
  * @param trials   its recorded search trials
  */
-public record TuneSelection(TunePlan.Search search, List<OptionalDouble> scores, OptionalInt selected, double spentS, int trials) {
+public record TuneSelection(TunePlan.Search search, List<OptionalDouble> scores, OptionalInt selected, int seedsPerCandidate,
+                            double spentS, int trials) {
     public TuneSelection {
         scores = List.copyOf(scores);
     }
@@ -73,7 +75,8 @@ public record TuneSelection(TunePlan.Search search, List<OptionalDouble> scores,
                     best = c;
                 }
             }
-            selections.add(new TuneSelection(search, scores, best < 0 ? OptionalInt.empty() : OptionalInt.of(best), spent, trials));
+            selections.add(new TuneSelection(search, scores, best < 0 ? OptionalInt.empty() : OptionalInt.of(best),
+                    plan.spec().seeds().size(), spent, trials));
         }
         return selections;
     }
@@ -110,4 +113,22 @@ public record TuneSelection(TunePlan.Search search, List<OptionalDouble> scores,
         }
         return tuned;
     }
+
+    /**
+     * {@code maml conv4 5w1s: inner_lr 0.2, outer_lr 0.003 (validation score 0.712, best of 6 candidates x 1 seed, 84 s)}, or
+     * why nothing was selected.
+     */
+    public String describe() {
+        String label = search.template().label();
+        if (setting().isEmpty()) {
+            return label + ": nothing selected (" + trials + " of " + search.candidates().size() * seedsPerCandidate
+                    + " search trials recorded, none of its candidates complete and ok)";
+        }
+        AlgorithmSpec chosen = setting().get();
+        String values = String.join(", ", search.ranges().stream().map(r -> r.key() + " " + chosen.value(r.key())).toList());
+        return String.format(java.util.Locale.ROOT, "%s: %s (validation score %.4f, best of %d candidates x %d seed%s, %.0f s)", label,
+                values, scores.get(selected.getAsInt()).getAsDouble(), search.candidates().size(), seedsPerCandidate,
+                seedsPerCandidate == 1 ? "" : "s", spentS);
+    }
+
 }
