@@ -457,7 +457,7 @@ class SuiteLoaderTest {
 
     @Test
     void topLevelMustBeAMap() {
-        assertEquals(List.of("s.yaml:1:1: (document): expected a map of suite keys (name, description, timeout_s, seeds, defaults, sweep), got a list"),
+        assertEquals(List.of("s.yaml:1:1: (document): expected a map of suite keys (name, description, timeout_s, seeds, defaults, sweep, tune), got a list"),
                 errors("- name: x\n"));
     }
 
