@@ -23,20 +23,27 @@ import java.util.Set;
  */
 public final class RunAnalysis {
     private final List<TrialResult> records;
+    private final List<TrialResult> searchRecords;
     private final Map<String, String> labels;
     private final List<ConfigurationSummary> configurations;
     private final List<FailedTrial> failures;
     private final Map<CostMetric, ParetoFrontier<ConfigurationSummary>> frontiers;
     private final Map<String, List<TrialResult>> okTrials;
 
-    private RunAnalysis(List<TrialResult> records) {
-        this.records = List.copyOf(records);
+    private RunAnalysis(List<TrialResult> all) {
+        List<TrialResult> records = all.stream().filter(r -> r.spec() == null || !r.spec().isTuning()).toList();
+        this.records = records;
+        this.searchRecords = all.stream().filter(r -> r.spec() != null && r.spec().isTuning()).toList();
         Map<String, TrialSpec> specs = new LinkedHashMap<>();
         records.forEach(r -> specs.putIfAbsent(r.configId(), r.spec()));
         this.labels = ConfigurationLabels.unique(specs);
         this.okTrials = okTrialsByConfig(records);
         this.configurations = aggregate(okTrials, labels);
-        this.failures = failures(records, labels);
+        List<FailedTrial> failed = new ArrayList<>(failures(records, labels));
+        Map<String, String> searchLabels = new LinkedHashMap<>();
+        searchRecords.forEach(r -> searchLabels.putIfAbsent(r.configId(), r.spec().label() + " (tuning search)"));
+        failed.addAll(failures(searchRecords, searchLabels));
+        this.failures = List.copyOf(failed);
         Map<CostMetric, ParetoFrontier<ConfigurationSummary>> byMetric = new LinkedHashMap<>();
         for (CostMetric metric : CostMetric.values()) {
             byMetric.put(metric, metric.frontier(configurations));
@@ -49,8 +56,17 @@ public final class RunAnalysis {
         return new RunAnalysis(records);
     }
 
+    /** The records of the suite's own trials (a tuning search's trials are in {@link #searchRecords()}). */
     public List<TrialResult> records() {
         return records;
+    }
+
+    /**
+     * The records of a tuning search ({@code phase: tune}, scored on validation episodes), in file order: kept out of
+     * every frontier, rank and test of the report, shown in its tuning section.
+     */
+    public List<TrialResult> searchRecords() {
+        return searchRecords;
     }
 
     /** Configurations with at least one ok trial, in order of first appearance. */
@@ -156,7 +172,8 @@ public final class RunAnalysis {
         var s = spec.sampler();
         String shape = "fixed".equals(s.kind()) ? s.ways() + "-way " + s.shots() + "-shot, " + s.query() + " queries"
                 : s.kind() + " " + s.ways() + "-way " + s.minShots() + "–" + s.maxShots() + " shots, " + s.query() + " queries";
-        return (spec.eval().dataset() != null ? spec.eval().dataset() : spec.dataset()) + " " + shape;
+        return (spec.eval().dataset() != null ? spec.eval().dataset() : spec.dataset()) + " " + shape
+                + (spec.eval().onValidation() ? ", validation classes" : "");
     }
 
     /** The configurations by {@link #comparisonGroup}, groups in order of first appearance. */

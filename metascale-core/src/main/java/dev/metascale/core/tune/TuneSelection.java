@@ -82,7 +82,7 @@ public record TuneSelection(TunePlan.Search search, List<OptionalDouble> scores,
     }
 
     /** Mean validation accuracy, or minus the mean perplexity of a language model. */
-    static OptionalDouble score(TrialResult r) {
+    public static OptionalDouble score(TrialResult r) {
         OptionalDouble accuracy = r.metric(Metric.ACCURACY);
         if (accuracy.isPresent()) {
             return accuracy;
