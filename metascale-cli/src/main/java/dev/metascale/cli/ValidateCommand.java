@@ -30,6 +30,17 @@ public final class ValidateCommand implements Callable<Integer> {
         for (TrialSpec trial : suite.trials()) {
             out.println("  " + trial.id() + "  " + trial.label() + " seed " + trial.seed());
         }
+        if (suite.tuning().isPresent()) {
+            var plan = dev.metascale.core.tune.TunePlan.of(suite.tune(), suite.trials());
+            out.println("tuning search first: " + plan.trials().size() + " search trials on validation episodes ("
+                    + suite.tune().search() + ", the same candidates for every method; the trials above then run at each"
+                    + " method's selected setting, so their ids change)");
+            for (var search : plan.searches()) {
+                out.println("  " + search.template().label() + ": " + search.candidates().size() + " candidates x "
+                        + suite.tune().seeds().size() + " seed" + (suite.tune().seeds().size() == 1 ? "" : "s") + " over "
+                        + String.join(", ", search.ranges().stream().map(dev.metascale.core.tune.SearchRange::describe).toList()));
+            }
+        }
         return Main.EXIT_OK;
     }
 }
