@@ -144,12 +144,73 @@ public final class TrialExecutor {
     }
 
     /** The episodes of the trial, drawn before any clock starts; {@code dataPrepS} the time to materialise them. */
-    private record Episodes(List<EpisodeIndex> train, List<EpisodeIndex> test, double dataPrepS) {
+    private record Episodes(List<EpisodeIndex> train, List<EpisodeIndex> test, List<EpisodeIndex> validation, double dataPrepS) {
     }
 
     /** What meta-training measured. */
     private record Training(double[] losses, IterationTimer timer, SampledProfile profile, OptionalLong rssBefore,
-                            OptionalLong peakProfileWindow, OptionalLong peak, Optional<HostCpu.Usage> host, Fidelity fidelity) {
+                            OptionalLong peakProfileWindow, OptionalLong peak, Optional<HostCpu.Usage> host, Fidelity fidelity,
+                            int iterationsRun, LearningCurve curve) {
+    }
+
+    /**
+     * The validation learning curve ({@code train.val_every}): per point the iterations done and the per-episode scores
+     * on the same validation episodes; {@code reachedAt} the iterations at which {@code train.until} was met (0: not).
+     */
+    private record LearningCurve(List<Integer> iterations, List<double[]> scores, boolean perplexity, int reachedAt,
+                                 double secondsToTarget) {
+        static final LearningCurve NONE = new LearningCurve(List.of(), List.of(), false, 0, 0);
+
+        /** Writes the curve; the record's FLOP count ({@code flops_total}) covers the iterations run, so those to the target. */
+        void writeTo(Metrics metrics, ObjectNode samples, TrialSpec spec, OptionalLong peak) {
+            if (iterations.isEmpty()) {
+                return;
+            }
+            ArrayNode points = samples.putArray(SampleSeries.VAL_CURVE.key());
+            for (int i = 0; i < iterations.size(); i++) {
+                points.addObject().put("iteration", iterations.get(i)).put("mean", Statistics.mean(scores.get(i)))
+                        .put("ci95", Statistics.ci95(scores.get(i))).put("n", scores.get(i).length);
+            }
+            int last = iterations.size() - 1;
+            metrics.put(Metric.VAL_SCORE_FINAL, Statistics.mean(scores.get(last)));
+            int from = -1;
+            for (int i = 0; i < last; i++) {
+                if (iterations.get(i) >= 0.75 * iterations.get(last)) {
+                    from = i;
+                    break;
+                }
+            }
+            if (from >= 0) {
+                double[] gain = new double[scores.get(last).length];
+                for (int e = 0; e < gain.length; e++) {
+                    double d = scores.get(last)[e] - scores.get(from)[e];
+                    gain[e] = perplexity ? -d : d;
+                }
+                double mean = Statistics.mean(gain);
+                double ci = Statistics.ci95(gain);
+                metrics.set(Metric.VAL_LAST_QUARTER_GAIN, Json.MAPPER.createObjectNode().put("mean", mean).put("ci95", ci)
+                        .put("n", gain.length).put("from_iteration", iterations.get(from)).put("to_iteration", iterations.get(last))
+                        .put("undertrained", mean - ci > 0));
+            }
+            if (spec.train().until() == null) {
+                return;
+            }
+            if (reachedAt > 0) {
+                metrics.put(Metric.ITERATIONS_TO_TARGET, reachedAt);
+                metrics.put(Metric.TIME_TO_TARGET_S, secondsToTarget);
+                if (metrics.has(Metric.FLOPS_TOTAL)) {
+                    metrics.put(Metric.FLOPS_TO_TARGET, metrics.get(Metric.FLOPS_TOTAL).asDouble());
+                }
+                peak.ifPresent(p -> metrics.put(Metric.PEAK_RSS_TO_TARGET_BYTES, p));
+            } else {
+                double best = perplexity ? scores.stream().mapToDouble(Statistics::mean).min().orElse(Double.NaN)
+                        : scores.stream().mapToDouble(Statistics::mean).max().orElse(Double.NaN);
+                metrics.put(Metric.TARGET_ABSENT, String.format(java.util.Locale.ROOT, "the target validation %s %s %s was not"
+                        + " reached in %d iterations (best %.4f): raise train.iterations or lower train.until",
+                        perplexity ? "perplexity" : "accuracy", perplexity ? "<=" : ">=", spec.train().until(),
+                        iterations.get(last), best));
+            }
+        }
     }
 
     /** Meta-gradient fidelity at the sampled iterations ({@link MetaGradientFidelity}), or why it is absent. */
@@ -254,12 +315,16 @@ public final class TrialExecutor {
         if (!spec.eval().onValidation()) {
             return Split.TEST;
         }
-        if (evaluated.classNames(Split.VAL).isEmpty()) {
-            throw new InvalidTrialException("data set " + evaluated.name() + " has no validation classes, so eval.split: val (a"
-                    + " tuning search) cannot run on it: tune on a data set with a validation split (glyphs, synthetic, udhr,"
-                    + " wordnet, image-folder, text-table) or set tune/eval.dataset to one");
-        }
+        requireValidationClasses(evaluated, "eval.split: val (a tuning search)");
         return Split.VAL;
+    }
+
+    private static void requireValidationClasses(FewShotDataset evaluated, String what) {
+        if (evaluated.classNames(Split.VAL).isEmpty()) {
+            throw new InvalidTrialException("data set " + evaluated.name() + " has no validation classes, so " + what
+                    + " cannot run on it: use a data set with a validation split (glyphs, synthetic, udhr, wordnet, image-folder,"
+                    + " text-table), or set eval.dataset to one");
+        }
     }
 
     /** Ranks of this trial on this machine: all of them when they meet through a file store, else this one. */
@@ -298,14 +363,23 @@ public final class TrialExecutor {
         for (long i = 0; setup.evaluates() && i < spec.eval().episodes(); i++) {
             testEpisodes.add(setup.testSampler().episode(spec.eval().seed(), i));
         }
+        List<EpisodeIndex> validation = new ArrayList<>();
+        if (spec.train().curve()) {
+            requireValidationClasses(setup.testDataset(), "train.val_every (the learning curve)");
+            EpisodeSampler sampler = Samplers.create(spec.sampler(), setup.testDataset(), Split.VAL);
+            for (long i = 0; i < spec.train().curveEpisodes(); i++) {
+                validation.add(sampler.episode(spec.eval().seed(), i));
+            }
+        }
         setup.dataParallel().ifPresent(d -> d.broadcast(setup.learner().parameters()));
         long prepStart = System.nanoTime();
         materialise(setup.dataset(), trainEpisodes);
         materialise(setup.testDataset(), testEpisodes);
+        materialise(setup.testDataset(), validation);
         double dataPrepS = (System.nanoTime() - prepStart) / 1e9;
         log.accept(String.format("data: %s, %d train classes, prepared in %.1f s", setup.dataset().name(), setup.trainClasses(),
                 dataPrepS));
-        return new Episodes(trainEpisodes, testEpisodes, dataPrepS);
+        return new Episodes(trainEpisodes, testEpisodes, validation, dataPrepS);
     }
 
     /**
@@ -333,6 +407,13 @@ public final class TrialExecutor {
         List<Double> cosines = new ArrayList<>();
         List<Double> errors = new ArrayList<>();
         long peakBeforeChecks = 0;
+        int valEvery = spec.train().curve() ? spec.train().valEvery() : 0;
+        List<Integer> curveAt = new ArrayList<>();
+        List<double[]> curveScores = new ArrayList<>();
+        boolean curveDue = false;
+        int reachedAt = 0;
+        double secondsToTarget = 0;
+        int iterationsRun = iterations;
         for (int it = 0; it < iterations; it++) {
             if (fidelity != null && fidelityAt.contains(it) && !profile.profiling(it)) {
                 // outside the timed and profiled iterations, its memory kept out of the training peak
@@ -389,14 +470,39 @@ public final class TrialExecutor {
             if ((it + 1) % Math.max(1, iterations / 10) == 0 || it + 1 == iterations) {
                 log.accept(String.format("iter %d/%d loss %.4f", it + 1, iterations, losses[it]));
             }
+            curveDue |= valEvery > 0 && ((it + 1) % valEvery == 0 || it + 1 == iterations);
+            // a point of the learning curve: outside the timed iterations and the profiler's window, its memory kept out
+            // of the training peak (as the fidelity checks)
+            if (curveDue && !(profile.profiling(it) && profile.profiling(it + 1))) {
+                curveDue = false;
+                peakBeforeChecks = Math.max(peakBeforeChecks, ProcessMemory.peakRssBytes().orElse(0));
+                Scores scores = scoreEpisodes(setup, episodes.validation());
+                ProcessMemory.resetPeak();
+                double[] points = setup.languageModel() ? scores.perplexity() : scores.accuracy();
+                curveAt.add(it + 1);
+                curveScores.add(points);
+                double mean = Statistics.mean(points);
+                log.accept(String.format("validation after %d iterations: %s %.4f", it + 1, setup.languageModel() ? "perplexity"
+                        : "accuracy", mean));
+                Double target = spec.train().until();
+                if (target != null && (setup.languageModel() ? mean <= target : mean >= target)) {
+                    reachedAt = it + 1;
+                    secondsToTarget = training(timer);
+                    iterationsRun = it + 1;
+                    log.accept("target " + target + " reached after " + reachedAt + " iterations: training stops");
+                    break;
+                }
+            }
         }
         Optional<HostCpu.Usage> host = hostBefore.flatMap(b -> HostCpu.snapshot().flatMap(a -> HostCpu.between(b, a)));
         OptionalLong peak = ProcessMemory.peakRssBytes();
         if (peak.isPresent() && peakBeforeChecks > peak.getAsLong()) {
             peak = OptionalLong.of(peakBeforeChecks);
         }
-        return new Training(losses, timer, profile, baselineRss, peakProfiled, peak, host,
-                new Fidelity(List.copyOf(cosines), List.copyOf(errors), fidelityAbsent));
+        return new Training(java.util.Arrays.copyOf(losses, iterationsRun), timer, profile, baselineRss, peakProfiled, peak, host,
+                new Fidelity(List.copyOf(cosines), List.copyOf(errors), fidelityAbsent), iterationsRun,
+                curveAt.isEmpty() ? LearningCurve.NONE : new LearningCurve(List.copyOf(curveAt), List.copyOf(curveScores),
+                        setup.languageModel(), reachedAt, secondsToTarget));
     }
 
     /**
@@ -407,14 +513,25 @@ public final class TrialExecutor {
         TorchRuntime.configure(TorchRuntime.threads());
         ProcessMemory.resetPeak();
         long evalStart = System.nanoTime();
-        int n = episodes.test().size();
+        Scores scores = scoreEpisodes(setup, episodes.test());
+        double evalS = (System.nanoTime() - evalStart) / 1e9;
+        return new Evaluation(scores.accuracy(), scores.f1(), scores.perplexity(), scores.bitsPerChar(), evalS,
+                ProcessMemory.peakRssBytes());
+    }
+
+    /** Per-episode scores of adapting to each episode, each in its own pointer scope. */
+    private record Scores(double[] accuracy, double[] f1, double[] perplexity, double[] bitsPerChar) {
+    }
+
+    private static Scores scoreEpisodes(Setup setup, List<EpisodeIndex> list) {
+        int n = list.size();
         double[] accuracy = new double[n];
         double[] f1 = new double[n];
         double[] perplexity = new double[n];
         double[] bitsPerChar = new double[n];
         for (int e = 0; e < n; e++) {
             try (PointerScope scope = new PointerScope()) {
-                Episode episode = setup.testLoader().load(episodes.test().get(e));
+                Episode episode = setup.testLoader().load(list.get(e));
                 if (setup.languageModel()) {
                     double crossEntropy = setup.learner().adaptAndQueryLoss(episode);
                     perplexity[e] = LanguageModelScores.perplexity(crossEntropy);
@@ -427,14 +544,18 @@ public final class TrialExecutor {
                 f1[e] = ClassificationScores.macroF1(predicted, truth, episode.ways());
             }
         }
-        double evalS = (System.nanoTime() - evalStart) / 1e9;
-        return new Evaluation(accuracy, f1, perplexity, bitsPerChar, evalS, ProcessMemory.peakRssBytes());
+        return new Scores(accuracy, f1, perplexity, bitsPerChar);
+    }
+
+    /** Training compute so far: every iteration, warm-up and profiled ones included. */
+    private static double training(IterationTimer timer) {
+        return timer.totalSeconds() + timer.profiledSeconds();
     }
 
     /** The record: metrics, raw samples, data identity and environment. */
     private static TrialResult record(TrialSpec spec, Setup setup, MemoryEstimate memory, Episodes episodes, Training training,
                                       Evaluation evaluation, String startedAtIso) {
-        int iterations = spec.train().iterations();
+        int iterations = training.iterationsRun();
         boolean evaluates = setup.evaluates();
         double[] iterTimes = training.timer().samples();
         double timedS = 0;
@@ -511,7 +632,7 @@ public final class TrialExecutor {
             metrics.put(Metric.FLOPS_BASIS, "the sampler's episode shape (every episode has it)");
         } else {
             // the episodes of a variable-shape sampler differ: count each drawn task at its own shape
-            List<TrialFlops.TaskShape> drawn = episodes.train().stream()
+            List<TrialFlops.TaskShape> drawn = episodes.train().subList(0, iterations * setup.tasksOfRank().perRank()).stream()
                     .map(e -> new TrialFlops.TaskShape(e.supportSize(), e.querySize(), e.ways())).toList();
             int ranks = setup.tasksOfRank().worldSize();
             recomputed = RecomputeFlops.perIteration(spec.algorithm(), drawn, iterations, ranks, setup.model(), setup.techniques());
@@ -525,6 +646,7 @@ public final class TrialExecutor {
         TrialMeasurements.write(metrics, flops.map(f -> recomputed.map(f::withRecompute).orElse(f)), iterations,
                 iterTimes, env.path("cpu_model").asText(null), Precision.computeDtype(spec.techniques().precision()),
                 setup.tasksOfRank().worldSize());
+        training.curve().writeTo(metrics, samples, spec, training.peak());
         training.profile().writeTo(metrics);
         training.profile().profile().ifPresent(p -> checkProfile(metrics, p, spec, setup, episodes, training.profile().firstIteration()));
         double wall = (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1e3;

@@ -92,6 +92,11 @@ public record TechniqueDescriptor(String key, String description, Setting settin
         String text(String path);
 
         boolean bool(String path);
+
+        /** A real-valued setting without a default ({@code train.until}): null when the suite does not set it. */
+        default Double optionalReal(String path) {
+            return null;
+        }
     }
 
     /**

@@ -71,7 +71,23 @@ public enum Metric {
     COMM_FRACTION("comm_fraction", Kind.NUMBER, "fraction"),
     METAGRAD_COSINE("metagrad_cosine", Kind.OBJECT, "1"),
     METAGRAD_REL_ERROR("metagrad_rel_error", Kind.OBJECT, "1"),
-    METAGRAD_ABSENT("metagrad_absent", Kind.TEXT, "");
+    METAGRAD_ABSENT("metagrad_absent", Kind.TEXT, ""),
+    /**
+     * The learning curve's last quarter: {@code {mean, ci95, n, from_iteration, to_iteration, undertrained}}, the paired
+     * per-episode gain in validation score (accuracy, or perplexity's drop) from the point at 3/4 of training to the last;
+     * undertrained when the gain exceeds its 95 % CI.
+     */
+    VAL_LAST_QUARTER_GAIN("val_last_quarter_gain", Kind.OBJECT, "1"),
+    /** The validation score at the last point of the learning curve. */
+    VAL_SCORE_FINAL("val_score_final", Kind.NUMBER, "1"),
+    ITERATIONS_TO_TARGET("iterations_to_target", Kind.NUMBER, "count"),
+    /** Training compute seconds (every iteration, warm-up and profiled ones included; validation excluded) to the target. */
+    TIME_TO_TARGET_S("time_to_target_s", Kind.NUMBER, "s"),
+    FLOPS_TO_TARGET("flops_to_target", Kind.NUMBER, "FLOP"),
+    /** Peak resident set of meta-training up to the target. */
+    PEAK_RSS_TO_TARGET_BYTES("peak_rss_to_target_bytes", Kind.NUMBER, "bytes"),
+    /** Why a trial with train.until has no time to target (not reached within its iterations). */
+    TARGET_ABSENT("target_absent", Kind.TEXT, "");
 
     /** What the value is. */
     public enum Kind {

@@ -9,7 +9,9 @@ public enum SampleSeries {
     /** Query accuracy per test episode, in episode order. */
     EPISODE_ACCURACY("episode_accuracy"),
     /** Perplexity per test episode of a language-model trial. */
-    EPISODE_PERPLEXITY("episode_perplexity");
+    EPISODE_PERPLEXITY("episode_perplexity"),
+    /** The validation learning curve: {@code [{iteration, mean, ci95, n}]}, accuracy or perplexity (train.val_every). */
+    VAL_CURVE("val_curve");
 
     private final String key;
 

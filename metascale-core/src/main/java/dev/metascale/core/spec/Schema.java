@@ -272,6 +272,9 @@ final class Schema {
 
             Field.integer("train.iterations", 100, Bound.atLeast(1)),
             Field.integer("train.warmup", 3, Bound.atLeast(0)),
+            Field.integer("train.val_every", 0, Bound.atLeast(0)), // 0: no learning curve
+            Field.integer("train.val_episodes", TrainSpec.DEFAULT_VAL_EPISODES, Bound.atLeast(1)),
+            new Field("train.until", Kind.REAL, null, Bound.above(0), null), // default: train every iteration
 
             Field.integer("eval.episodes", 100, Bound.atLeast(1)),
             new Field("eval.seed", Kind.LONG, 1000L, null, null),

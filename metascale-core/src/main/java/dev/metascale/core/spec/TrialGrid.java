@@ -107,6 +107,13 @@ final class TrialGrid {
             rule(List.of("algorithm.name", "dataset"),
                     c -> languageModel(c.text("dataset")) && !LANGUAGE_MODEL_LEARNERS.contains(c.text("algorithm.name")),
                     c -> notForLanguageModels(c.text("algorithm.name"))),
+            rule(List.of("train.until", "train.val_every"),
+                    c -> c.optionalReal("train.until") != null && c.integer("train.val_every") == 0,
+                    c -> "train.until is a target validation score, checked on the learning curve: set train.val_every (e.g. "
+                            + Math.max(1, c.integer("train.iterations") / 10) + ") so the target can be seen"),
+            rule(List.of("train.until", "dataset"),
+                    c -> c.optionalReal("train.until") != null && !languageModel(c.text("dataset")) && c.optionalReal("train.until") > 1,
+                    c -> "train.until " + c.optionalReal("train.until") + " is no accuracy: give the target as a fraction (0.9 for 90 %)"),
             rule(List.of("eval.dataset", "dataset"),
                     c -> c.text("eval.dataset") != null && languageModel(c.text("eval.dataset")) != languageModel(c.text("dataset")),
                     c -> "cross-domain evaluation needs the same kind of task on both sides: " + c.text("dataset") + " and "
@@ -307,6 +314,12 @@ final class TrialGrid {
         }
 
         @Override
+        public Double optionalReal(String path) {
+            Setting setting = settings.get(path);
+            return setting == null ? null : (Double) setting.value();
+        }
+
+        @Override
         public String text(String path) {
             return (String) settings.get(path).value();
         }
@@ -351,7 +364,8 @@ final class TrialGrid {
                             integer("algorithm.eval_inner_steps"), real("algorithm.outer_lr"), integer("algorithm.meta_batch"),
                             integer("algorithm.cg_steps"), real("algorithm.imaml_lambda"), integer("algorithm.lora_rank"),
                             integer("algorithm.adapter_size"), learnerOptions()),
-                    new TrainSpec(integer("train.iterations"), integer("train.warmup")),
+                    new TrainSpec(integer("train.iterations"), integer("train.warmup"), integer("train.val_every"),
+                            integer("train.val_episodes"), optionalReal("train.until")),
                     new EvalSpec(integer("eval.episodes"), longValue("eval.seed"), text("eval.dataset"), text("eval.split")),
                     techniques(),
                     seed, timeoutS, text("fault"), DataSource.of(text("dataset"), text("eval.dataset"), System.getenv()));
