@@ -37,6 +37,11 @@ import java.util.function.Function;
  * @param metagradCosine      meta-gradient fidelity: mean cosine of the learner's outer direction to the exact
  *                            second-order MAML meta-gradient ({@code metagrad_cosine}); empty when not measured
  * @param metagradRelError    the mean relative error of the same ({@code metagrad_rel_error}; none for Reptile)
+ * @param timeToTargetS       training seconds to the target validation score ({@code train.until}), mean over the seeds
+ *                            that reached it; empty when none did (or no target was set)
+ * @param seedsToTarget       seeds that reached the target
+ * @param undertrainedSeeds   seeds whose learning curve still improved over its last quarter beyond the CI
+ *                            ({@code val_last_quarter_gain.undertrained}); -1 when no seed recorded a curve
  */
 public record ConfigurationSummary(
         String configId,
@@ -54,7 +59,10 @@ public record ConfigurationSummary(
         OptionalDouble paramCount,
         OptionalDouble flopsTotal,
         OptionalDouble metagradCosine,
-        OptionalDouble metagradRelError) {
+        OptionalDouble metagradRelError,
+        OptionalDouble timeToTargetS,
+        int seedsToTarget,
+        int undertrainedSeeds) {
 
     private static final double MIB = 1024.0 * 1024.0;
 
@@ -86,7 +94,17 @@ public record ConfigurationSummary(
                 meanOverSeeds(trials, t -> t.metric(Metric.PARAM_COUNT)),
                 meanOverSeeds(trials, t -> t.metric(Metric.FLOPS_TOTAL)),
                 meanOverSeeds(trials, t -> t.metric(Metric.METAGRAD_COSINE)),
-                meanOverSeeds(trials, t -> t.metric(Metric.METAGRAD_REL_ERROR)));
+                meanOverSeeds(trials, t -> t.metric(Metric.METAGRAD_REL_ERROR)),
+                meanOverSeeds(trials, t -> t.metric(Metric.TIME_TO_TARGET_S)),
+                (int) trials.stream().filter(t -> t.metric(Metric.TIME_TO_TARGET_S).isPresent()).count(),
+                undertrained(trials));
+    }
+
+    /** Seeds flagged undertrained by their learning curve; -1 when none has a curve's last quarter. */
+    private static int undertrained(List<TrialResult> trials) {
+        List<JsonNode> gains = trials.stream().map(t -> t.metrics() == null ? null : t.metrics().get(Metric.VAL_LAST_QUARTER_GAIN.key()))
+                .filter(g -> g != null && g.has("undertrained")).toList();
+        return gains.isEmpty() ? -1 : (int) gains.stream().filter(g -> g.get("undertrained").asBoolean()).count();
     }
 
     /** Peak resident memory in MiB (2^20 bytes). */

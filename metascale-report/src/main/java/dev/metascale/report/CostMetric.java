@@ -19,7 +19,10 @@ public enum CostMetric {
     TRAINING_TIME("accuracy-vs-time", "Accuracy vs training time", "meta-training time", "training time", "s",
             ConfigurationSummary::trainTimeS, Metric.TRAIN_TIME_S),
     FLOPS("accuracy-vs-flops", "Accuracy vs FLOPs", "total meta-training compute", "compute", "GFLOP",
-            ConfigurationSummary::gigaFlops, Metric.FLOPS_TOTAL);
+            ConfigurationSummary::gigaFlops, Metric.FLOPS_TOTAL),
+    /** MLPerf's time-to-quality: training seconds until the validation curve met {@code train.until}. */
+    TIME_TO_TARGET("accuracy-vs-time-to-target", "Accuracy vs time to target", "meta-training time until the validation"
+            + " score reached train.until", "time to target", "s", ConfigurationSummary::timeToTargetS, Metric.TIME_TO_TARGET_S);
 
     private final String fileStem;
     private final String title;

@@ -147,7 +147,8 @@ public final class HtmlReport {
             ChartImage chart = charts.get(metric);
             if (chart == null) {
                 absent.add(metric.title() + ": no configuration has both an accuracy and " + metric.metricName() + ", so there is nothing to plot"
-                        + (metric == CostMetric.FLOPS ? " (flops_total comes from the FLOP counter: run the trials with a version that records it)" : "") + ".");
+                        + (metric == CostMetric.FLOPS ? " (flops_total comes from the FLOP counter: run the trials with a version that records it)"
+                        : metric == CostMetric.TIME_TO_TARGET ? " (set train.until, a target validation accuracy, with train.val_every)" : "") + ".");
                 continue;
             }
             h.append("<figure>\n").append(chart.svgElement()).append("\n<figcaption>").append(esc(metric.title()))
