@@ -76,7 +76,10 @@ public enum CostMetric {
         return value.apply(configuration);
     }
 
-    /** The frontier over the configurations that have both this cost and an accuracy. */
+    /**
+     * The frontier over the configurations that have both this cost and an accuracy, within each comparison group (the
+     * same evaluation data set and episode shape: {@link RunAnalysis#comparisonGroup}).
+     */
     public ParetoFrontier<ConfigurationSummary> frontier(List<ConfigurationSummary> configurations) {
         List<ParetoPoint<ConfigurationSummary>> points = new ArrayList<>();
         for (ConfigurationSummary c : configurations) {
@@ -85,6 +88,6 @@ public enum CostMetric {
                 points.add(new ParetoPoint<>(c, cost.getAsDouble(), c.accuracy().get().mean()));
             }
         }
-        return ParetoFrontier.of(points);
+        return ParetoFrontier.within(points, c -> RunAnalysis.comparisonGroup(c.spec()));
     }
 }

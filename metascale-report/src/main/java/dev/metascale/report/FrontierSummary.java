@@ -13,6 +13,16 @@ public final class FrontierSummary {
 
     /** One sentence per frontier configuration, cheapest first; one explaining sentence when there is none. */
     public static List<String> sentences(CostMetric metric, ParetoFrontier<ConfigurationSummary> frontier) {
+        java.util.Map<String, ParetoFrontier<ConfigurationSummary>> groups = frontier.byGroup(c -> RunAnalysis.comparisonGroup(c.spec()));
+        if (groups.size() > 1) {
+            List<String> out = new ArrayList<>();
+            groups.forEach((group, sub) -> sentencesOfOne(metric, sub).forEach(s -> out.add("[" + group + "] " + s)));
+            return out;
+        }
+        return sentencesOfOne(metric, frontier);
+    }
+
+    private static List<String> sentencesOfOne(CostMetric metric, ParetoFrontier<ConfigurationSummary> frontier) {
         List<String> out = new ArrayList<>();
         List<ParetoPoint<ConfigurationSummary>> points = frontier.frontier();
         if (points.isEmpty()) {

@@ -41,16 +41,20 @@ public final class ParetoChart {
         }
         YIntervalSeries onFrontier = new YIntervalSeries("on the Pareto frontier");
         YIntervalSeries dominated = new YIntervalSeries("dominated");
-        XYSeries steps = new XYSeries("frontier", true, true);
+        java.util.Map<String, XYSeries> stepsByGroup = new java.util.LinkedHashMap<>();
         List<PointLabels.Label> labels = new ArrayList<>();
         List<PointLabels.Segment> lines = new ArrayList<>();
-        ParetoPoint<ConfigurationSummary> previous = null;
+        java.util.Map<String, ParetoPoint<ConfigurationSummary>> previousOf = new java.util.HashMap<>();
         for (ParetoPoint<ConfigurationSummary> p : frontier.frontier()) {
+            // one step line per comparison group: a 1-shot and a 5-shot frontier are never joined
+            String group = RunAnalysis.comparisonGroup(p.item().spec());
+            XYSeries steps = stepsByGroup.computeIfAbsent(group, g -> new XYSeries(g, true, true));
+            ParetoPoint<ConfigurationSummary> previous = previousOf.get(group);
             if (previous != null) {
                 lines.add(new PointLabels.Segment(previous.cost(), previous.score() * 100, p.cost(), previous.score() * 100));
                 lines.add(new PointLabels.Segment(p.cost(), previous.score() * 100, p.cost(), p.score() * 100));
             }
-            previous = p;
+            previousOf.put(group, p);
             add(onFrontier, p);
             steps.add(p.cost(), p.score() * 100);
             labels.add(new PointLabels.Label(p.cost(), p.score() * 100, p.item().label(), true));
@@ -72,8 +76,10 @@ public final class ParetoChart {
         XYPlot plot = new XYPlot();
         plot.setDataset(0, points);
         plot.setRenderer(0, pointRenderer());
-        plot.setDataset(1, new XYSeriesCollection(steps));
-        plot.setRenderer(1, stepRenderer());
+        XYSeriesCollection stepLines = new XYSeriesCollection();
+        stepsByGroup.values().forEach(stepLines::addSeries);
+        plot.setDataset(1, stepLines);
+        plot.setRenderer(1, stepRenderer(stepsByGroup.size()));
         plot.setDatasetRenderingOrder(DatasetRenderingOrder.REVERSE);
         plot.setDomainAxis(costAxis(metric, frontier));
         plot.setRangeAxis(accuracyAxis());
@@ -114,11 +120,15 @@ public final class ParetoChart {
         return r;
     }
 
-    private static XYStepRenderer stepRenderer() {
+    /** The frontier's step line, one per comparison group (dashed after the first; named in the legend when several). */
+    private static XYStepRenderer stepRenderer(int groups) {
         XYStepRenderer r = new XYStepRenderer();
-        r.setSeriesPaint(0, new Color(37, 99, 235, 130));
-        r.setSeriesStroke(0, new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
-        r.setSeriesVisibleInLegend(0, false);
+        for (int g = 0; g < Math.max(1, groups); g++) {
+            r.setSeriesPaint(g, new Color(37, 99, 235, 130));
+            r.setSeriesStroke(g, g == 0 ? new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND)
+                    : new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 1f, new float[]{6f, 4f + 2f * g}, 0f));
+            r.setSeriesVisibleInLegend(g, groups > 1);
+        }
         r.setDefaultShapesVisible(false);
         return r;
     }

@@ -38,6 +38,34 @@ public final class ParetoFrontier<T> {
         return new ParetoFrontier<>(onFrontier, dominatedPoints);
     }
 
+    /**
+     * Frontiers within groups: a point is dominated only by a point of its own group ({@code groupOf}: for accuracies,
+     * {@link RunAnalysis#comparisonGroup}, so a 5-shot accuracy never dominates a 1-shot one).
+     */
+    public static <T> ParetoFrontier<T> within(List<ParetoPoint<T>> points, java.util.function.Function<T, String> groupOf) {
+        List<ParetoPoint<T>> onFrontier = new ArrayList<>();
+        List<ParetoPoint<T>> dominatedPoints = new ArrayList<>();
+        for (ParetoPoint<T> candidate : points) {
+            String group = groupOf.apply(candidate.item());
+            boolean isDominated = points.stream().anyMatch(other -> other.dominates(candidate) && groupOf.apply(other.item()).equals(group));
+            (isDominated ? dominatedPoints : onFrontier).add(candidate);
+        }
+        onFrontier.sort(BY_COST_THEN_SCORE_DESC);
+        dominatedPoints.sort(BY_COST_THEN_SCORE_DESC);
+        return new ParetoFrontier<>(onFrontier, dominatedPoints);
+    }
+
+    /** The points of one group ({@code groupOf}), as their own frontier, groups in order of their cheapest point. */
+    public java.util.Map<String, ParetoFrontier<T>> byGroup(java.util.function.Function<T, String> groupOf) {
+        java.util.Map<String, List<ParetoPoint<T>>> front = new java.util.LinkedHashMap<>();
+        java.util.Map<String, List<ParetoPoint<T>>> rest = new java.util.LinkedHashMap<>();
+        frontier.forEach(p -> front.computeIfAbsent(groupOf.apply(p.item()), k -> new ArrayList<>()).add(p));
+        dominated.forEach(p -> rest.computeIfAbsent(groupOf.apply(p.item()), k -> new ArrayList<>()).add(p));
+        java.util.Map<String, ParetoFrontier<T>> out = new java.util.LinkedHashMap<>();
+        front.forEach((g, f) -> out.put(g, new ParetoFrontier<>(f, rest.getOrDefault(g, List.of()))));
+        return out;
+    }
+
     /** Frontier points, cheapest first (so score rises along the list). */
     public List<ParetoPoint<T>> frontier() {
         return frontier;
