@@ -293,7 +293,8 @@ final class TrialGrid {
     private record Config(Map<String, Setting> settings) implements TechniqueDescriptor.Settings {
         boolean valid(Iterable<String> paths) {
             for (String path : paths) {
-                if (!settings.get(path).valid()) {
+                Setting setting = settings.get(path);
+                if (setting != null && !setting.valid()) { // absent: a key without a default the suite leaves out
                     return false;
                 }
             }

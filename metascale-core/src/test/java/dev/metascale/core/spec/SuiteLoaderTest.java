@@ -188,7 +188,7 @@ class SuiteLoaderTest {
 
     @Test
     void unknownKeyFarFromAnyListsTheValidKeys() {
-        assertEquals(List.of("s.yaml:4:5: defaults.train.budget: unknown key 'budget'; valid keys: iterations, warmup"),
+        assertEquals(List.of("s.yaml:4:5: defaults.train.budget: unknown key 'budget'; valid keys: iterations, warmup, val_every, val_episodes, until"),
                 errors("name: x\ndefaults:\n  train:\n    budget: 5\n"));
     }
 
