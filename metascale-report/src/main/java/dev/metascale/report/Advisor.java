@@ -70,13 +70,20 @@ public final class Advisor {
                         + " is at least as accurate with no more memory and time"));
             }
         }
-        List<TieRanking.Entry<Verdict>> entries = frontier.stream().map(v -> new TieRanking.Entry<>(v,
-                v.configuration().accuracy().get().mean(), v.configuration().accuracy().get().ci95())).toList();
-        Map<Verdict, Integer> ranks = TieRanking.rank(entries);
+        // ranks within each comparison group (evaluation data set and episode shape): a 5-shot accuracy never outranks
+        // a 1-shot method
+        Map<String, List<Verdict>> byGroup = new java.util.LinkedHashMap<>();
+        frontier.forEach(v -> byGroup.computeIfAbsent(group(v), k -> new ArrayList<>()).add(v));
         List<Verdict> out = new ArrayList<>();
-        frontier.stream().sorted(Comparator.comparingInt((Verdict v) -> ranks.get(v))
-                        .thenComparingDouble(v -> v.memoryHigh().orElse(Double.MAX_VALUE)))
-                .forEach(v -> out.add(withReason(v, ranks.get(v), reason(v, ranks.get(v), budget))));
+        for (Map.Entry<String, List<Verdict>> g : byGroup.entrySet()) {
+            List<TieRanking.Entry<Verdict>> entries = g.getValue().stream().map(v -> new TieRanking.Entry<>(v,
+                    v.configuration().accuracy().get().mean(), v.configuration().accuracy().get().ci95())).toList();
+            Map<Verdict, Integer> ranks = TieRanking.rank(entries);
+            String prefix = byGroup.size() > 1 ? "[" + g.getKey() + "] " : "";
+            g.getValue().stream().sorted(Comparator.comparingInt((Verdict v) -> ranks.get(v))
+                            .thenComparingDouble(v -> v.memoryHigh().orElse(Double.MAX_VALUE)))
+                    .forEach(v -> out.add(withReason(v, ranks.get(v), prefix + reason(v, ranks.get(v), budget))));
+        }
         out.addAll(rejected);
         return out;
     }
@@ -154,7 +161,15 @@ public final class Advisor {
         return misses;
     }
 
+    private static String group(Verdict v) {
+        return RunAnalysis.comparisonGroup(v.configuration().spec());
+    }
+
+    /** Whether {@code a} is no worse on accuracy, memory and time and better on one, in the same comparison group. */
     private static boolean dominates(Verdict a, Verdict b) {
+        if (!group(a).equals(group(b))) {
+            return false;
+        }
         double accA = a.configuration().accuracy().get().mean();
         double accB = b.configuration().accuracy().get().mean();
         double memA = a.memoryHigh().orElse(Double.MAX_VALUE);

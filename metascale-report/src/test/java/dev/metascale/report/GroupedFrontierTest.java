@@ -16,7 +16,8 @@ class GroupedFrontierTest {
         TrialSpec one = Trials.spec(algorithm, 0);
         TrialSpec spec = new TrialSpec(one.suite(), one.dataset(), new SamplerSpec("fixed", 5, shots, 15), one.model(), one.algorithm(),
                 one.train(), one.eval(), one.techniques(), 0, one.timeoutS(), one.fault());
-        return Trials.ok(spec, Trials.metrics().accuracy(accuracy, 0.01).scalar("peak_tensor_bytes", mib * Trials.MIB));
+        return Trials.ok(spec, Trials.metrics().accuracy(accuracy, 0.01).scalar("peak_tensor_bytes", mib * Trials.MIB)
+                .scalar("peak_rss_bytes", mib * Trials.MIB).scalar("train_time_s", mib));
     }
 
     @Test
@@ -37,5 +38,18 @@ class GroupedFrontierTest {
     void withinOneShapeDominationStillApplies() {
         RunAnalysis analysis = RunAnalysis.of(List.of(trial("maml", 1, 0.90, 100), trial("protonet", 1, 0.95, 50)));
         assertEquals(1, analysis.frontier(CostMetric.PEAK_MEMORY).frontier().size());
+    }
+
+    @Test
+    void advisorRanksWithinEachShape() {
+        RunAnalysis analysis = RunAnalysis.of(List.of(trial("maml", 1, 0.90, 100), trial("protonet", 1, 0.80, 50),
+                trial("maml", 5, 0.98, 40)));
+        List<Advisor.Verdict> verdicts = Advisor.advise(analysis, new Budget(java.util.OptionalDouble.empty(),
+                java.util.OptionalDouble.empty(), java.util.OptionalDouble.empty(), java.util.OptionalDouble.empty()));
+        List<Advisor.Verdict> recommended = verdicts.stream().filter(Advisor.Verdict::recommended).toList();
+        assertEquals(3, recommended.size(), "5-shot maml is cheaper and more accurate, but dominates no 1-shot method: "
+                + verdicts.stream().map(Advisor.Verdict::reason).toList());
+        assertEquals(2, recommended.stream().filter(v -> v.rank() == 1).count(), "one rank 1 per shape");
+        assertTrue(recommended.stream().allMatch(v -> v.reason().startsWith("[glyphs 5-way")), recommended.get(0).reason());
     }
 }
