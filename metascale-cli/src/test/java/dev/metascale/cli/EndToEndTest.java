@@ -36,6 +36,41 @@ class EndToEndTest {
     }
 
     @Test
+    void tunedSuiteWithCurvesRunsInRealWorkersAndReportsTheSearch() throws Exception {
+        Path suite = tmp.resolve("tuned.yaml");
+        Files.writeString(suite, """
+                name: tuned
+                timeout_s: 300
+                defaults:
+                  dataset: synthetic
+                  sampler: {kind: fixed, ways: 3, shots: 1, query: 3}
+                  model: {arch: conv4, channels: 8}
+                  algorithm: {name: maml, inner_lr: 0.4, inner_steps: 1, outer_lr: 0.003, meta_batch: 2}
+                  train: {iterations: 6, warmup: 1, val_every: 3, val_episodes: 5}
+                  eval: {episodes: 10, seed: 7}
+                sweep:
+                  algorithm.name: [maml, protonet]
+                tune:
+                  trials: 2
+                  episodes: 5
+                  keys: [outer_lr]
+                """);
+        Path out = tmp.resolve("run");
+        StringWriter err = new StringWriter();
+        assertEquals(0, execute(err, "run", suite.toString(), "--out", out.toString(), "--threads", "1", "--quiet"), err.toString());
+
+        List<TrialResult> results = new ResultStore(out).readAll();
+        assertEquals(6, results.size(), "2 methods x 2 candidates, then 2 tuned trials");
+        assertTrue(results.stream().allMatch(TrialResult::isOk), () -> results.stream().map(r -> String.valueOf(r.error())).toList().toString());
+        assertEquals(4, results.stream().filter(r -> r.spec().isTuning() && r.spec().eval().onValidation()).count());
+        for (TrialResult r : results) {
+            assertEquals(2, r.samples().get("val_curve").size(), "curve points after 3 and 6 iterations");
+        }
+        String html = Files.readString(out.resolve("report").resolve("index.html"));
+        assertTrue(html.contains("Tuning") && html.contains("Learning curves"), "the report shows the search and the curves");
+    }
+
+    @Test
     void tinySuiteRunsInRealWorkersAndReports() throws Exception {
         Path suite = tmp.resolve("tiny.yaml");
         Files.writeString(suite, """
