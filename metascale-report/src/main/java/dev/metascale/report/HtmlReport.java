@@ -93,6 +93,9 @@ public final class HtmlReport {
                 .append(analysis.records().size()).append(" trials (").append(analysis.okCount()).append(" ok, ")
                 .append(analysis.failures().size()).append(" failed) · ")
                 .append(analysis.configurations().size()).append(" configurations with results");
+        if (!analysis.searchRecords().isEmpty()) {
+            h.append(" · ").append(analysis.searchRecords().size()).append(" tuning-search trials on validation episodes (see Tuning)");
+        }
         analysis.firstStart().ifPresent(s -> h.append(" · run ").append(esc(s)));
         analysis.lastFinish().ifPresent(s -> h.append(" → ").append(esc(s)));
         h.append(" · generated ").append(esc(generatedAt.truncatedTo(ChronoUnit.SECONDS).toString())).append("</p>\n</header>\n");
