@@ -14,13 +14,14 @@ import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 
 /**
- * {@code advise DIR --max-memory M [--max-time T] [--min-accuracy A] [--params P]}: the measured
+ * {@code advise DIR --max-memory M [--max-time T] [--min-accuracy A] [--max-perplexity X] [--params P]}: the measured
  * methods that fit, ranked, with the reason. Exit 0 when at least one fits, 1 when none does, 2 on
  * invalid input.
  */
 @Command(name = "advise", mixinStandardHelpOptions = true,
-        description = {"Recommends the methods of a run that fit a memory, time and accuracy budget, ranked by accuracy "
-                + "(CI ties share a rank), with the reason; with --params extrapolates memory and time to a larger model "
+        description = {"Recommends the methods of a run that fit a memory, time and accuracy (or perplexity) budget, ranked "
+                + "within each comparison group (evaluation data, episode shape, score) by accuracy, or for language models by "
+                + "perplexity, lower first (CI ties share a rank), with the reason; with --params extrapolates memory and time to a larger model "
                 + "from the fitted power laws and uses the upper end of the 95 %% prediction interval.",
                 "Exit codes: 0 something fits, 1 nothing fits, 2 invalid input."})
 public final class AdviseCommand implements Callable<Integer> {
@@ -35,6 +36,9 @@ public final class AdviseCommand implements Callable<Integer> {
 
     @Option(names = "--min-accuracy", paramLabel = "A", description = "accuracy required, e.g. 0.6 or 60%")
     String minAccuracy;
+
+    @Option(names = "--max-perplexity", paramLabel = "X", description = "language models: query perplexity allowed, e.g. 12")
+    String maxPerplexity;
 
     @Option(names = "--params", paramLabel = "P", description = "extrapolate to a model of this many parameters, e.g. 350M, 7B")
     String params;
@@ -53,7 +57,8 @@ public final class AdviseCommand implements Callable<Integer> {
             budget = new Budget(OptionalDouble.of(Budget.parseBytes(maxMemory)),
                     maxTime == null ? OptionalDouble.empty() : OptionalDouble.of(Budget.parseSeconds(maxTime)),
                     minAccuracy == null ? OptionalDouble.empty() : OptionalDouble.of(Budget.parseAccuracy(minAccuracy)),
-                    params == null ? OptionalDouble.empty() : OptionalDouble.of(Budget.parseCount(params)));
+                    params == null ? OptionalDouble.empty() : OptionalDouble.of(Budget.parseCount(params)),
+                    maxPerplexity == null ? OptionalDouble.empty() : OptionalDouble.of(Budget.parsePerplexity(maxPerplexity)));
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println(e.getMessage());
             return Main.EXIT_INVALID;

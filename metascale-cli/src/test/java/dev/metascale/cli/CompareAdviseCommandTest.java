@@ -92,5 +92,10 @@ class CompareAdviseCommandTest {
         assertEquals(Main.EXIT_FAILED, execute("advise", dir.toString(), "--max-memory", "100MiB"));
         assertEquals(Main.EXIT_INVALID, execute("advise", dir.toString(), "--max-memory", "2 furlongs"));
         assertTrue(err.toString().contains("cannot read memory '2 furlongs'"), err.toString());
+        assertEquals(Main.EXIT_INVALID, execute("advise", dir.toString(), "--max-memory", "2GiB", "--max-perplexity", "0.5"));
+        assertTrue(err.toString().contains("a perplexity is at least 1"), err.toString());
+        out.getBuffer().setLength(0);
+        assertEquals(Main.EXIT_FAILED, execute("advise", dir.toString(), "--max-memory", "2GiB", "--max-perplexity", "12"));
+        assertTrue(out.toString().contains("a classifier has no perplexity to hold to --max-perplexity"), out.toString());
     }
 }

@@ -14,7 +14,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Compares the accuracy of two configurations with the strongest test their records allow. A trained model is
+ * Compares the score of two configurations (accuracy, or a language model's perplexity: {@link TaskScore}) with the
+ * strongest test their records allow. A trained model is
  * the unit of replication: with two or more seeds on each side the test runs over seeds, so the variance of
  * training (initialisation, task order) is in it; a test over the test episodes of one seed measures only the
  * variance of the episode draw and says so ({@link MeanDifference#describe()}).
@@ -41,9 +42,14 @@ public final class AccuracyComparison {
 
     /** Per test episode, the mean accuracy over the trials (seeds); empty when a trial lacks the samples or lengths differ. */
     public static Optional<double[]> perEpisode(List<TrialResult> trials) {
+        return perEpisode(trials, SampleSeries.EPISODE_ACCURACY);
+    }
+
+    /** Per test episode, the mean of one series over the trials (seeds); empty when a trial lacks it or lengths differ. */
+    static Optional<double[]> perEpisode(List<TrialResult> trials, SampleSeries series) {
         double[] sum = null;
         for (TrialResult t : trials) {
-            JsonNode samples = t.samples(SampleSeries.EPISODE_ACCURACY).orElse(null);
+            JsonNode samples = t.samples(series).orElse(null);
             if (samples == null || !samples.isArray() || samples.size() < 2) {
                 return Optional.empty();
             }
@@ -70,43 +76,52 @@ public final class AccuracyComparison {
      * data for any test.
      */
     public static Optional<MeanDifference> compare(List<TrialResult> a, List<TrialResult> b) {
-        List<TrialResult> ma = a.stream().filter(t -> t.metric(Metric.ACCURACY).isPresent()).toList();
-        List<TrialResult> mb = b.stream().filter(t -> t.metric(Metric.ACCURACY).isPresent()).toList();
+        return compare(a, b, TaskScore.ACCURACY);
+    }
+
+    /**
+     * {@code b − a} in {@code score}'s metric (accuracy as a fraction, perplexity as it is); empty when either side has
+     * not measured it or has too little data for any test.
+     */
+    public static Optional<MeanDifference> compare(List<TrialResult> a, List<TrialResult> b, TaskScore score) {
+        Metric metric = score.metric();
+        List<TrialResult> ma = a.stream().filter(t -> t.metric(metric).isPresent()).toList();
+        List<TrialResult> mb = b.stream().filter(t -> t.metric(metric).isPresent()).toList();
         if (ma.isEmpty() || mb.isEmpty()) {
             return Optional.empty();
         }
         if (ma.size() >= 2 && mb.size() >= 2) {
-            Map<Long, Double> byA = bySeed(ma);
-            Map<Long, Double> byB = bySeed(mb);
+            Map<Long, Double> byA = bySeed(ma, metric);
+            Map<Long, Double> byB = bySeed(mb, metric);
             List<Long> shared = byA.keySet().stream().filter(byB::containsKey).sorted().toList();
             if (shared.size() >= 2) {
                 return Optional.of(MeanDifference.paired(shared.stream().mapToDouble(byA::get).toArray(),
                         shared.stream().mapToDouble(byB::get).toArray()).over(MeanDifference.SEEDS));
             }
-            return Optional.of(MeanDifference.welch(seedMeans(ma), seedMeans(mb)).over(MeanDifference.SEEDS));
+            return Optional.of(MeanDifference.welch(seedMeans(ma, metric), seedMeans(mb, metric)).over(MeanDifference.SEEDS));
         }
         if (episodePool(ma.get(0).spec()).equals(episodePool(mb.get(0).spec()))) {
-            Optional<double[]> ea = perEpisode(ma);
-            Optional<double[]> eb = perEpisode(mb);
+            Optional<double[]> ea = perEpisode(ma, score.perEpisode());
+            Optional<double[]> eb = perEpisode(mb, score.perEpisode());
             if (ea.isPresent() && eb.isPresent() && ea.get().length == eb.get().length) {
                 return Optional.of(MeanDifference.paired(ea.get(), eb.get()).over(MeanDifference.EPISODES));
             }
         }
-        JsonNode da = ma.get(0).distribution(Metric.ACCURACY).orElse(null);
-        JsonNode db = mb.get(0).distribution(Metric.ACCURACY).orElse(null);
+        JsonNode da = ma.get(0).distribution(metric).orElse(null);
+        JsonNode db = mb.get(0).distribution(metric).orElse(null);
         if (da == null || db == null || !da.has("std") || !db.has("std") || da.path("n").asInt() < 2 || db.path("n").asInt() < 2) {
             return Optional.empty();
         }
-        return Optional.of(MeanDifference.welch(Statistics.mean(seedMeans(ma)), da.get("std").asDouble(), da.get("n").asInt(),
-                Statistics.mean(seedMeans(mb)), db.get("std").asDouble(), db.get("n").asInt()).over(MeanDifference.EPISODES));
+        return Optional.of(MeanDifference.welch(Statistics.mean(seedMeans(ma, metric)), da.get("std").asDouble(), da.get("n").asInt(),
+                Statistics.mean(seedMeans(mb, metric)), db.get("std").asDouble(), db.get("n").asInt()).over(MeanDifference.EPISODES));
     }
 
-    /** Accuracy per seed; a seed run twice on one side (a rerun) counts once, by the mean of its runs. */
-    private static Map<Long, Double> bySeed(List<TrialResult> trials) {
+    /** The metric per seed; a seed run twice on one side (a rerun) counts once, by the mean of its runs. */
+    private static Map<Long, Double> bySeed(List<TrialResult> trials, Metric metric) {
         Map<Long, double[]> sums = new TreeMap<>();
         for (TrialResult t : trials) {
             double[] s = sums.computeIfAbsent(t.spec().seed(), k -> new double[2]);
-            s[0] += t.metric(Metric.ACCURACY).getAsDouble();
+            s[0] += t.metric(metric).getAsDouble();
             s[1]++;
         }
         Map<Long, Double> out = new TreeMap<>();
@@ -114,7 +129,7 @@ public final class AccuracyComparison {
         return out;
     }
 
-    private static double[] seedMeans(List<TrialResult> trials) {
-        return trials.stream().mapToDouble(t -> t.metric(Metric.ACCURACY).getAsDouble()).toArray();
+    private static double[] seedMeans(List<TrialResult> trials, Metric metric) {
+        return trials.stream().mapToDouble(t -> t.metric(metric).getAsDouble()).toArray();
     }
 }

@@ -9,11 +9,12 @@ import java.util.OptionalDouble;
 
 /**
  * Which measured methods fit a {@link Budget}, ranked. A configuration fits when its peak memory
- * ({@code peak_rss_bytes}), meta-training time ({@code train_time_s}) and mean accuracy meet every
- * limit given; an unmeasured quantity that is limited does not fit. Of those that fit, the ones no
- * other fitting one beats on accuracy, memory and time together (the three-way Pareto frontier) are
- * recommended, ranked by accuracy with Meta-Dataset's tie rule ({@link TieRanking}), ties broken by
- * less memory.
+ * ({@code peak_rss_bytes}), meta-training time ({@code train_time_s}) and mean score meet every
+ * limit given (accuracy for classification, perplexity for language models: {@link TaskScore}); an unmeasured
+ * quantity that is limited does not fit. Of those that fit, the ones no other fitting one of the same comparison
+ * group beats on score, memory and time together (the three-way Pareto frontier) are recommended, ranked within
+ * their group by score (the most accurate, or the lowest perplexity, first) with Meta-Dataset's tie rule
+ * ({@link TieRanking}), ties broken by less memory.
  *
  * <p>With {@link Budget#params()} the memory and time of each method are extrapolated to that size
  * with the power laws fitted over the model sizes it was run at ({@link PowerLawFit}, its 95 %
@@ -25,7 +26,7 @@ public final class Advisor {
      * A configuration judged against the budget.
      *
      * @param configuration the configuration (for extrapolation: its largest measured size)
-     * @param rank          accuracy rank among the recommended (0 when not recommended)
+     * @param rank          score rank among the recommended of its comparison group (0 when not recommended)
      * @param memoryBytes   measured or extrapolated peak memory (point estimate)
      * @param memoryHigh    upper end of the 95 % prediction interval (= memoryBytes when measured)
      * @param timeS         measured or extrapolated training time
@@ -67,7 +68,8 @@ public final class Advisor {
                 frontier.add(v);
             } else {
                 rejected.add(withReason(v, 0, "fits, but " + dominator.configuration().label()
-                        + " is at least as accurate with no more memory and time"));
+                        + (v.configuration().scoreKind().orElse(TaskScore.ACCURACY) == TaskScore.ACCURACY ? " is at least as accurate"
+                        : " has no higher perplexity") + " with no more memory and time"));
             }
         }
         // ranks within each comparison group (evaluation data set and episode shape): a 5-shot accuracy never outranks
@@ -77,7 +79,7 @@ public final class Advisor {
         List<Verdict> out = new ArrayList<>();
         for (Map.Entry<String, List<Verdict>> g : byGroup.entrySet()) {
             List<TieRanking.Entry<Verdict>> entries = g.getValue().stream().map(v -> new TieRanking.Entry<>(v,
-                    v.configuration().accuracy().get().mean(), v.configuration().accuracy().get().ci95())).toList();
+                    v.configuration().orientedScore().getAsDouble(), v.configuration().score().get().ci95())).toList();
             Map<Verdict, Integer> ranks = TieRanking.rank(entries);
             String prefix = byGroup.size() > 1 ? "[" + g.getKey() + "] " : "";
             g.getValue().stream().sorted(Comparator.comparingInt((Verdict v) -> ranks.get(v))
@@ -113,8 +115,8 @@ public final class Advisor {
         List<String> notes = new ArrayList<>();
         OptionalDouble[] m = predict(group.x(), mem, params, "memory", notes);
         OptionalDouble[] t = predict(group.x(), time, params, "time", notes);
-        if (largest.accuracy().isEmpty()) {
-            return new Verdict(largest, 0, m[0], m[1], t[0], t[1], "cannot rank: no accuracy measured");
+        if (largest.score().isEmpty()) {
+            return new Verdict(largest, 0, m[0], m[1], t[0], t[1], "cannot rank: no accuracy or perplexity measured");
         }
         return new Verdict(largest, 0, m[0], m[1], t[0], t[1], String.join("; ", notes));
     }
@@ -152,26 +154,41 @@ public final class Advisor {
                 misses.add("training time " + seconds(v.timeHigh().getAsDouble()) + " > " + seconds(b.maxTimeS().getAsDouble()));
             }
         }
-        if (v.configuration().accuracy().isEmpty()) {
-            misses.add("accuracy not measured");
-        } else if (b.minAccuracy().isPresent() && v.configuration().accuracy().get().mean() < b.minAccuracy().getAsDouble()) {
-            misses.add("accuracy " + DisplayFormat.accuracy(v.configuration().accuracy()) + " < "
-                    + DisplayFormat.percent(b.minAccuracy().getAsDouble()) + " %");
+        ConfigurationSummary c = v.configuration();
+        if (c.score().isEmpty()) {
+            misses.add("neither accuracy nor perplexity measured");
+        }
+        if (b.minAccuracy().isPresent()) {
+            if (c.accuracy().isEmpty()) {
+                misses.add(c.perplexity().isPresent() ? "a language model has no accuracy to hold to --min-accuracy (limit it with --max-perplexity)"
+                        : "accuracy not measured");
+            } else if (c.accuracy().get().mean() < b.minAccuracy().getAsDouble()) {
+                misses.add("accuracy " + DisplayFormat.accuracy(c.accuracy()) + " < " + DisplayFormat.percent(b.minAccuracy().getAsDouble()) + " %");
+            }
+        }
+        if (b.maxPerplexity().isPresent()) {
+            if (c.perplexity().isEmpty()) {
+                misses.add(c.accuracy().isPresent() ? "a classifier has no perplexity to hold to --max-perplexity (limit it with --min-accuracy)"
+                        : "perplexity not measured");
+            } else if (c.perplexity().get().mean() > b.maxPerplexity().getAsDouble()) {
+                misses.add("perplexity " + DisplayFormat.plain(c.perplexity()) + " > "
+                        + String.format(Locale.ROOT, "%.2f", b.maxPerplexity().getAsDouble()));
+            }
         }
         return misses;
     }
 
     private static String group(Verdict v) {
-        return RunAnalysis.comparisonGroup(v.configuration().spec());
+        return RunAnalysis.comparisonGroup(v.configuration());
     }
 
-    /** Whether {@code a} is no worse on accuracy, memory and time and better on one, in the same comparison group. */
+    /** Whether {@code a} is no worse on score, memory and time and better on one, in the same comparison group. */
     private static boolean dominates(Verdict a, Verdict b) {
         if (!group(a).equals(group(b))) {
             return false;
         }
-        double accA = a.configuration().accuracy().get().mean();
-        double accB = b.configuration().accuracy().get().mean();
+        double accA = a.configuration().orientedScore().getAsDouble();
+        double accB = b.configuration().orientedScore().getAsDouble();
         double memA = a.memoryHigh().orElse(Double.MAX_VALUE);
         double memB = b.memoryHigh().orElse(Double.MAX_VALUE);
         double tA = a.timeHigh().orElse(Double.MAX_VALUE);
@@ -183,7 +200,8 @@ public final class Advisor {
 
     private static String reason(Verdict v, int rank, Budget budget) {
         List<String> parts = new ArrayList<>();
-        parts.add("accuracy " + DisplayFormat.accuracy(v.configuration().accuracy()) + (rank == 1 ? " (rank 1: best or CI-tied with it)" : " (rank " + rank + ")"));
+        TaskScore score = v.configuration().scoreKind().orElseThrow();
+        parts.add(score.noun() + " " + score.format(score.estimate(v.configuration())) + (rank == 1 ? " (rank 1: best or CI-tied with it)" : " (rank " + rank + ")"));
         String est = budget.params().isPresent() ? " predicted" : "";
         v.memoryHigh().ifPresent(m -> parts.add("memory" + est + " " + bytes(m)
                 + budget.maxMemoryBytes().stream().mapToObj(max -> " ≤ " + bytes(max)).findFirst().orElse("")));

@@ -50,10 +50,11 @@ public final class AnalysisSections {
             rows.add(List.of(c.label(), String.format(Locale.ROOT, "%.4f", c.metagradCosine().getAsDouble()),
                     c.metagradRelError().isPresent() ? String.format(Locale.ROOT, "%.3f", c.metagradRelError().getAsDouble())
                             : DisplayFormat.ABSENT,
-                    DisplayFormat.accuracy(c.accuracy()), DisplayFormat.number(c.iterTimeS()), DisplayFormat.mib(c.peakTensorBytes())));
+                    TaskScore.text(c), DisplayFormat.number(c.iterTimeS()), DisplayFormat.mib(c.peakTensorBytes())));
         }
         ReportTable table = new ReportTable(List.of("Configuration", "Cosine to exact MAML (mean)", "Relative error (mean)",
-                "Accuracy (mean ± 95 % CI)", "Iteration time, median (s)", "Peak tensor memory (MiB)"),
+                measured.stream().allMatch(c -> c.perplexity().isEmpty()) ? "Accuracy (mean ± 95 % CI)"
+                        : "Accuracy or perplexity (mean ± 95 % CI)", "Iteration time, median (s)", "Peak tensor memory (MiB)"),
                 List.of(false, true, true, true, true, true), rows);
         String sentence = "The exact reference is second-order MAML on the same tasks at the same parameters (float32, no"
                 + " technique), at the middle, three-quarter and last iterations; cosine 1 and error 0 mean the update is"

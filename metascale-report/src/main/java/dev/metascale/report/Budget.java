@@ -13,10 +13,17 @@ import java.util.regex.Pattern;
  *
  * @param maxMemoryBytes  peak memory allowed (compared with {@code peak_rss_bytes})
  * @param maxTimeS        meta-training time allowed (compared with {@code train_time_s})
- * @param minAccuracy     accuracy required, fraction
+ * @param minAccuracy     accuracy required, fraction (classification tasks)
  * @param params          model size to extrapolate to; empty = advise on the measured sizes
+ * @param maxPerplexity   query perplexity allowed (language-model tasks, lower is better)
  */
-public record Budget(OptionalDouble maxMemoryBytes, OptionalDouble maxTimeS, OptionalDouble minAccuracy, OptionalDouble params) {
+public record Budget(OptionalDouble maxMemoryBytes, OptionalDouble maxTimeS, OptionalDouble minAccuracy, OptionalDouble params,
+                     OptionalDouble maxPerplexity) {
+    /** A budget without a perplexity limit. */
+    public Budget(OptionalDouble maxMemoryBytes, OptionalDouble maxTimeS, OptionalDouble minAccuracy, OptionalDouble params) {
+        this(maxMemoryBytes, maxTimeS, minAccuracy, params, OptionalDouble.empty());
+    }
+
     private static final Pattern QUANTITY = Pattern.compile("\\s*([0-9]*\\.?[0-9]+(?:[eE][+-]?[0-9]+)?)\\s*([A-Za-z%]*)\\s*");
 
     public static double parseBytes(String text) {
@@ -58,6 +65,19 @@ public record Budget(OptionalDouble maxMemoryBytes, OptionalDouble maxTimeS, Opt
         }
         if (v < 0 || v > 1) {
             throw invalid(text, "accuracy", "it must lie in [0, 1] (or 0%–100%)");
+        }
+        return v;
+    }
+
+    /** A perplexity limit: a plain number of at least 1 (perplexity is exp of a cross-entropy, so never below 1). */
+    public static double parsePerplexity(String text) {
+        Matcher m = match(text, "perplexity", "12 or 7.5");
+        if (!m.group(2).isEmpty()) {
+            throw invalid(text, "perplexity", "write a plain number such as 12: perplexity has no unit");
+        }
+        double v = Double.parseDouble(m.group(1));
+        if (v < 1) {
+            throw invalid(text, "perplexity", "a perplexity is at least 1 (exp of a cross-entropy)");
         }
         return v;
     }

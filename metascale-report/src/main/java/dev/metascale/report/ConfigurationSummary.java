@@ -107,6 +107,21 @@ public record ConfigurationSummary(
         return gains.isEmpty() ? -1 : (int) gains.stream().filter(g -> g.get("undertrained").asBoolean()).count();
     }
 
+    /** The score this configuration is judged by: accuracy, or perplexity for a language model ({@link TaskScore#of}). */
+    public Optional<TaskScore> scoreKind() {
+        return TaskScore.of(this);
+    }
+
+    /** Its headline score ({@link #scoreKind()}); empty when neither accuracy nor perplexity was measured. */
+    public Optional<AccuracyEstimate> score() {
+        return scoreKind().flatMap(k -> k.estimate(this));
+    }
+
+    /** The headline score's mean with higher always better ({@link TaskScore#oriented}); empty when not measured. */
+    public OptionalDouble orientedScore() {
+        return scoreKind().map(k -> OptionalDouble.of(k.oriented(k.estimate(this).get().mean()))).orElse(OptionalDouble.empty());
+    }
+
     /** Peak resident memory in MiB (2^20 bytes). */
     public OptionalDouble peakRssMib() {
         return peakRssBytes.isPresent() ? OptionalDouble.of(peakRssBytes.getAsDouble() / MIB) : OptionalDouble.empty();

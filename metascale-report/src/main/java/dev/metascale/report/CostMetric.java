@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.OptionalDouble;
 import java.util.function.Function;
 
-/** A resource that accuracy is traded against: the x axis of a frontier chart. */
+/** A resource that the score (accuracy, or a language model's perplexity) is traded against: the x axis of a frontier chart. */
 public enum CostMetric {
     /**
      * The learner's own peak of live tensors ({@code peak_tensor_bytes}: parameters, gradients, optimiser state,
@@ -52,6 +52,17 @@ public enum CostMetric {
         return title;
     }
 
+    /** The file stem of this cost's chart for one score, e.g. {@code perplexity-vs-memory}. */
+    public String fileStem(TaskScore score) {
+        return score == TaskScore.ACCURACY ? fileStem : fileStem.replaceFirst("^accuracy", score.noun());
+    }
+
+    /** The title of this cost's chart for one score, e.g. {@code Perplexity vs peak memory}. */
+    public String title(TaskScore score) {
+        return score == TaskScore.ACCURACY ? title : title.replaceFirst("^Accuracy",
+                Character.toUpperCase(score.noun().charAt(0)) + score.noun().substring(1));
+    }
+
     /** What is measured, e.g. {@code peak memory (RSS during meta-training)}. */
     public String quantity() {
         return quantity;
@@ -77,17 +88,18 @@ public enum CostMetric {
     }
 
     /**
-     * The frontier over the configurations that have both this cost and an accuracy, within each comparison group (the
-     * same evaluation data set and episode shape: {@link RunAnalysis#comparisonGroup}).
+     * The frontier over the configurations that have both this cost and a score, within each comparison group (the
+     * same evaluation data set and episode shape, and the same score: {@link RunAnalysis#comparisonGroup(ConfigurationSummary)}).
+     * The score is oriented ({@link TaskScore#oriented}): a language model's lower perplexity is the better point.
      */
     public ParetoFrontier<ConfigurationSummary> frontier(List<ConfigurationSummary> configurations) {
         List<ParetoPoint<ConfigurationSummary>> points = new ArrayList<>();
         for (ConfigurationSummary c : configurations) {
             OptionalDouble cost = of(c);
-            if (cost.isPresent() && c.accuracy().isPresent() && Double.isFinite(cost.getAsDouble())) {
-                points.add(new ParetoPoint<>(c, cost.getAsDouble(), c.accuracy().get().mean()));
+            if (cost.isPresent() && c.orientedScore().isPresent() && Double.isFinite(cost.getAsDouble())) {
+                points.add(new ParetoPoint<>(c, cost.getAsDouble(), c.orientedScore().getAsDouble()));
             }
         }
-        return ParetoFrontier.within(points, c -> RunAnalysis.comparisonGroup(c.spec()));
+        return ParetoFrontier.within(points, RunAnalysis::comparisonGroup);
     }
 }

@@ -13,7 +13,7 @@ public final class FrontierSummary {
 
     /** One sentence per frontier configuration, cheapest first; one explaining sentence when there is none. */
     public static List<String> sentences(CostMetric metric, ParetoFrontier<ConfigurationSummary> frontier) {
-        java.util.Map<String, ParetoFrontier<ConfigurationSummary>> groups = frontier.byGroup(c -> RunAnalysis.comparisonGroup(c.spec()));
+        java.util.Map<String, ParetoFrontier<ConfigurationSummary>> groups = frontier.byGroup(RunAnalysis::comparisonGroup);
         if (groups.size() > 1) {
             List<String> out = new ArrayList<>();
             groups.forEach((group, sub) -> sentencesOfOne(metric, sub).forEach(s -> out.add("[" + group + "] " + s)));
@@ -26,34 +26,36 @@ public final class FrontierSummary {
         List<String> out = new ArrayList<>();
         List<ParetoPoint<ConfigurationSummary>> points = frontier.frontier();
         if (points.isEmpty()) {
-            out.add("no configuration has both an accuracy and " + metric.metricName() + ", so there is no frontier");
+            out.add("no configuration has both a score (accuracy or perplexity) and " + metric.metricName() + ", so there is no frontier");
             return out;
         }
+        TaskScore score = points.get(0).item().scoreKind().orElse(TaskScore.ACCURACY);
         if (points.size() == 1) {
             ParetoPoint<ConfigurationSummary> p = points.get(0);
             String what = frontier.dominated().isEmpty()
                     ? "the only configuration measured"
-                    : "best on both: no other configuration is more accurate or uses less " + metric.shortName();
-            out.add(p.item().label() + ": " + what + " (" + accuracyText(p) + " at " + DisplayFormat.cost(p.cost(), metric) + ")");
+                    : "best on both: no other configuration is " + score.better() + " or uses less " + metric.shortName();
+            out.add(p.item().label() + ": " + what + " (" + scoreText(score, p) + " at " + DisplayFormat.cost(p.cost(), metric) + ")");
             return out;
         }
         for (int i = 0; i < points.size(); i++) {
             ParetoPoint<ConfigurationSummary> p = points.get(i);
-            String at = " (" + accuracyText(p) + " at " + DisplayFormat.cost(p.cost(), metric) + ")";
+            String at = " (" + scoreText(score, p) + " at " + DisplayFormat.cost(p.cost(), metric) + ")";
             String role;
             if (i == 0) {
                 role = "least " + metric.shortName() + at;
             } else if (i == points.size() - 1) {
-                role = "highest accuracy" + at;
+                role = score.best() + at;
             } else {
-                role = "best accuracy within " + DisplayFormat.cost(p.cost(), metric) + " (" + accuracyText(p) + ")";
+                role = "best " + score.noun() + " within " + DisplayFormat.cost(p.cost(), metric) + " (" + scoreText(score, p) + ")";
             }
             out.add(p.item().label() + ": " + role);
         }
         return out;
     }
 
-    private static String accuracyText(ParetoPoint<ConfigurationSummary> p) {
-        return DisplayFormat.percent(p.score()) + " %";
+    /** The point's measured score (the frontier holds it oriented: a perplexity negated). */
+    private static String scoreText(TaskScore score, ParetoPoint<ConfigurationSummary> p) {
+        return score.formatValue(score.oriented(p.score()));
     }
 }

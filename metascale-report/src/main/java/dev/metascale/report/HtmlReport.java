@@ -72,12 +72,12 @@ public final class HtmlReport {
      * @param runDir      the run directory, for the re-run command
      * @param generatedAt when the report is written
      */
-    public static String render(RunAnalysis analysis, Map<CostMetric, ChartImage> charts, Path runDir, Instant generatedAt) {
+    public static String render(RunAnalysis analysis, Map<FrontierChart, ChartImage> charts, Path runDir, Instant generatedAt) {
         return render(analysis, charts, List.of(), runDir, generatedAt);
     }
 
     /** As above, followed by the analysis {@code sections} (scaling, profiles, traces). */
-    public static String render(RunAnalysis analysis, Map<CostMetric, ChartImage> charts, List<ReportSection> sections, Path runDir,
+    public static String render(RunAnalysis analysis, Map<FrontierChart, ChartImage> charts, List<ReportSection> sections, Path runDir,
                                 Instant generatedAt) {
         StringBuilder h = new StringBuilder(64 * 1024);
         String suites = String.join(", ", analysis.suites());
@@ -139,24 +139,30 @@ public final class HtmlReport {
             }
             h.append("</ul>\n");
         }
-        h.append("<p class=\"note\">A configuration is on a frontier when no other one is at least as accurate and at most as costly, strictly better in one. "
-                + "The frontier is computed on mean accuracy; overlapping confidence intervals mean a difference may not be significant.</p>\n</section>\n");
+        h.append("<p class=\"note\">A configuration is on a frontier when no other one of its comparison group is at least as accurate (for language models: "
+                + "no higher in perplexity) and at most as costly, strictly better in one. "
+                + "The frontier is computed on the mean score; overlapping confidence intervals mean a difference may not be significant.</p>\n</section>\n");
     }
 
-    private static void chartSection(StringBuilder h, RunAnalysis analysis, Map<CostMetric, ChartImage> charts) {
+    private static void chartSection(StringBuilder h, RunAnalysis analysis, Map<FrontierChart, ChartImage> charts) {
         h.append("<section id=\"charts\">\n<h2>Charts</h2>\n<div class=\"charts\">\n");
         List<String> absent = new java.util.ArrayList<>();
         for (CostMetric metric : CostMetric.values()) {
-            ChartImage chart = charts.get(metric);
-            if (chart == null) {
-                absent.add(metric.title() + ": no configuration has both an accuracy and " + metric.metricName() + ", so there is nothing to plot"
+            List<ChartImage> drawn = new java.util.ArrayList<>();
+            for (TaskScore score : TaskScore.values()) {
+                ChartImage chart = charts.get(new FrontierChart(metric, score));
+                if (chart != null) {
+                    drawn.add(chart);
+                    h.append("<figure>\n").append(chart.svgElement()).append("\n<figcaption>").append(esc(metric.title(score)))
+                            .append(" · files: <a href=\"").append(chart.name()).append(".svg\">").append(chart.name()).append(".svg</a>, ")
+                            .append("<a href=\"").append(chart.name()).append(".png\">").append(chart.name()).append(".png</a></figcaption>\n</figure>\n");
+                }
+            }
+            if (drawn.isEmpty()) {
+                absent.add(metric.title() + ": no configuration has both a score (accuracy or perplexity) and " + metric.metricName() + ", so there is nothing to plot"
                         + (metric == CostMetric.FLOPS ? " (flops_total comes from the FLOP counter: run the trials with a version that records it)"
                         : metric == CostMetric.TIME_TO_TARGET ? " (set train.until, a target validation accuracy, with train.val_every)" : "") + ".");
-                continue;
             }
-            h.append("<figure>\n").append(chart.svgElement()).append("\n<figcaption>").append(esc(metric.title()))
-                    .append(" · files: <a href=\"").append(chart.name()).append(".svg\">").append(chart.name()).append(".svg</a>, ")
-                    .append("<a href=\"").append(chart.name()).append(".png\">").append(chart.name()).append(".png</a></figcaption>\n</figure>\n");
         }
         h.append("</div>\n");
         for (String line : absent) {
@@ -166,15 +172,16 @@ public final class HtmlReport {
     }
 
     private static void significanceSection(StringBuilder h, RunAnalysis analysis) {
-        h.append("<section id=\"significance\">\n<h2>Significance vs the most accurate configuration</h2>\n");
+        h.append("<section id=\"significance\">\n<h2>Significance vs the best configuration</h2>\n");
         ReportTable table = ReportTable.significance(analysis);
         if (table.rows().isEmpty()) {
-            h.append("<p class=\"note\">No configuration has an accuracy.</p>\n</section>\n");
+            h.append("<p class=\"note\">No configuration has a score (accuracy or perplexity).</p>\n</section>\n");
             return;
         }
         table(h, table, 0, -1);
-        h.append("<p class=\"note\">Δ is the configuration's accuracy minus the best one's, in percentage points. Test: <em>paired</em> t-test on the "
-                + "shared test episodes (per-episode accuracy averaged over seeds) when both were scored on the same episodes, else <em>welch</em> "
+        h.append("<p class=\"note\">Δ is the configuration's score minus the best one's: accuracy in percentage points, for language models "
+                + "perplexity (the best is the lowest, so Δ is positive). Test: <em>paired</em> t-test on the "
+                + "shared test episodes (per-episode score averaged over seeds) when both were scored on the same episodes, else <em>welch</em> "
                 + "(across seeds with ≥ 2 seeds each, else across episodes). Rank: Meta-Dataset's rule (Triantafillou et al., ICLR 2020) — "
                 + "configurations whose 95 % CI overlaps the best's share its rank.</p>\n</section>\n");
     }

@@ -11,12 +11,12 @@ public final class MarkdownSummary {
     private MarkdownSummary() {
     }
 
-    public static String render(RunAnalysis analysis, Map<CostMetric, ChartImage> charts, Path runDir, Instant generatedAt) {
+    public static String render(RunAnalysis analysis, Map<FrontierChart, ChartImage> charts, Path runDir, Instant generatedAt) {
         return render(analysis, charts, List.of(), runDir, generatedAt);
     }
 
     /** As above, with the analysis sections' findings, charts and tables. */
-    public static String render(RunAnalysis analysis, Map<CostMetric, ChartImage> charts, List<ReportSection> sections, Path runDir,
+    public static String render(RunAnalysis analysis, Map<FrontierChart, ChartImage> charts, List<ReportSection> sections, Path runDir,
                                 Instant generatedAt) {
         StringBuilder m = new StringBuilder();
         m.append("# metascale report: ").append(String.join(", ", analysis.suites())).append("\n\n");
@@ -27,8 +27,9 @@ public final class MarkdownSummary {
         m.append(", generated ").append(generatedAt.truncatedTo(ChronoUnit.SECONDS)).append("._\n\n");
 
         m.append("## Frontier summary\n\n");
+        boolean languageModels = analysis.scoreKinds().contains(TaskScore.PERPLEXITY);
         for (CostMetric metric : CostMetric.values()) {
-            m.append("**").append(metric.title()).append("** (better: more accurate, less ").append(metric.shortName()).append(")\n\n");
+            m.append("**").append(metric.title()).append("** (better: more accurate").append(languageModels ? " or lower in perplexity" : "").append(", less ").append(metric.shortName()).append(")\n\n");
             for (String sentence : FrontierSummary.sentences(metric, analysis.frontier(metric))) {
                 m.append("- ").append(inline(sentence)).append('\n');
             }
@@ -53,7 +54,7 @@ public final class MarkdownSummary {
         m.append('\n');
         ReportTable significance = ReportTable.significance(analysis);
         if (!significance.rows().isEmpty()) {
-            m.append("## Significance vs the most accurate configuration\n\n");
+            m.append("## Significance vs the best configuration\n\n");
             table(m, significance);
             m.append("\nPaired t-test on shared test episodes where possible, else Welch. Rank: Meta-Dataset's tie rule "
                     + "(Triantafillou et al. 2020): CIs overlapping the best's share its rank.\n\n");

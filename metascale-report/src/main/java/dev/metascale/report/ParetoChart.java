@@ -21,8 +21,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A frontier chart: accuracy (%, with 95 % CI error bars) against one cost. Frontier
- * configurations are filled, labelled in bold and joined by a step line; dominated ones are faded.
+ * A frontier chart: a score with its 95 % CI error bars against one cost — accuracy (%), or for language models query
+ * perplexity on an inverted axis, so that up is better on every frontier chart. Frontier configurations are filled,
+ * labelled in bold and joined by a step line; dominated ones are faded.
  */
 public final class ParetoChart {
     static final Color FRONTIER = new Color(37, 99, 235);
@@ -33,11 +34,18 @@ public final class ParetoChart {
     private ParetoChart() {
     }
 
-    /** Builds the chart; {@code frontier} must have at least one point. */
+    /** Builds the chart of the score of the frontier's first point; {@code frontier} must have at least one point. */
     public static JFreeChart create(CostMetric metric, ParetoFrontier<ConfigurationSummary> frontier) {
+        TaskScore score = frontier.all().stream().map(p -> p.item().scoreKind().orElseThrow()).findFirst().orElse(TaskScore.ACCURACY);
+        return create(metric, score, frontier);
+    }
+
+    /** Builds the chart of one score: the points of {@code frontier} judged by it; there must be at least one. */
+    public static JFreeChart create(CostMetric metric, TaskScore score, ParetoFrontier<ConfigurationSummary> all) {
+        ParetoFrontier<ConfigurationSummary> frontier = all.filter(c -> c.scoreKind().orElse(null) == score);
         if (frontier.isEmpty()) {
-            throw new IllegalArgumentException("no point to chart for " + metric.title()
-                    + ": no configuration has both accuracy and " + metric.metricName());
+            throw new IllegalArgumentException("no point to chart for " + metric.title(score)
+                    + ": no configuration has both " + score.noun() + " and " + metric.metricName());
         }
         YIntervalSeries onFrontier = new YIntervalSeries("on the Pareto frontier");
         YIntervalSeries dominated = new YIntervalSeries("dominated");
@@ -47,21 +55,21 @@ public final class ParetoChart {
         java.util.Map<String, ParetoPoint<ConfigurationSummary>> previousOf = new java.util.HashMap<>();
         for (ParetoPoint<ConfigurationSummary> p : frontier.frontier()) {
             // one step line per comparison group: a 1-shot and a 5-shot frontier are never joined
-            String group = RunAnalysis.comparisonGroup(p.item().spec());
+            String group = RunAnalysis.comparisonGroup(p.item());
             XYSeries steps = stepsByGroup.computeIfAbsent(group, g -> new XYSeries(g, true, true));
             ParetoPoint<ConfigurationSummary> previous = previousOf.get(group);
             if (previous != null) {
-                lines.add(new PointLabels.Segment(previous.cost(), previous.score() * 100, p.cost(), previous.score() * 100));
-                lines.add(new PointLabels.Segment(p.cost(), previous.score() * 100, p.cost(), p.score() * 100));
+                lines.add(new PointLabels.Segment(previous.cost(), y(score, previous), p.cost(), y(score, previous)));
+                lines.add(new PointLabels.Segment(p.cost(), y(score, previous), p.cost(), y(score, p)));
             }
             previousOf.put(group, p);
-            add(onFrontier, p);
-            steps.add(p.cost(), p.score() * 100);
-            labels.add(new PointLabels.Label(p.cost(), p.score() * 100, p.item().label(), true));
+            add(onFrontier, score, p);
+            steps.add(p.cost(), y(score, p));
+            labels.add(new PointLabels.Label(p.cost(), y(score, p), p.item().label(), true));
         }
         for (ParetoPoint<ConfigurationSummary> p : frontier.dominated()) {
-            add(dominated, p);
-            labels.add(new PointLabels.Label(p.cost(), p.score() * 100, p.item().label(), false));
+            add(dominated, score, p);
+            labels.add(new PointLabels.Label(p.cost(), y(score, p), p.item().label(), false));
         }
         for (YIntervalSeries series : List.of(onFrontier, dominated)) {
             for (int i = 0; i < series.getItemCount(); i++) {
@@ -82,19 +90,24 @@ public final class ParetoChart {
         plot.setRenderer(1, stepRenderer(stepsByGroup.size()));
         plot.setDatasetRenderingOrder(DatasetRenderingOrder.REVERSE);
         plot.setDomainAxis(costAxis(metric, frontier));
-        plot.setRangeAxis(accuracyAxis());
+        plot.setRangeAxis(scoreAxis(score));
         ChartStyle.plot(plot);
         plot.addAnnotation(new PointLabels(labels, lines, "better: top-left", ChartStyle.INK, ChartStyle.MUTED));
 
-        return ChartStyle.chart(metric.title(), plot,
-                "filled: on the Pareto frontier · faded: dominated · error bars: 95 % CI of accuracy");
+        return ChartStyle.chart(metric.title(score), plot,
+                "filled: on the Pareto frontier · faded: dominated · error bars: 95 % CI of " + score.noun());
     }
 
-    private static void add(YIntervalSeries series, ParetoPoint<ConfigurationSummary> p) {
-        double ci = p.item().accuracy().flatMap(a -> a.ci95().isPresent()
-                ? java.util.Optional.of(a.ci95().getAsDouble()) : java.util.Optional.empty()).orElse(0.0);
-        double y = p.score() * 100;
-        series.add(p.cost(), y, y - ci * 100, y + ci * 100);
+    /** The point's measured score in display units (the frontier holds it oriented: a perplexity negated). */
+    private static double y(TaskScore score, ParetoPoint<ConfigurationSummary> p) {
+        return score.display(score.oriented(p.score()));
+    }
+
+    private static void add(YIntervalSeries series, TaskScore score, ParetoPoint<ConfigurationSummary> p) {
+        double ci = score.display(score.estimate(p.item()).flatMap(a -> a.ci95().isPresent()
+                ? java.util.Optional.of(a.ci95().getAsDouble()) : java.util.Optional.empty()).orElse(0.0));
+        double y = y(score, p);
+        series.add(p.cost(), y, y - ci, y + ci);
     }
 
     private static XYErrorRenderer pointRenderer() {
@@ -158,8 +171,9 @@ public final class ParetoChart {
         return axis;
     }
 
-    private static NumberAxis accuracyAxis() {
-        NumberAxis axis = new NumberAxis("accuracy (%)");
+    private static NumberAxis scoreAxis(TaskScore score) {
+        NumberAxis axis = new NumberAxis(score.axisTitle());
+        axis.setInverted(!score.higherIsBetter());
         axis.setAutoRangeIncludesZero(false);
         axis.setLowerMargin(0.12);
         axis.setUpperMargin(0.15);

@@ -66,6 +66,15 @@ public final class ParetoFrontier<T> {
         return out;
     }
 
+    /**
+     * The points whose item passes {@code keep}, each still on the frontier or dominated as before (exact when no kept
+     * point was dominated only by a dropped one, as when {@code keep} selects whole groups of {@link #within}).
+     */
+    public ParetoFrontier<T> filter(java.util.function.Predicate<T> keep) {
+        return new ParetoFrontier<>(frontier.stream().filter(p -> keep.test(p.item())).toList(),
+                dominated.stream().filter(p -> keep.test(p.item())).toList());
+    }
+
     /** Frontier points, cheapest first (so score rises along the list). */
     public List<ParetoPoint<T>> frontier() {
         return frontier;

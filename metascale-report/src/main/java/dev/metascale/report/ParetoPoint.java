@@ -4,7 +4,8 @@ import java.util.Objects;
 
 /**
  * One candidate on a two-objective trade-off: a {@code cost} to minimise (memory, time) and a
- * {@code score} to maximise (accuracy), carrying the {@code item} it stands for.
+ * {@code score} to maximise (accuracy, or a perplexity negated: {@link TaskScore#oriented}), carrying the {@code item}
+ * it stands for.
  *
  * @param item  what the point represents (e.g. a configuration)
  * @param cost  the resource used; lower is better

@@ -65,35 +65,41 @@ public record ReportTable(List<String> header, List<Boolean> numeric, List<List<
     static ReportTable significance(RunAnalysis analysis) {
         java.util.Map<String, List<ConfigurationSummary>> groups = analysis.comparisonGroups();
         boolean grouped = groups.size() > 1;
-        List<String> header = new ArrayList<>(List.of("Configuration", "Accuracy", "Rank (CI ties)", "Δ vs best (pp)", "95 % CI of Δ (pp)",
-                "p", "Test", "Verdict"));
+        boolean languageModels = analysis.scoreKinds().contains(TaskScore.PERPLEXITY);
+        boolean both = languageModels && analysis.scoreKinds().contains(TaskScore.ACCURACY);
+        String unit = both ? "pp; perplexity for language models" : languageModels ? "perplexity" : "pp";
+        List<String> header = new ArrayList<>(List.of("Configuration", both ? "Accuracy or perplexity" : languageModels ? "Perplexity" : "Accuracy",
+                "Rank (CI ties)", "Δ vs best (" + unit + ")", "95 % CI of Δ (" + unit + ")", "p", "Test", "Verdict"));
         List<Boolean> numeric = new ArrayList<>(List.of(false, true, true, true, true, true, false, false));
         if (grouped) {
-            // ranks and tests within groups of the same evaluation data and episode shape
+            // ranks and tests within groups of the same evaluation data, episode shape and score
             header.add(1, "Compared within");
             numeric.add(1, false);
         }
         List<List<String>> rows = new ArrayList<>();
         java.util.Map<ConfigurationSummary, Integer> ranks = analysis.ranks();
         for (java.util.Map.Entry<String, List<ConfigurationSummary>> group : groups.entrySet()) {
-            ConfigurationSummary best = RunAnalysis.mostAccurate(group.getValue()).orElse(null);
+            ConfigurationSummary best = RunAnalysis.best(group.getValue()).orElse(null);
             if (best == null) {
                 continue;
             }
+            TaskScore score = best.scoreKind().orElseThrow();
+            double scale = score.display(1);
             List<ConfigurationSummary> ordered = new ArrayList<>(group.getValue().stream().filter(ranks::containsKey).toList());
             ordered.sort(java.util.Comparator.comparingInt((ConfigurationSummary c) -> ranks.get(c))
-                    .thenComparing(c -> -c.accuracy().get().mean()));
+                    .thenComparing(c -> -c.orientedScore().getAsDouble()));
             for (ConfigurationSummary c : ordered) {
                 List<String> row;
                 if (c == best) {
-                    row = new ArrayList<>(List.of(c.label(), DisplayFormat.accuracy(c.accuracy()), String.valueOf(ranks.get(c)), "0",
+                    row = new ArrayList<>(List.of(c.label(), TaskScore.text(c), String.valueOf(ranks.get(c)), "0",
                             DisplayFormat.ABSENT, DisplayFormat.ABSENT, DisplayFormat.ABSENT, "best"));
                 } else {
                     java.util.Optional<MeanDifference> d = AccuracyComparison.compare(analysis.trials(best.configId()),
-                            analysis.trials(c.configId()));
-                    row = new ArrayList<>(List.of(c.label(), DisplayFormat.accuracy(c.accuracy()), String.valueOf(ranks.get(c)),
-                            d.map(x -> signed(x.delta() * 100)).orElse(DisplayFormat.ABSENT),
-                            d.map(x -> "± " + String.format(java.util.Locale.ROOT, "%.1f", x.ci95() * 100)).orElse(DisplayFormat.ABSENT),
+                            analysis.trials(c.configId()), score);
+                    row = new ArrayList<>(List.of(c.label(), TaskScore.text(c), String.valueOf(ranks.get(c)),
+                            d.map(x -> signed(x.delta() * scale, score)).orElse(DisplayFormat.ABSENT),
+                            d.map(x -> "± " + String.format(java.util.Locale.ROOT, score == TaskScore.ACCURACY ? "%.1f" : "%.2f", x.ci95() * scale))
+                                    .orElse(DisplayFormat.ABSENT),
                             d.map(x -> pValue(x.pValue())).orElse(DisplayFormat.ABSENT),
                             d.map(MeanDifference::describe).orElse(DisplayFormat.ABSENT),
                             d.map(x -> x.significant() ? "worse" : "not significantly different").orElse("no test possible")));
@@ -105,6 +111,10 @@ public record ReportTable(List<String> header, List<Boolean> numeric, List<List<
             }
         }
         return new ReportTable(List.copyOf(header), List.copyOf(numeric), rows);
+    }
+
+    private static String signed(double v, TaskScore score) {
+        return String.format(java.util.Locale.ROOT, score == TaskScore.ACCURACY ? "%+.1f" : "%+.2f", v);
     }
 
     static String signed(double v) {

@@ -50,17 +50,20 @@ public final class ReportWriter {
 
         Path out = runDir.resolve(REPORT_DIR);
         Files.createDirectories(out);
-        Map<CostMetric, ChartImage> charts = new LinkedHashMap<>();
+        Map<FrontierChart, ChartImage> charts = new LinkedHashMap<>();
         for (CostMetric metric : CostMetric.values()) {
-            ParetoFrontier<ConfigurationSummary> frontier = analysis.frontier(metric);
-            if (!frontier.isEmpty()) {
-                ChartImage chart = ChartImage.render(metric.fileStem(), ParetoChart.create(metric, frontier));
-                Files.writeString(out.resolve(chart.name() + ".svg"), chart.svgDocument(), StandardCharsets.UTF_8);
-                Files.write(out.resolve(chart.name() + ".png"), chart.png());
-                charts.put(metric, chart);
-            } else {
-                Files.deleteIfExists(out.resolve(metric.fileStem() + ".svg"));
-                Files.deleteIfExists(out.resolve(metric.fileStem() + ".png"));
+            for (TaskScore score : TaskScore.values()) {
+                FrontierChart key = new FrontierChart(metric, score);
+                ParetoFrontier<ConfigurationSummary> frontier = analysis.frontier(metric).filter(c -> c.scoreKind().orElse(null) == score);
+                if (!frontier.isEmpty()) {
+                    ChartImage chart = ChartImage.render(key.fileStem(), ParetoChart.create(metric, score, frontier));
+                    Files.writeString(out.resolve(chart.name() + ".svg"), chart.svgDocument(), StandardCharsets.UTF_8);
+                    Files.write(out.resolve(chart.name() + ".png"), chart.png());
+                    charts.put(key, chart);
+                } else {
+                    Files.deleteIfExists(out.resolve(key.fileStem() + ".svg"));
+                    Files.deleteIfExists(out.resolve(key.fileStem() + ".png"));
+                }
             }
         }
         List<ReportSection> sections = AnalysisSections.of(analysis);

@@ -176,34 +176,50 @@ public final class RunAnalysis {
                 + (spec.eval().onValidation() ? ", validation classes" : "");
     }
 
-    /** The configurations by {@link #comparisonGroup}, groups in order of first appearance. */
+    /**
+     * The comparison group of a configuration: {@link #comparisonGroup(TrialSpec)}, and for a language model (scored by
+     * perplexity) that named, so an accuracy and a perplexity never share a frontier, rank or test.
+     */
+    public static String comparisonGroup(ConfigurationSummary c) {
+        return comparisonGroup(c.spec()) + (c.scoreKind().orElse(TaskScore.ACCURACY) == TaskScore.PERPLEXITY ? ", perplexity" : "");
+    }
+
+    /** The configurations by {@link #comparisonGroup(ConfigurationSummary)}, groups in order of first appearance. */
     public Map<String, List<ConfigurationSummary>> comparisonGroups() {
         Map<String, List<ConfigurationSummary>> groups = new LinkedHashMap<>();
-        configurations.forEach(c -> groups.computeIfAbsent(comparisonGroup(c.spec()), k -> new ArrayList<>()).add(c));
+        configurations.forEach(c -> groups.computeIfAbsent(comparisonGroup(c), k -> new ArrayList<>()).add(c));
         return groups;
     }
 
-    /** The configuration with the highest mean accuracy, when any has one. */
-    public Optional<ConfigurationSummary> mostAccurate() {
-        return mostAccurate(configurations);
+    /** The score kinds the configurations were judged by, accuracy first; empty when none has a score. */
+    public List<TaskScore> scoreKinds() {
+        return java.util.Arrays.stream(TaskScore.values())
+                .filter(k -> configurations.stream().anyMatch(c -> c.scoreKind().orElse(null) == k)).toList();
     }
 
-    /** The most accurate of {@code among}. */
-    static Optional<ConfigurationSummary> mostAccurate(List<ConfigurationSummary> among) {
-        return among.stream().filter(c -> c.accuracy().isPresent())
-                .max(java.util.Comparator.comparingDouble(c -> c.accuracy().get().mean()));
+    /** The configuration with the best score (highest accuracy, or lowest perplexity when none has an accuracy). */
+    public Optional<ConfigurationSummary> best() {
+        List<TaskScore> kinds = scoreKinds();
+        return kinds.isEmpty() ? Optional.empty() : best(configurations.stream().filter(c -> c.scoreKind().orElse(null) == kinds.get(0)).toList());
+    }
+
+    /** The best-scored of {@code among} (one comparison group, so one score kind), by its oriented score. */
+    static Optional<ConfigurationSummary> best(List<ConfigurationSummary> among) {
+        return among.stream().filter(c -> c.orientedScore().isPresent())
+                .max(java.util.Comparator.comparingDouble(c -> c.orientedScore().getAsDouble()));
     }
 
     /**
-     * Accuracy rank of each configuration with an accuracy within its {@link #comparisonGroup}, by {@link TieRanking}
-     * (Meta-Dataset's tie rule).
+     * Score rank of each configuration with a score within its {@link #comparisonGroup(ConfigurationSummary)}, by
+     * {@link TieRanking} (Meta-Dataset's tie rule) on the oriented score: the most accurate, or the lowest perplexity,
+     * is rank 1.
      */
     public Map<ConfigurationSummary, Integer> ranks() {
         Map<ConfigurationSummary, Integer> ranks = new LinkedHashMap<>();
         for (List<ConfigurationSummary> group : comparisonGroups().values()) {
             List<TieRanking.Entry<ConfigurationSummary>> entries = new ArrayList<>();
             for (ConfigurationSummary c : group) {
-                c.accuracy().ifPresent(a -> entries.add(new TieRanking.Entry<>(c, a.mean(), a.ci95())));
+                c.score().ifPresent(a -> entries.add(new TieRanking.Entry<>(c, c.orientedScore().getAsDouble(), a.ci95())));
             }
             ranks.putAll(TieRanking.rank(entries));
         }

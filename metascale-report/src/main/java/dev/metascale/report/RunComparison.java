@@ -18,7 +18,8 @@ import java.util.OptionalDouble;
  * with significance, flagging regressions only beyond a noise model measured on this kind of machine (an A/A
  * comparison of two identical runs must flag nothing):
  * <ul>
- *   <li><b>accuracy</b>: B is lower and the difference is significant (p &lt; 0.05; over seeds when both sides have
+ *   <li><b>score</b> (accuracy, or a language model's perplexity: {@link TaskScore}): B is worse (lower accuracy,
+ *       higher perplexity) and the difference is significant (p &lt; 0.05; over seeds when both sides have
  *       two or more, else paired on the shared test episodes — see {@link AccuracyComparison});</li>
  *   <li><b>iteration time</b>: judged only when the host was quiet during every trial of both sides
  *       ({@code host_other_cpus}, {@code cpu_steal_fraction} below {@link HostCpu}'s limits; a contaminated
@@ -56,7 +57,8 @@ public final class RunComparison {
      *
      * @param label        its label in B
      * @param matchedBy    {@code config_id} or {@code label}
-     * @param accuracy     B − A accuracy (fraction) with its test; empty when untestable
+     * @param score        what {@code accuracy} measures: accuracy, or a language model's perplexity
+     * @param accuracy     B − A of the score (accuracy as a fraction, perplexity as it is) with its test; empty when untestable
      * @param iterTimeA    median iteration time in A, s
      * @param iterTimeB    the same in B
      * @param iterTime     B − A of the trials' minimum iteration times (Welch over trials); empty below two trials a side
@@ -67,7 +69,7 @@ public final class RunComparison {
      * @param regressions  what got worse beyond noise (empty: no regression)
      * @param notJudged    what could not be judged, and why (e.g. a timing taken on a busy host)
      */
-    public record Delta(String label, String matchedBy, Optional<MeanDifference> accuracy, OptionalDouble iterTimeA,
+    public record Delta(String label, String matchedBy, TaskScore score, Optional<MeanDifference> accuracy, OptionalDouble iterTimeA,
                         OptionalDouble iterTimeB, Optional<MeanDifference> iterTime, OptionalDouble tensorA, OptionalDouble tensorB,
                         OptionalDouble memoryA, OptionalDouble memoryB, List<String> regressions, List<String> notJudged) {
     }
@@ -125,9 +127,11 @@ public final class RunComparison {
         List<TrialResult> tb = b.trials(cb.configId());
         List<String> regressions = new ArrayList<>();
         List<String> notJudged = new ArrayList<>();
-        Optional<MeanDifference> accuracy = AccuracyComparison.compare(ta, tb);
-        accuracy.filter(d -> d.delta() < 0 && d.significant()).ifPresent(d -> regressions.add(String.format(Locale.ROOT,
-                "accuracy %+.1f pp (p %s, %s)", d.delta() * 100, ReportTable.pValue(d.pValue()), d.describe())));
+        TaskScore score = cb.scoreKind().or(ca::scoreKind).orElse(TaskScore.ACCURACY);
+        Optional<MeanDifference> accuracy = AccuracyComparison.compare(ta, tb, score);
+        accuracy.filter(d -> score.oriented(d.delta()) < 0 && d.significant()).ifPresent(d -> regressions.add(score == TaskScore.ACCURACY
+                ? String.format(Locale.ROOT, "accuracy %+.1f pp (p %s, %s)", d.delta() * 100, ReportTable.pValue(d.pValue()), d.describe())
+                : String.format(Locale.ROOT, "perplexity %+.2f (p %s, %s)", d.delta(), ReportTable.pValue(d.pValue()), d.describe())));
 
         Optional<MeanDifference> time = Optional.empty();
         double[] sa = fastestIterations(ta);
@@ -164,7 +168,7 @@ public final class RunComparison {
                 regressions.add(String.format(Locale.ROOT, "peak tensor memory %+.0f %%", rel * 100));
             }
         }
-        return new Delta(cb.label(), matchedBy, accuracy, timeA, timeB, time, tensorA, tensorB, ca.peakRssBytes(), cb.peakRssBytes(),
+        return new Delta(cb.label(), matchedBy, score, accuracy, timeA, timeB, time, tensorA, tensorB, ca.peakRssBytes(), cb.peakRssBytes(),
                 regressions, notJudged);
     }
 
@@ -217,11 +221,12 @@ public final class RunComparison {
     /** A plain-text table of the deltas, regressions marked, for the terminal. */
     public String render() {
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "%-34s %-22s %-24s %-22s %-22s %s%n", "configuration", "accuracy Δ (pp)", "iteration time A → B",
+        out.append(String.format(Locale.ROOT, "%-34s %-22s %-24s %-22s %-22s %s%n", "configuration", "score Δ (pp | ppl)", "iteration time A → B",
                 "peak tensors A → B", "peak RSS A → B", "verdict"));
         for (Delta d : deltas) {
-            String acc = d.accuracy().map(x -> String.format(Locale.ROOT, "%+.1f ± %.1f p=%s", x.delta() * 100, x.ci95() * 100,
-                    ReportTable.pValue(x.pValue()))).orElse("—");
+            String acc = d.accuracy().map(x -> d.score() == TaskScore.ACCURACY
+                    ? String.format(Locale.ROOT, "%+.1f ± %.1f p=%s", x.delta() * 100, x.ci95() * 100, ReportTable.pValue(x.pValue()))
+                    : String.format(Locale.ROOT, "ppl %+.2f ± %.2f p=%s", x.delta(), x.ci95(), ReportTable.pValue(x.pValue()))).orElse("—");
             String time = d.iterTimeA().isPresent() && d.iterTimeB().isPresent()
                     ? DisplayFormat.number(d.iterTimeA().getAsDouble()) + " → " + DisplayFormat.number(d.iterTimeB().getAsDouble()) + " s" : "—";
             String tensors = d.tensorA().isPresent() && d.tensorB().isPresent()
