@@ -100,6 +100,83 @@ class ImamlGradientTest {
         }
     }
 
+    /**
+     * Beyond the quadratic: logistic regression, whose Hessian changes with φ, so the conjugate-gradient solve must use
+     * the Hessian at the adapted φ*(θ). iMAML's meta-objective is L_q(φ*(θ)) with φ*(θ) = argmin L_s(φ) + λ/2‖φ − θ‖²;
+     * its gradient is checked coordinate by coordinate against central finite differences of that objective, each
+     * side re-solving the inner problem to convergence (float64).
+     */
+    @Test
+    void implicitGradientMatchesFiniteDifferencesOfALogisticInnerProblem() {
+        try (PointerScope scope = new PointerScope()) {
+            Random rnd = new Random(11);
+            Tensor sx = tensor(matrix(rnd, N)).mul(new Scalar(1.5));
+            Tensor sy = tensor(labels(rnd, N));
+            Tensor qx = tensor(matrix(rnd, M)).mul(new Scalar(1.5));
+            Tensor qy = tensor(labels(rnd, M));
+            double[] theta = {0.8, -0.6, 0.4, -0.3};
+            // the logistic Hessian is at most ‖x‖²/4 per example: step 0.3 contracts by ≤ 1 − 0.3 λ = 0.79, 600 steps converge
+            Imaml.Settings settings = new Imaml.Settings(0.3, 600, LAMBDA, 20);
+            Imaml.TaskGradient g = Imaml.implicitGradient(logisticParams(theta), p -> logisticLoss(p, sx, sy),
+                    p -> logisticLoss(p, qx, qy), settings);
+            double[] implicit = new double[D + 1];
+            System.arraycopy(ArrayTensors.toDoubles(g.gradient().get(0)), 0, implicit, 0, D);
+            implicit[D] = ArrayTensors.toDoubles(g.gradient().get(1))[0];
+
+            double eps = 1e-5;
+            double[] finite = new double[D + 1];
+            for (int i = 0; i <= D; i++) {
+                double[] up = theta.clone();
+                double[] down = theta.clone();
+                up[i] += eps;
+                down[i] -= eps;
+                double lUp = Imaml.implicitGradient(logisticParams(up), p -> logisticLoss(p, sx, sy), p -> logisticLoss(p, qx, qy), settings).queryLoss();
+                double lDown = Imaml.implicitGradient(logisticParams(down), p -> logisticLoss(p, sx, sy), p -> logisticLoss(p, qx, qy), settings).queryLoss();
+                finite[i] = (lUp - lDown) / (2 * eps);
+            }
+            double diff = 0;
+            double norm = 0;
+            for (int i = 0; i <= D; i++) {
+                diff += (implicit[i] - finite[i]) * (implicit[i] - finite[i]);
+                norm += finite[i] * finite[i];
+            }
+            assertTrue(norm > 1e-4, "the test problem must have a non-trivial meta-gradient: " + java.util.Arrays.toString(finite));
+            double error = Math.sqrt(diff / norm);
+            assertTrue(error < 1e-5, "relative error of iMAML's implicit gradient vs finite differences: " + error
+                    + " (implicit " + java.util.Arrays.toString(implicit) + ", finite " + java.util.Arrays.toString(finite) + ")");
+            // and it is not the first-order answer ∇L_q(φ*): the (I + H/λ)⁻¹ correction matters on this problem
+            ParamSet phi = Imaml.proximalAdapt(logisticParams(theta), p -> logisticLoss(p, sx, sy), 0.3, 600, LAMBDA);
+            List<Tensor> firstOrder = InnerSgd.gradients(logisticLoss(phi, qx, qy), phi, false);
+            double[] fo = new double[D + 1];
+            System.arraycopy(ArrayTensors.toDoubles(firstOrder.get(0)), 0, fo, 0, D);
+            fo[D] = ArrayTensors.toDoubles(firstOrder.get(1))[0];
+            double foDiff = 0;
+            for (int i = 0; i <= D; i++) {
+                foDiff += (fo[i] - finite[i]) * (fo[i] - finite[i]);
+            }
+            assertTrue(Math.sqrt(foDiff / norm) > 100 * error, "the first-order gradient must be measurably worse here: "
+                    + Math.sqrt(foDiff / norm) + " vs " + error);
+        }
+    }
+
+    private static ParamSet logisticParams(double[] theta) {
+        return new ParamSet(List.of("w", "c"), List.of(leaf(new double[]{theta[0], theta[1], theta[2]}, D), leaf(new double[]{theta[3]}, 1)));
+    }
+
+    /** Mean binary cross-entropy of the logits x·w + c against 0/1 labels: log(1 + e^z) − y z. */
+    private static Tensor logisticLoss(ParamSet p, Tensor x, Tensor y) {
+        Tensor z = x.matmul(p.get("w")).add(p.get("c"));
+        return z.exp().log1p().sub(y.mul(z)).mean();
+    }
+
+    private static double[] labels(Random rnd, int n) {
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = rnd.nextBoolean() ? 1 : 0;
+        }
+        return v;
+    }
+
     private static Tensor squaredLoss(ParamSet p, Tensor x, Tensor y) {
         Tensor r = x.matmul(p.get("w")).add(p.get("c")).sub(y);
         return r.mul(r).mean().mul(new Scalar(0.5));
