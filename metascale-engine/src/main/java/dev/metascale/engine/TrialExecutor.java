@@ -285,6 +285,9 @@ public final class TrialExecutor {
         long resident = ProcessMemory.rssBytes().orElse(0);
         boolean secondOrder = Components.learner(spec.algorithm().name())
                 .map(d -> d.can(LearnerDescriptor.Capability.SECOND_ORDER)).orElse(false);
+        // the MAML family (a head of one output per way) is checked against exact MAML; ProtoNet and the baselines are not
+        boolean exactReference = spec.techniques().worldSize() <= 1 && fidelityAbsent(spec, setup).isEmpty() && Components.learner(spec.algorithm().name())
+                .map(d -> d.head() == LearnerDescriptor.Head.WAYS).orElse(false);
         long input = (long) setup.dataset().height() * setup.dataset().width();
         long ways = spec.sampler().ways();
         long data = MemoryEstimate.materialisedBytes((long) spec.train().iterations() * setup.tasksOfRank().perRank() * ways,
@@ -295,7 +298,7 @@ public final class TrialExecutor {
                     setup.testDataset().examplesPerClass(split, 0), input);
         }
         MemoryEstimate estimate = MemoryEstimate.of(spec, setup.model(), resident, data, setup.learner().parameters().count(),
-                input, setup.tasksOfRank().perRank(), secondOrder, ranksHere);
+                input, setup.tasksOfRank().perRank(), secondOrder, exactReference, ranksHere);
         if (limit.isPresent() && estimate.machineBytes() > limit.getAsLong()) {
             throw new InvalidTrialException("this trial cannot fit in this machine's " + MemoryEstimate.gib(limit.getAsLong())
                     + " of memory: it is estimated at " + estimate.describe() + "; lower algorithm.meta_batch or the"

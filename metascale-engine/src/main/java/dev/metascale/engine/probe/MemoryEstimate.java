@@ -18,7 +18,12 @@ import java.util.Locale;
  *   <li>activations: the graphs alive together — {@code max(1, chunk, parallel_tasks)} tasks, each examples ×
  *       activation elements per example × 4 bytes, times (inner steps + 1) for a learner that differentiates through
  *       its inner loop (second-order MAML keeps every inner step's graph), halved-at-best by checkpointing, which the
- *       estimate ignores (an upper bound).</li>
+ *       estimate ignores (an upper bound);</li>
+ *   <li>the meta-gradient fidelity check ({@code metagrad_cosine}), when the trial runs it: at its sampled iterations
+ *       the exact second-order MAML reference differentiates through every inner step of one task at a time, with no
+ *       technique, while the learner's own direction is held — so a first-order learner, or one that checkpoints or
+ *       chunks, peaks there: activations at least 1 × (inner steps + 1) graphs, and two more parameter-sized gradient
+ *       sets (the direction and the reference).</li>
  * </ul>
  * Besides these: the examples the trial's episodes touch, which data preparation materialises as float arrays on the
  * Java heap (classes touched × examples per class × input elements × 4 bytes, for the train and the test split), and
@@ -63,16 +68,22 @@ public record MemoryEstimate(long afterSetUpBytes, long dataBytes, long optimize
      * @param parameters      the learner's parameter count
      * @param inputElements   elements of one example (height × width)
      * @param secondOrder     whether the learner keeps every inner step's graph for its meta-gradient
+     * @param exactReference  whether the trial measures its meta-gradient fidelity against exact second-order MAML
      */
     public static MemoryEstimate of(TrialSpec spec, Model model, long afterSetUpBytes, long dataBytes, long parameters,
-                                    long inputElements, int tasksPerRank, boolean secondOrder, int ranksOnMachine) {
+                                    long inputElements, int tasksPerRank, boolean secondOrder, boolean exactReference,
+                                    int ranksOnMachine) {
         long examples = examplesPerTask(spec.sampler());
-        long optimizer = 3L * parameters * FLOAT_BYTES;
+        long optimizer = (exactReference ? 5L : 3L) * parameters * FLOAT_BYTES;
         long index = (long) spec.train().iterations() * tasksPerRank * examples * 8;
         long episodes = (long) tasksPerRank * examples * inputElements * FLOAT_BYTES + index;
         int inFlight = Math.min(tasksPerRank, Math.max(1, Math.max(spec.techniques().chunk(), spec.techniques().parallelTasks())));
         int depth = secondOrder ? spec.algorithm().innerSteps() + 1 : 1;
-        long activations = inFlight * depth * examples * activationElementsPerExample(model) * FLOAT_BYTES;
+        long perGraph = examples * activationElementsPerExample(model) * FLOAT_BYTES;
+        long activations = inFlight * depth * perGraph;
+        if (exactReference) {
+            activations = Math.max(activations, (spec.algorithm().innerSteps() + 1L) * perGraph);
+        }
         return new MemoryEstimate(afterSetUpBytes, dataBytes, optimizer, episodes, activations, ranksOnMachine);
     }
 
