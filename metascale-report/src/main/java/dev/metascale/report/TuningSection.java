@@ -74,13 +74,7 @@ final class TuningSection {
             List<Candidate> scored = new ArrayList<>();
             TrialSpec first = candidates.values().iterator().next().get(0).spec();
             for (Map.Entry<AlgorithmSpec, List<TrialResult>> e : candidates.entrySet()) {
-                Map<String, TrialResult> lastByTrial = new LinkedHashMap<>();
-                e.getValue().forEach(r -> {
-                    TrialResult before = lastByTrial.get(r.trialId());
-                    if (before == null || !before.isOk()) {
-                        lastByTrial.put(r.trialId(), r);
-                    }
-                });
+                Map<String, TrialResult> lastByTrial = TuneSelection.recordPerTrial(e.getValue());
                 double sum = 0;
                 int ok = 0;
                 int failed = 0;

@@ -38,15 +38,7 @@ public record TuneSelection(TunePlan.Search search, List<OptionalDouble> scores,
 
     /** The selection of every search of {@code plan} from {@code records} (any order; failed and test records ignored). */
     public static List<TuneSelection> of(TunePlan plan, List<TrialResult> records) {
-        Map<String, TrialResult> byId = new HashMap<>();
-        for (TrialResult r : records) {
-            if (r.spec() != null && r.spec().eval().onValidation()) {
-                TrialResult before = byId.get(r.trialId());
-                if (before == null || !before.isOk()) {
-                    byId.put(r.trialId(), r);
-                }
-            }
-        }
+        Map<String, TrialResult> byId = recordPerTrial(records.stream().filter(r -> r.spec() != null && r.spec().eval().onValidation()).toList());
         List<TuneSelection> selections = new ArrayList<>();
         for (TunePlan.Search search : plan.searches()) {
             List<OptionalDouble> scores = new ArrayList<>();
@@ -79,6 +71,21 @@ public record TuneSelection(TunePlan.Search search, List<OptionalDouble> scores,
                     plan.spec().seeds().size(), spent, trials));
         }
         return selections;
+    }
+
+    /**
+     * The record that stands for each trial id: its first ok record, else its last one (a failure later re-run ok
+     * counts as ok), in order of first appearance.
+     */
+    public static Map<String, TrialResult> recordPerTrial(List<TrialResult> records) {
+        Map<String, TrialResult> byId = new java.util.LinkedHashMap<>();
+        for (TrialResult r : records) {
+            TrialResult before = byId.get(r.trialId());
+            if (before == null || !before.isOk()) {
+                byId.put(r.trialId(), r);
+            }
+        }
+        return byId;
     }
 
     /** Mean validation accuracy, or minus the mean perplexity of a language model. */
