@@ -52,6 +52,17 @@ public enum CostMetric {
         return title;
     }
 
+    /**
+     * The title of this cost's frontiers for the scores a run has: {@link #title(TaskScore)} of the one, or
+     * {@code Accuracy or perplexity vs …} for both.
+     */
+    public String title(List<TaskScore> scores) {
+        if (scores.size() == 1) {
+            return title(scores.get(0));
+        }
+        return scores.contains(TaskScore.PERPLEXITY) ? title.replaceFirst("^Accuracy", "Accuracy or perplexity") : title;
+    }
+
     /** The file stem of this cost's chart for one score, e.g. {@code perplexity-vs-memory}. */
     public String fileStem(TaskScore score) {
         return score == TaskScore.ACCURACY ? fileStem : fileStem.replaceFirst("^accuracy", score.noun());

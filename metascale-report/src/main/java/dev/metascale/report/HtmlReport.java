@@ -127,7 +127,7 @@ public final class HtmlReport {
     private static void frontierSection(StringBuilder h, RunAnalysis analysis) {
         h.append("<section id=\"frontiers\">\n<h2>Frontier summary</h2>\n");
         for (CostMetric metric : CostMetric.values()) {
-            h.append("<h3>").append(esc(metric.title())).append("</h3>\n<ul class=\"frontier\">\n");
+            h.append("<h3>").append(esc(metric.title(analysis.scoreKinds()))).append("</h3>\n<ul class=\"frontier\">\n");
             for (String sentence : FrontierSummary.sentences(metric, analysis.frontier(metric))) {
                 int colon = sentence.indexOf(": ");
                 if (colon > 0 && !sentence.startsWith("no configuration")) {

@@ -28,8 +28,10 @@ public final class MarkdownSummary {
 
         m.append("## Frontier summary\n\n");
         boolean languageModels = analysis.scoreKinds().contains(TaskScore.PERPLEXITY);
+        String better = !languageModels ? "more accurate" : analysis.scoreKinds().size() == 1 ? "lower perplexity"
+                : "more accurate or lower perplexity";
         for (CostMetric metric : CostMetric.values()) {
-            m.append("**").append(metric.title()).append("** (better: more accurate").append(languageModels ? " or lower in perplexity" : "").append(", less ").append(metric.shortName()).append(")\n\n");
+            m.append("**").append(metric.title(analysis.scoreKinds())).append("** (better: ").append(better).append(", less ").append(metric.shortName()).append(")\n\n");
             for (String sentence : FrontierSummary.sentences(metric, analysis.frontier(metric))) {
                 m.append("- ").append(inline(sentence)).append('\n');
             }

@@ -107,7 +107,9 @@ public final class ParetoChart {
         double ci = score.display(score.estimate(p.item()).flatMap(a -> a.ci95().isPresent()
                 ? java.util.Optional.of(a.ci95().getAsDouble()) : java.util.Optional.empty()).orElse(0.0));
         double y = y(score, p);
-        series.add(p.cost(), y, y - ci, y + ci);
+        // a perplexity is at least 1 (exp of a cross-entropy): a symmetric interval over few seeds is cut there
+        double low = score.higherIsBetter() ? y - ci : Math.max(1, y - ci);
+        series.add(p.cost(), y, low, y + ci);
     }
 
     private static XYErrorRenderer pointRenderer() {
