@@ -33,7 +33,8 @@ import java.util.Locale;
  * {@link IterationTimer}, the {@link SampledProfile} hooks with the profiler off, the loss check) and reports
  * the time spent in them, measured by {@code System.nanoTime} around the harness code only.
  *
- * <p>Usage: {@code MamlIteration --model mlp|conv4 [--threads N] [--warmup W] [--iterations N] [--harness] [--parallel-tasks W]} (W tasks of the meta-batch at a time on their own threads, {@code TaskParallel}).
+ * <p>Usage: {@code MamlIteration --model mlp|conv4 [--threads N] [--warmup W] [--iterations N] [--harness] [--parallel-tasks W] [--vectorize]} (W tasks of the meta-batch at a time on their own threads, {@code TaskParallel};
+ * {@code --vectorize}: the meta-batch as one batched computation, {@code techniques.vectorize_tasks}).
  */
 public final class MamlIteration {
     private static final int SIDE = 28;
@@ -48,6 +49,7 @@ public final class MamlIteration {
         int iterations = 20;
         boolean harness = false;
         int parallelTasks = 0;
+        boolean vectorize = false;
         int profileIterations = 0;
         int ways = 5;
         int shots = 1;
@@ -62,8 +64,9 @@ public final class MamlIteration {
                 case "--harness" -> harness = true;
                 case "--parallel-tasks" -> parallelTasks = Integer.parseInt(args[++i]);
                 case "--profile" -> profileIterations = Integer.parseInt(args[++i]);
+                case "--vectorize" -> vectorize = true;
                 default -> throw new IllegalArgumentException("unknown argument '" + args[i]
-                        + "'; usage: MamlIteration --model mlp|conv4 [--threads N] [--warmup W] [--iterations N] [--harness] [--parallel-tasks W] [--profile N]");
+                        + "'; usage: MamlIteration --model mlp|conv4 [--threads N] [--warmup W] [--iterations N] [--harness] [--parallel-tasks W] [--vectorize] [--profile N]");
             }
         }
         ModelSpec spec = switch (modelName == null ? "" : modelName) {
@@ -74,7 +77,8 @@ public final class MamlIteration {
         TorchRuntime.configure(threads);
         Model model = Models.create(spec, SIDE, SIDE);
         MetaLearner learner = Learners.create(new AlgorithmSpec("maml", 0.01, 5, 5, 0.001, tasksPerStep), model, ways, ways,
-                0, torch.ScalarType.Float, new TrainingTechniques(0, 0, parallelTasks));
+                0, torch.ScalarType.Float, new TrainingTechniques(0, 0, parallelTasks, false, null,
+                        vectorize ? java.util.Map.of("vectorize_tasks", true) : java.util.Map.of()));
         torch.manual_seed(1);
         List<Episode> tasks = new ArrayList<>();
         for (int t = 0; t < tasksPerStep; t++) {
@@ -132,8 +136,8 @@ public final class MamlIteration {
         double cpuPerIteration = (os.getProcessCpuTime() - cpuTimed) / 1e9 / iterations;
         double median = median(times);
         StringBuilder json = new StringBuilder();
-        json.append(String.format(Locale.ROOT, "{\"side\": \"java\", \"model\": \"%s\", \"threads\": %d, \"parallel_tasks\": %d, \"torch\": \"%s\", "
-                        + "\"torch_threads\": %d, \"median_s\": %.6f, \"cpu_s\": %.6f", modelName, threads, parallelTasks,
+        json.append(String.format(Locale.ROOT, "{\"side\": \"java\", \"model\": \"%s\", \"threads\": %d, \"parallel_tasks\": %d, \"vectorized\": %b, \"torch\": \"%s\", "
+                        + "\"torch_threads\": %d, \"median_s\": %.6f, \"cpu_s\": %.6f", modelName, threads, parallelTasks, vectorize,
                 TorchRuntime.libtorchVersion(), torch.get_num_threads(), median, cpuPerIteration));
         json.append(", \"blas\": \"").append(TorchRuntime.blasLibrary().replace("\"", "'")).append('"');
         if (harness) {

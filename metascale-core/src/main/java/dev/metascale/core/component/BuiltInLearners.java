@@ -15,6 +15,7 @@ import static dev.metascale.core.component.LearnerDescriptor.Capability.SECOND_O
 import static dev.metascale.core.component.LearnerDescriptor.Capability.LANGUAGE_MODEL;
 import static dev.metascale.core.component.LearnerDescriptor.Capability.META_LOSS;
 import static dev.metascale.core.component.LearnerDescriptor.Capability.VARIABLE_WAYS;
+import static dev.metascale.core.component.LearnerDescriptor.Capability.VECTORIZED_TASKS;
 
 /**
  * The learners of this version, one descriptor each (the engine's {@code Learners} binds a factory to each
@@ -63,13 +64,13 @@ final class BuiltInLearners {
 
     static final List<LearnerDescriptor> ALL = List.of(
             new LearnerDescriptor("maml", "MAML, second order (Finn et al. 2017)",
-                    Set.of(CHECKPOINTING, META_LOSS, LANGUAGE_MODEL, INNER_LOOP, SECOND_ORDER), Head.WAYS,
+                    Set.of(CHECKPOINTING, META_LOSS, LANGUAGE_MODEL, INNER_LOOP, SECOND_ORDER, VECTORIZED_TASKS), Head.WAYS,
                     List.of(OUTER_LR, INNER_LR, INNER_STEPS, EVAL_STEPS), "query pass only", "",
                     in -> in.cost(in.support(), in.ways()).flatMap(s -> in.cost(in.query(), in.ways())
                             .map(q -> IterationFlops.maml(s, q, in.innerSteps(), in.metaBatch()))),
                     in -> in.featureForward(in.query()).orElseThrow()),
             new LearnerDescriptor("fomaml", "first-order MAML (Finn et al. 2017, sec. 5.2)",
-                    Set.of(CHECKPOINTING, META_LOSS, LANGUAGE_MODEL, INNER_LOOP), Head.WAYS,
+                    Set.of(CHECKPOINTING, META_LOSS, LANGUAGE_MODEL, INNER_LOOP, VECTORIZED_TASKS), Head.WAYS,
                     List.of(OUTER_LR, INNER_LR, INNER_STEPS, EVAL_STEPS), "", "",
                     in -> in.cost(in.support(), in.ways()).flatMap(s -> in.cost(in.query(), in.ways())
                             .map(q -> IterationFlops.foMaml(s, q, in.innerSteps(), in.metaBatch()))),

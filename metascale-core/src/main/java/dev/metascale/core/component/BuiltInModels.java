@@ -13,8 +13,8 @@ final class BuiltInModels {
 
     static final List<ModelDescriptor> ALL = List.of(
             new ModelDescriptor("conv4", "4 x [conv3x3(channels) + batch-norm + ReLU + max-pool 2], the standard few-shot backbone",
-                    IMAGE, true, 0),
-            new ModelDescriptor("mlp", "fully connected layers of the widths in hidden, ReLU", IMAGE, true, 0),
+                    IMAGE, true, 0, true),
+            new ModelDescriptor("mlp", "fully connected layers of the widths in hidden, ReLU", IMAGE, true, 0, true),
             new ModelDescriptor("resnet12", "ResNet-12 few-shot backbone; size: tiny | small | standard (default, 12.4 M parameters)",
                     IMAGE, true, 0),
             new ModelDescriptor("vit", "ViT-style Transformer encoder, 4x4 patches, pre-LN, mean pooling; size: tiny (0.1 M) |"

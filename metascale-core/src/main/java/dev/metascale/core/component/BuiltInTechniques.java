@@ -179,7 +179,48 @@ final class BuiltInTechniques {
                             c -> "the checkpointed path back-propagates segment by segment outside the step's last backward,"
                                     + " so nothing would overlap: choose one (checkpointing: false or remove overlap_allreduce)")));
 
+    /** Models that compute a meta-batch's tasks as one batched computation. */
+    private static List<String> batched() {
+        return Components.models().stream().filter(ModelDescriptor::batchedTasks).map(ModelDescriptor::name).toList();
+    }
+
+    static final TechniqueDescriptor VECTORIZE_TASKS = new TechniqueDescriptor("vectorize_tasks",
+            "the meta-batch's tasks as one batched computation, each task with its own fast weights (batched matrix products,"
+                    + " grouped convolutions, per-task batch-norm statistics), as torch.func's vmap does for MAML",
+            Setting.flag(),
+            List.of(
+                    rule(List.of("techniques.vectorize_tasks", "algorithm.name"),
+                            c -> c.bool("techniques.vectorize_tasks")
+                                    && !Components.learnersThat(Capability.VECTORIZED_TASKS).contains(c.text("algorithm.name")),
+                            c -> "vectorize_tasks is implemented for " + Components.inWords(Components.learnersThat(Capability.VECTORIZED_TASKS))
+                                    + " in this version, not " + c.text("algorithm.name") + "; remove vectorize_tasks"),
+                    rule(List.of("techniques.vectorize_tasks", "model.arch"),
+                            c -> c.bool("techniques.vectorize_tasks") && !batched().contains(c.text("model.arch")),
+                            c -> "vectorize_tasks needs a model that computes tasks as one batch (" + String.join(", ", batched())
+                                    + "); " + c.text("model.arch") + " does not in this version; remove vectorize_tasks"),
+                    rule(List.of("techniques.vectorize_tasks", "sampler.kind"),
+                            c -> c.bool("techniques.vectorize_tasks") && !"fixed".equals(c.text("sampler.kind")),
+                            c -> "vectorize_tasks stacks the tasks of a meta-batch into one tensor, so every task needs the same"
+                                    + " shape; the " + c.text("sampler.kind") + " sampler draws tasks of different sizes: use"
+                                    + " sampler.kind: fixed or remove vectorize_tasks"),
+                    rule(List.of("techniques.vectorize_tasks", "techniques.checkpointing"),
+                            c -> c.bool("techniques.vectorize_tasks") && c.integer("techniques.checkpointing") > 0,
+                            c -> "vectorize_tasks keeps every task's activations alive at once and checkpointing recomputes one"
+                                    + " task's segments at a time; this version does not combine them: choose one"),
+                    rule(List.of("techniques.vectorize_tasks", "techniques.chunk"),
+                            c -> c.bool("techniques.vectorize_tasks") && c.integer("techniques.chunk") > 0,
+                            c -> "vectorize_tasks computes the whole meta-batch in one backward already; chunk has no effect:"
+                                    + " use chunk: 0 with vectorize_tasks"),
+                    rule(List.of("techniques.vectorize_tasks", "techniques.parallel_tasks"),
+                            c -> c.bool("techniques.vectorize_tasks") && c.integer("techniques.parallel_tasks") > 1,
+                            c -> "vectorize_tasks computes the tasks as one batched operation, parallel_tasks on their own"
+                                    + " threads: choose one"),
+                    rule(List.of("techniques.vectorize_tasks", "techniques.overlap_allreduce"),
+                            c -> c.bool("techniques.vectorize_tasks") && c.bool("techniques.overlap_allreduce"),
+                            c -> "vectorize_tasks back-propagates the meta-batch in one pass after which the all-reduce runs;"
+                                    + " this version does not overlap it: remove overlap_allreduce")));
+
     /** In the order of the suite schema's {@code techniques} keys. */
     static final List<TechniqueDescriptor> ALL = List.of(PRECISION, CHECKPOINTING, WORLD_SIZE, SCALING, CHUNK, OFFLOAD,
-            PARALLEL_TASKS, OVERLAP_ALLREDUCE);
+            PARALLEL_TASKS, OVERLAP_ALLREDUCE, VECTORIZE_TASKS);
 }

@@ -43,7 +43,9 @@ public record LearnerDescriptor(String name, String description, Set<Capability>
         /** Needs at least one inner step to learn anything. */
         INNER_LOOP,
         /** Differentiates through its inner loop: every inner step's graph stays alive until the meta-backward. */
-        SECOND_ORDER
+        SECOND_ORDER,
+        /** Computes the meta-batch's tasks as one batched computation ({@code techniques.vectorize_tasks}). */
+        VECTORIZED_TASKS
     }
 
     /** The outputs of the head a learner's parameters are initialised with. */

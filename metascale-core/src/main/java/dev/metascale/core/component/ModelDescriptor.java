@@ -8,6 +8,13 @@ package dev.metascale.core.component;
  * @param reads            the examples it reads
  * @param featureBlocks    it exposes its feature blocks, so activation checkpointing can segment it
  * @param maxFrozenLayers  the most lower layers {@code model.frozen_layers} may hold constant (0: none)
+ * @param batchedTasks     it computes a meta-batch's tasks as one batched computation, each task with its own weights
+ *                         ({@code techniques.vectorize_tasks})
  */
-public record ModelDescriptor(String name, String description, Modality reads, boolean featureBlocks, int maxFrozenLayers) {
+public record ModelDescriptor(String name, String description, Modality reads, boolean featureBlocks, int maxFrozenLayers,
+                              boolean batchedTasks) {
+    /** A model that computes its tasks one at a time. */
+    public ModelDescriptor(String name, String description, Modality reads, boolean featureBlocks, int maxFrozenLayers) {
+        this(name, description, reads, featureBlocks, maxFrozenLayers, false);
+    }
 }

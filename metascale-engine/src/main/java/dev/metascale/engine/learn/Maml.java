@@ -39,6 +39,11 @@ import java.util.List;
  * query forward and backward at the fast weights θ' are segment-recomputed, giving ∂L^{query}/∂θ',
  * which is then back-propagated through the kept inner-step graphs into θ
  * ({@link SegmentRecompute#backwardInto}). With checkpointing the tasks go one at a time.
+ * Vectorized tasks ({@code techniques.vectorize_tasks}): the meta-batch as one batched computation, what
+ * {@code torch.func.vmap} gives MAML — θ broadcast to B per-task copies θ'_{1..B} (one tensor with a leading task
+ * dimension, {@link Model#taskLogits}), each inner step on the summed support loss Σ_i L^{support}_{T_i}, whose gradient
+ * in θ'_i is task i's own (the tasks share no weights), and one backward of (1/B) Σ_i L^{query}_{T_i}: the same
+ * meta-gradient, with B tasks per kernel instead of one.
  */
 public class Maml implements MetaLearner {
     private final Model model;
@@ -49,6 +54,7 @@ public class Maml implements MetaLearner {
     private final boolean firstOrder;
     private final OuterOptimizer optimizer;
     private final GradientStrategy gradients;
+    private final boolean vectorized;
 
     public Maml(Model model, ParamSet params, double innerLr, int innerSteps, int evalInnerSteps, double outerLr) {
         this(model, params, innerLr, innerSteps, evalInnerSteps, outerLr, false);
@@ -66,6 +72,11 @@ public class Maml implements MetaLearner {
     Maml(Model model, ParamSet params, double innerLr, int innerSteps, int evalInnerSteps, double outerLr, boolean firstOrder,
          TrainingTechniques techniques) {
         this.gradients = techniques.strategy(model);
+        this.vectorized = techniques.vectorizeTasks();
+        if (vectorized && !model.batchesTasks()) {
+            throw new IllegalArgumentException("vectorize_tasks needs a model that computes tasks as one batch (mlp, conv4), not "
+                    + model.name() + "; remove vectorize_tasks");
+        }
         this.model = model;
         this.params = params;
         this.innerLr = innerLr;
@@ -125,7 +136,57 @@ public class Maml implements MetaLearner {
 
     /** Accumulates the meta-gradient of the batch into the parameters' {@code .grad()}; returns the mean loss. */
     public double accumulateMetaGradient(List<Episode> tasks) {
-        return gradients.metaGradient(params, tasks, objective);
+        return vectorized ? vectorizedMetaGradient(tasks) : gradients.metaGradient(params, tasks, objective);
+    }
+
+    /**
+     * The meta-gradient with the B tasks as one batched computation (see the class comment): θ expanded to [B, …]
+     * (a view; its backward sums the tasks' gradients into θ), the inner steps on Σ_i L^{support}_i, then
+     * (1/B) Σ_i L^{query}_i back-propagated once. Every task has the same support and query sizes (a fixed sampler), so
+     * the mean cross-entropy over all B·n examples is (1/B) Σ_i of the tasks' means.
+     */
+    private double vectorizedMetaGradient(List<Episode> tasks) {
+        long b = tasks.size();
+        Tensor supportX = stack(tasks, Episode::supportX);
+        Tensor supportY = stack(tasks, Episode::supportY);
+        Tensor queryX = stack(tasks, Episode::queryX);
+        Tensor queryY = stack(tasks, Episode::queryY);
+        ParamSet fast = params.map((name, t) -> {
+            long[] shape = t.sizes().vec().get();
+            long[] perTask = new long[shape.length + 1];
+            perTask[0] = b;
+            System.arraycopy(shape, 0, perTask, 1, shape.length);
+            return t.unsqueeze(0).expand(perTask);
+        });
+        Scalar tasksScale = new Scalar((double) b);
+        Scalar alpha = new Scalar(innerLr);
+        for (int s = 0; s < innerSteps; s++) {
+            Tensor support = batchedCrossEntropy(model.taskLogits(fast, supportX), supportY).mul(tasksScale); // Σ_i L_i
+            if (!firstOrder) {
+                fast = InnerSgd.differentiableStep(fast, support, innerLr);
+                continue;
+            }
+            List<Tensor> grads = InnerSgd.gradients(support, fast, false);
+            List<Tensor> next = new ArrayList<>(fast.size());
+            for (int i = 0; i < fast.size(); i++) {
+                next.add(fast.tensors().get(i).sub(grads.get(i), alpha));
+            }
+            fast = fast.withTensors(next);
+        }
+        Tensor query = batchedCrossEntropy(model.taskLogits(fast, queryX), queryY);
+        query.backward();
+        return query.item_double();
+    }
+
+    /** Mean cross-entropy over every task's examples: logits [B, n, ways], labels [B, n]. */
+    private static Tensor batchedCrossEntropy(Tensor logits, Tensor labels) {
+        return Losses.crossEntropy(logits.reshape(-1, logits.size(2)), labels.reshape(-1));
+    }
+
+    private static Tensor stack(List<Episode> tasks, java.util.function.Function<Episode, Tensor> part) {
+        org.bytedeco.pytorch.TensorVector parts = new org.bytedeco.pytorch.TensorVector();
+        tasks.forEach(t -> parts.push_back(part.apply(t)));
+        return torch.stack(parts);
     }
 
     @Override
@@ -133,7 +194,7 @@ public class Maml implements MetaLearner {
         return gradients.describe(firstOrder
                     ? "inner support gradients and query gradient (all feature blocks)"
                     : "query forward/backward at the fast weights only; inner-step graphs kept whole (second order)",
-                gradients.chunkingDescription());
+                vectorized ? "the meta-batch's tasks as one batched computation (vectorize_tasks)" : gradients.chunkingDescription());
     }
 
     /** The meta-gradient the step would apply, from {@link #accumulateMetaGradient}; {@code .grad} released after. */

@@ -131,6 +131,34 @@ public final class Conv4 implements Model {
     }
 
     @Override
+    public boolean batchesTasks() {
+        return true;
+    }
+
+    /**
+     * The tasks as one computation: task t's maps are channels t·C … t·C + C − 1 of one [batch, tasks·C, h, w] tensor,
+     * each block a convolution with {@code groups = tasks} (task t's filters see its own channels only) and one
+     * batch norm whose per-channel statistics are then exactly task t's own (over its batch and positions).
+     */
+    @Override
+    public Tensor taskLogits(ParamSet p, Tensor images) {
+        long tasks = images.size(0);
+        long batch = images.size(1);
+        Tensor x = images.transpose(0, 1).reshape(batch, tasks * images.size(2), images.size(3), images.size(4));
+        TensorOptional none = new TensorOptional();
+        for (int b = 0; b < BLOCKS; b++) {
+            Tensor w = p.get(CONV[b]);
+            Tensor y = torch.conv2d(x, w.reshape(tasks * w.size(1), w.size(2), w.size(3), w.size(4)), none, STRIDE, PAD, DILATION, tasks);
+            y = torch.batch_norm(y, new TensorOptional(p.get(BN_WEIGHT[b]).reshape(-1)), new TensorOptional(p.get(BN_BIAS[b]).reshape(-1)),
+                    none, none, true, 0.1, 1e-5, true);
+            x = torch.relu(MaxPool.apply(y, POOL, POOL, false));
+        }
+        // [batch, tasks·C, h, w] → [tasks, batch, C·h·w]: each task's features flattened in (c, h, w) order as features()
+        Tensor features = x.reshape(batch, tasks, -1).transpose(0, 1);
+        return LinearHead.applyPerTask(p, features);
+    }
+
+    @Override
     public int featureBlockCount() {
         return BLOCKS;
     }

@@ -20,6 +20,14 @@ public final class LinearHead {
         return torch.linear(features, params.get(WEIGHT), new TensorOptional(params.get(BIAS)));
     }
 
+    /**
+     * The head of many tasks at once: features [tasks, batch, featureDim], {@code head.weight} [tasks, outputs,
+     * featureDim], {@code head.bias} [tasks, outputs]; logits [tasks, batch, outputs] by one batched product.
+     */
+    public static Tensor applyPerTask(ParamSet params, Tensor features) {
+        return torch.baddbmm(params.get(BIAS).unsqueeze(1), features, params.get(WEIGHT).transpose(1, 2));
+    }
+
     /** A head initialised uniformly in ±1/sqrt(featureDim) (PyTorch's nn.Linear), or zeros. */
     public static ParamSet create(int featureDim, int outputs, torch.ScalarType dtype, boolean zero) {
         Tensor w;

@@ -110,6 +110,21 @@ public final class Mlp implements Model {
     }
 
     @Override
+    public boolean batchesTasks() {
+        return true;
+    }
+
+    /** Every layer as a batched product over the tasks: ReLU(b_t + x_t W_tᵀ) for all t in one {@code baddbmm}. */
+    @Override
+    public Tensor taskLogits(ParamSet p, Tensor images) {
+        Tensor x = images.reshape(images.size(0), images.size(1), -1);
+        for (int i = 0; i < hidden.length; i++) {
+            x = torch.relu(torch.baddbmm(p.get(biasNames[i]).unsqueeze(1), x, p.get(weightNames[i]).transpose(1, 2)));
+        }
+        return LinearHead.applyPerTask(p, x);
+    }
+
+    @Override
     public List<String> featureBlockParameters(int i) {
         return List.of(weightNames[i], biasNames[i]);
     }

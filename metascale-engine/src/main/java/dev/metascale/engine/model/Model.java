@@ -74,6 +74,23 @@ public interface Model {
                 + " checkpointing; use conv4, mlp, resnet12 or vit, or checkpointing: false");
     }
 
+    /**
+     * Whether {@link #taskLogits} computes many tasks as one batched computation ({@code techniques.vectorize_tasks}).
+     */
+    default boolean batchesTasks() {
+        return false;
+    }
+
+    /**
+     * Logits [tasks, batch, outputs] of {@code tasks} tasks at once: every tensor of {@code params} has a leading task
+     * dimension (task t's weights at index t) and {@code images} is [tasks, batch, 1, height, width]. Task t's slice
+     * equals {@link #logits}{@code (params_t, images_t)}, batch-norm statistics included (each task's own).
+     */
+    default Tensor taskLogits(ParamSet params, Tensor images) {
+        throw new UnsupportedOperationException("model " + name() + " does not compute tasks as one batch; vectorize_tasks"
+                + " needs mlp or conv4");
+    }
+
     /** Logits [batch, outputs]: {@link #features} followed by the head. */
     default Tensor logits(ParamSet params, Tensor images) {
         return LinearHead.apply(params, features(params, images));

@@ -142,12 +142,13 @@ public final class GradientStrategy {
 
     /** Back-propagates (1/B) Σ loss(task) into {@code params}' {@code .grad} by the techniques' chunking and threads. */
     private <T> double backward(List<T> tasks, ParamSet params, Function<T, Tensor> loss) {
-        if (!techniques.options().isEmpty()) {
-            if (techniques.options().size() > 1) {
-                throw new IllegalStateException("techniques " + techniques.options().keySet() + " each decide how the tasks are"
+        Map<String, Object> plugins = techniques.backwardOptions();
+        if (!plugins.isEmpty()) {
+            if (plugins.size() > 1) {
+                throw new IllegalStateException("techniques " + plugins.keySet() + " each decide how the tasks are"
                         + " back-propagated: their descriptors' constraints must exclude one another; set one of them");
             }
-            Map.Entry<String, Object> option = techniques.options().entrySet().iterator().next();
+            Map.Entry<String, Object> option = plugins.entrySet().iterator().next();
             BackwardTechnique technique = Techniques.backward(option.getKey()).orElseThrow(() -> new IllegalStateException(
                     "technique '" + option.getKey() + "' has no engine implementation (a TechniquePlugin)"));
             return technique.backward(tasks, params, loss, option.getValue());

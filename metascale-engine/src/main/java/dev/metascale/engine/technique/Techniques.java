@@ -16,6 +16,9 @@ import java.util.ServiceLoader;
  * implementation is refused when a trial sets it, before anything runs.
  */
 public final class Techniques {
+    /** The key of the batched-tasks technique, applied by the learners themselves rather than by a backward pass. */
+    public static final String VECTORIZE_TASKS = "vectorize_tasks";
+
     /** The built-in techniques and where each is applied. */
     private static final Map<String, String> BUILT_IN = Map.of(
             "precision", "Precision (autocast around the trial)",
@@ -25,7 +28,8 @@ public final class Techniques {
             "chunk", "TaskChunks via GradientStrategy",
             "offload", "refused on this CPU build (validation)",
             "parallel_tasks", "TaskParallel via GradientStrategy",
-            "overlap_allreduce", "dist.DataParallel#lastBackward via GradientStrategy");
+            "overlap_allreduce", "dist.DataParallel#lastBackward via GradientStrategy",
+            VECTORIZE_TASKS, "the learner's batched meta-gradient (Maml: Model#taskLogits)");
 
     private static final Map<String, BackwardTechnique> PLUGINS = new LinkedHashMap<>();
 

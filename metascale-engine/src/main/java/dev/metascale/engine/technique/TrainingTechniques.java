@@ -73,6 +73,18 @@ public record TrainingTechniques(int checkpointSegments, int chunk, int parallel
         return checkpointSegments > 0;
     }
 
+    /** Whether the learner computes the meta-batch's tasks as one batched computation ({@code techniques.vectorize_tasks}). */
+    public boolean vectorizeTasks() {
+        return Boolean.TRUE.equals(options.get(Techniques.VECTORIZE_TASKS));
+    }
+
+    /** The settings of plugin techniques, each applying its own back-propagation (the built-in options left out). */
+    java.util.Map<String, Object> backwardOptions() {
+        java.util.Map<String, Object> out = new java.util.TreeMap<>(options);
+        out.remove(Techniques.VECTORIZE_TASKS);
+        return out;
+    }
+
     /** What the record says: requested settings (learners add what they checkpointed). */
     public ObjectNode describe() {
         ObjectNode out = Json.MAPPER.createObjectNode();

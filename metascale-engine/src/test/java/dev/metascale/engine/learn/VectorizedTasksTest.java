@@ -1,0 +1,138 @@
+package dev.metascale.engine.learn;
+
+import dev.metascale.engine.model.Conv4;
+import dev.metascale.engine.model.Mlp;
+import dev.metascale.engine.model.Model;
+import dev.metascale.engine.technique.TrainingTechniques;
+import dev.metascale.engine.torch.ArrayTensors;
+import dev.metascale.engine.torch.ParamSet;
+import dev.metascale.engine.torch.TorchRuntime;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code techniques.vectorize_tasks} computes the same meta-gradient as the task-by-task loop: MAML (second order,
+ * through two inner steps) and FOMAML, on the MLP and on Conv-4 (grouped convolutions, per-task batch-norm
+ * statistics), in float64 to 1e-10 and in float32 (oneDNN's kernels) to 1e-4. A batched layout that mixed the
+ * tasks' channels, features or batch-norm statistics would fail here.
+ */
+class VectorizedTasksTest {
+    private static final int WAYS = 5;
+    private static final int TASKS = 3;
+    private static final TrainingTechniques VECTORIZED = new TrainingTechniques(0, 0, 0, false, null, Map.of("vectorize_tasks", true));
+
+    @BeforeAll
+    static void threads() {
+        TorchRuntime.configure(1);
+    }
+
+    private static List<Episode> tasks(long seed, torch.ScalarType dtype, int size) {
+        torch.manual_seed(seed);
+        List<Episode> tasks = new ArrayList<>();
+        for (int t = 0; t < TASKS; t++) {
+            long[] support = new long[WAYS * 2];
+            long[] query = new long[WAYS * 3];
+            for (int i = 0; i < support.length; i++) {
+                support[i] = i % WAYS;
+            }
+            for (int i = 0; i < query.length; i++) {
+                query[i] = (i * 3 + t) % WAYS;
+            }
+            Tensor sx = torch.randn(new long[]{support.length, 1, size, size}, new TensorOptions(dtype));
+            Tensor qx = torch.randn(new long[]{query.length, 1, size, size}, new TensorOptions(dtype));
+            tasks.add(new Episode(sx, ArrayTensors.longs(support, support.length), qx, ArrayTensors.longs(query, query.length),
+                    WAYS, new long[]{0, 1, 2, 3, 4}));
+        }
+        return tasks;
+    }
+
+    /** The loop's and the vectorized meta-gradient from the same θ: max relative error over the tensors, and the losses. */
+    private static double[] compare(Model model, boolean firstOrder, torch.ScalarType dtype, int size) {
+        try (PointerScope scope = new PointerScope()) {
+            List<Episode> tasks = tasks(3, dtype, size);
+            ParamSet a = model.init(7, WAYS, dtype);
+            ParamSet b = InnerSgd.detachedLeaves(a);
+            Maml loop = firstOrder ? new FoMaml(model, a, 0.4, 2, 2, 0.001) : new Maml(model, a, 0.4, 2, 2, 0.001);
+            Maml batched = firstOrder ? new FoMaml(model, b, 0.4, 2, 2, 0.001, VECTORIZED)
+                    : new Maml(model, b, 0.4, 2, 2, 0.001, VECTORIZED);
+            double lossLoop = loop.accumulateMetaGradient(tasks);
+            double lossBatched = batched.accumulateMetaGradient(tasks);
+            double worst = 0;
+            for (int i = 0; i < a.size(); i++) {
+                Tensor ga = a.tensors().get(i).grad();
+                Tensor gb = b.tensors().get(i).grad();
+                double norm = ga.norm().item_double();
+                assertTrue(norm > 0, a.names().get(i) + " has no meta-gradient: the test would be empty");
+                worst = Math.max(worst, ga.sub(gb).norm().item_double() / norm);
+            }
+            return new double[]{worst, Math.abs(lossLoop - lossBatched) / Math.abs(lossLoop)};
+        }
+    }
+
+    @Test
+    void mamlAndFomamlOnTheMlpEqualTheLoopInFloat64() {
+        for (boolean firstOrder : new boolean[]{false, true}) {
+            double[] e = compare(new Mlp(100, List.of(32, 16)), firstOrder, torch.ScalarType.Double, 10);
+            assertTrue(e[0] < 1e-10, (firstOrder ? "fomaml" : "maml") + " mlp meta-gradient relative error " + e[0]);
+            assertTrue(e[1] < 1e-12, "query loss relative error " + e[1]);
+        }
+    }
+
+    @Test
+    void mamlAndFomamlOnConv4EqualTheLoopInFloat64() {
+        for (boolean firstOrder : new boolean[]{false, true}) {
+            double[] e = compare(new Conv4(1, 8, 16, 16), firstOrder, torch.ScalarType.Double, 16);
+            assertTrue(e[0] < 1e-10, (firstOrder ? "fomaml" : "maml") + " conv4 meta-gradient relative error " + e[0]);
+            assertTrue(e[1] < 1e-12, "query loss relative error " + e[1]);
+        }
+    }
+
+    @Test
+    void secondOrderMamlOnConv4With32ChannelsAgreesInFloat32() {
+        // float32 at the benchmark's width: oneDNN's grouped-convolution kernels, not the reference ones float64 uses
+        double[] e = compare(new Conv4(1, 32, 28, 28), false, torch.ScalarType.Float, 28);
+        assertTrue(e[0] < 1e-4, "conv4-32 float32 meta-gradient relative error " + e[0]);
+        assertTrue(e[1] < 1e-5, "query loss relative error " + e[1]);
+    }
+
+    @Test
+    void aModelThatCannotBatchItsTasksIsRefusedByName() {
+        Model notBatched = new Model() {
+            @Override
+            public String name() {
+                return "plain";
+            }
+
+            @Override
+            public int featureDim() {
+                return 1;
+            }
+
+            @Override
+            public ParamSet init(long seed, int outputs, torch.ScalarType dtype) {
+                return new ParamSet(List.of(), List.of());
+            }
+
+            @Override
+            public Tensor features(ParamSet params, Tensor images) {
+                return images;
+            }
+        };
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Maml(notBatched, new ParamSet(List.of(), List.of()), 0.4, 1, 1, 0.001, VECTORIZED));
+        assertTrue(e.getMessage().contains("vectorize_tasks needs a model") && e.getMessage().contains("plain"), e.getMessage());
+        assertEquals(false, notBatched.batchesTasks());
+    }
+}
