@@ -137,6 +137,23 @@ class SuiteLoaderTest {
     }
 
     @Test
+    void vectorizedTasksAreAcceptedWhereImplementedAndRefusedWithTheFixElsewhere() throws Exception {
+        Suite suite = parse("name: x\nsweep:\n  techniques.vectorize_tasks: [false, true]\n  model.arch: [conv4, mlp]\n");
+        assertEquals(List.of(java.util.Map.of(), java.util.Map.of(), java.util.Map.of("vectorize_tasks", true),
+                java.util.Map.of("vectorize_tasks", true)), suite.trials().stream().map(t -> t.techniques().options()).toList());
+        assertEquals(trial("maml", 1, 0).techniques(), parse("name: x\ndefaults:\n  techniques: {vectorize_tasks: false}\n")
+                .trials().get(0).techniques(), "off is the default: no option recorded, so no trial id changes");
+        List<String> errors = errors("name: x\ndefaults:\n  model: {arch: resnet12, size: tiny}\n  algorithm: {name: protonet}\n"
+                + "  sampler: {kind: meta-dataset, ways: 5, min_shots: 1, max_shots: 5, query: 5}\n"
+                + "  techniques: {vectorize_tasks: true, chunk: 2}\n");
+        String all = String.join("\n", errors);
+        assertTrue(all.contains("vectorize_tasks is implemented for maml and fomaml in this version, not protonet"), all);
+        assertTrue(all.contains("vectorize_tasks needs a model that computes tasks as one batch (conv4, mlp); resnet12"), all);
+        assertTrue(all.contains("the meta-dataset sampler draws tasks of different sizes"), all);
+        assertTrue(all.contains("use chunk: 0 with vectorize_tasks"), all);
+    }
+
+    @Test
     void chunkingIsRejectedWithCheckpointingAndForLearnersWithoutAMetaLoss() {
         assertEquals(List.of("s.yaml:3:25: sweep.techniques.chunk[1]: with activation checkpointing the tasks are back-propagated"
                         + " one at a time, so chunk has no effect; use chunk: 0 with checkpointing"
