@@ -41,6 +41,7 @@ import dev.metascale.engine.probe.SampledProfile;
 import dev.metascale.engine.probe.TrialFlops;
 import dev.metascale.engine.probe.TrialMeasurements;
 import dev.metascale.engine.probe.MemoryEstimate;
+import dev.metascale.engine.learn.EpisodePrefetcher;
 import dev.metascale.engine.learn.MetaGradientFidelity;
 import dev.metascale.engine.technique.Precision;
 import dev.metascale.engine.technique.RecomputeFlops;
@@ -150,7 +151,11 @@ public final class TrialExecutor {
     /** What meta-training measured. */
     private record Training(double[] losses, IterationTimer timer, SampledProfile profile, OptionalLong rssBefore,
                             OptionalLong peakProfileWindow, OptionalLong peak, Optional<HostCpu.Usage> host, Fidelity fidelity,
-                            int iterationsRun, LearningCurve curve) {
+                            int iterationsRun, LearningCurve curve, double dataWaitS, double dataLoadS) {
+        /** Meta-training's wall time: the iterations' (warm-up included, profiled ones excepted) and the waits for data. */
+        double seconds() {
+            return timer.totalSeconds() + dataWaitS;
+        }
     }
 
     /**
@@ -417,6 +422,8 @@ public final class TrialExecutor {
         int reachedAt = 0;
         double secondsToTarget = 0;
         int iterationsRun = iterations;
+        EpisodePrefetcher prefetch = new EpisodePrefetcher(setup.loader(), episodes.train(), metaBatch, iterations);
+        try {
         for (int it = 0; it < iterations; it++) {
             if (fidelity != null && fidelityAt.contains(it) && !profile.profiling(it)) {
                 // outside the timed and profiled iterations, its memory kept out of the training peak
@@ -451,11 +458,9 @@ public final class TrialExecutor {
             }
             profile.beforeIteration(it);
             try (PointerScope scope = new PointerScope()) {
+                // built on the prefetch thread while the previous step computed: the timed iteration is the computation
+                List<Episode> tasks = prefetch.take(it);
                 timer.begin();
-                List<Episode> tasks = new ArrayList<>(metaBatch);
-                for (int t = 0; t < metaBatch; t++) {
-                    tasks.add(setup.loader().load(episodes.train().get(it * metaBatch + t)));
-                }
                 losses[it] = setup.learner().metaStep(tasks);
                 timer.end(profile.profiling(it));
             }
@@ -490,12 +495,15 @@ public final class TrialExecutor {
                 Double target = spec.train().until();
                 if (target != null && (setup.languageModel() ? mean <= target : mean >= target)) {
                     reachedAt = it + 1;
-                    secondsToTarget = training(timer);
+                    secondsToTarget = training(timer) + prefetch.waitSeconds();
                     iterationsRun = it + 1;
                     log.accept("target " + target + " reached after " + reachedAt + " iterations: training stops");
                     break;
                 }
             }
+        }
+        } finally {
+            prefetch.close();
         }
         Optional<HostCpu.Usage> host = hostBefore.flatMap(b -> HostCpu.snapshot().flatMap(a -> HostCpu.between(b, a)));
         OptionalLong peak = ProcessMemory.peakRssBytes();
@@ -505,7 +513,7 @@ public final class TrialExecutor {
         return new Training(java.util.Arrays.copyOf(losses, iterationsRun), timer, profile, baselineRss, peakProfiled, peak, host,
                 new Fidelity(List.copyOf(cosines), List.copyOf(errors), fidelityAbsent), iterationsRun,
                 curveAt.isEmpty() ? LearningCurve.NONE : new LearningCurve(List.copyOf(curveAt), List.copyOf(curveScores),
-                        setup.languageModel(), reachedAt, secondsToTarget));
+                        setup.languageModel(), reachedAt, secondsToTarget), prefetch.waitSeconds(), prefetch.loadSeconds());
     }
 
     /**
@@ -586,7 +594,9 @@ public final class TrialExecutor {
             metrics.put(Metric.THROUGHPUT_SAMPLES_PER_S, iterTimes.length * (double) groupTasks * samplesPerTask / timedS);
         }
         setup.dataParallel().ifPresent(d -> writeCommunication(metrics, d, iterations, training.timer().totalSeconds()));
-        metrics.put(Metric.TRAIN_TIME_S, training.timer().totalSeconds());
+        metrics.put(Metric.TRAIN_TIME_S, training.seconds());
+        metrics.put(Metric.DATA_WAIT_S, training.dataWaitS());
+        metrics.put(Metric.DATA_LOAD_S, training.dataLoadS());
         if (training.timer().profiledIterations() > 0) {
             metrics.put(Metric.PROFILE_WINDOW_S, training.timer().profiledSeconds());
             metrics.put(Metric.PROFILED_ITERATIONS, training.timer().profiledIterations());
