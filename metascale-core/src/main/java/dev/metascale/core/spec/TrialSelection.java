@@ -61,7 +61,7 @@ public record TrialSelection(List<Condition> conditions) {
         }
         List<Map<String, String>> flat = suite.trials().stream().map(TrialSelection::flatten).toList();
         for (Condition c : conditions) {
-            if (!flat.isEmpty() && !flat.get(0).containsKey(c.key())) {
+            if (!flat.isEmpty() && !flat.get(0).containsKey(c.key()) && TrialSpec.defaultText(c.key()).isEmpty()) {
                 String hint = NearestName.among(c.key(), flat.get(0).keySet()).map(n -> " (did you mean " + n + "?)").orElse("");
                 throw new IllegalArgumentException("--only " + c.key() + "=" + c.value() + ": a trial has no field '" + c.key()
                         + "'" + hint + "; fields: " + String.join(", ", new TreeSet<>(flat.get(0).keySet())));
@@ -77,7 +77,7 @@ public record TrialSelection(List<Condition> conditions) {
             StringBuilder values = new StringBuilder();
             for (Condition c : conditions) {
                 TreeSet<String> seen = new TreeSet<>();
-                flat.forEach(f -> seen.add(f.get(c.key())));
+                flat.forEach(f -> seen.add(value(f, c.key())));
                 values.append("; ").append(c.key()).append(" takes ").append(String.join(", ", seen));
             }
             throw new IllegalArgumentException("--only selects none of the " + suite.trials().size() + " trials of suite "
@@ -88,18 +88,32 @@ public record TrialSelection(List<Condition> conditions) {
 
     private boolean matches(Map<String, String> trial) {
         for (Condition c : conditions) {
-            if (!c.value().equals(trial.get(c.key()))) {
+            if (!c.value().equals(value(trial, c.key()))) {
                 return false;
             }
         }
         return true;
     }
 
-    /** Dotted path -> value text of every leaf (lists as compact JSON) of a spec. */
+    /**
+     * A key's value in a flattened trial; a suite key the record leaves out at its default ({@code
+     * techniques.parallel_tasks}, a plugin technique's flag) reads as that default.
+     */
+    private static String value(Map<String, String> trial, String key) {
+        String v = trial.get(key);
+        return v != null ? v : TrialSpec.defaultText(key).orElse(null);
+    }
+
+    /**
+     * Dotted path -> value text of every leaf (lists as compact JSON) of a spec; the settings of techniques without a
+     * field ({@code techniques.options}) under their suite keys ({@code techniques.vectorize_tasks}).
+     */
     static Map<String, String> flatten(TrialSpec spec) {
         Map<String, String> out = new java.util.LinkedHashMap<>();
         flatten("", Json.MAPPER.valueToTree(spec), out);
-        return out;
+        Map<String, String> renamed = new java.util.LinkedHashMap<>();
+        out.forEach((k, v) -> renamed.put(k.startsWith("techniques.options.") ? "techniques." + k.substring("techniques.options.".length()) : k, v));
+        return renamed;
     }
 
     private static void flatten(String prefix, JsonNode node, Map<String, String> out) {

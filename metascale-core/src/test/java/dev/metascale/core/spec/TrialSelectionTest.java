@@ -32,6 +32,23 @@ class TrialSelectionTest {
     }
 
     @Test
+    void techniquesLeftOutAtTheirDefaultAndPluginTechniquesAreSelectable() throws Exception {
+        // parallel_tasks and vectorize_tasks are absent from a record at their default (so trial ids did not change)
+        // and vectorize_tasks lives in techniques.options: --only must still read both by their suite keys
+        Suite all = SuiteLoader.parse("name: x\ndefaults:\n  algorithm: {name: maml}\nsweep:\n  techniques.vectorize_tasks: [false, true]\n"
+                + "  model.arch: [conv4, mlp]\n", "s.yaml");
+        Suite plain = TrialSelection.parse(List.of("techniques.vectorize_tasks=false", "model.arch=mlp")).apply(all);
+        assertEquals(1, plain.trials().size());
+        assertTrue(plain.trials().get(0).techniques().options().isEmpty());
+        Suite vectorized = TrialSelection.parse(List.of("techniques.vectorize_tasks=true")).apply(all);
+        assertEquals(2, vectorized.trials().size());
+        vectorized.trials().forEach(t -> assertEquals(true, t.techniques().options().get("vectorize_tasks")));
+        Suite tasks = SuiteLoader.parse("name: x\ndefaults:\n  algorithm: {name: maml}\nsweep:\n  techniques.parallel_tasks: [0, 2]\n", "s.yaml");
+        assertEquals(List.of(0), TrialSelection.parse(List.of("techniques.parallel_tasks=0")).apply(tasks).trials().stream()
+                .map(t -> t.techniques().parallelTasks()).toList());
+    }
+
+    @Test
     void labelsNameTheSamplerOfVariableEpisodes() {
         assertEquals("5w1s", new SamplerSpec("fixed", 5, 1, 15).label());
         assertEquals("5w1-5s", new SamplerSpec("imbalanced", 5, 1, 15, 1, 5, false).label());
