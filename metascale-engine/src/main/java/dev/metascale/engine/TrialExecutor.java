@@ -151,7 +151,7 @@ public final class TrialExecutor {
     /** What meta-training measured. */
     private record Training(double[] losses, IterationTimer timer, SampledProfile profile, OptionalLong rssBefore,
                             OptionalLong peakProfileWindow, OptionalLong peak, Optional<HostCpu.Usage> host, Fidelity fidelity,
-                            int iterationsRun, LearningCurve curve, double dataWaitS, double dataLoadS) {
+                            int iterationsRun, LearningCurve curve, double dataWaitS, double dataLoadS, String dataPrefetch) {
         /** Meta-training's wall time: the iterations' (warm-up included, profiled ones excepted) and the waits for data. */
         double seconds() {
             return timer.totalSeconds() + dataWaitS;
@@ -422,7 +422,8 @@ public final class TrialExecutor {
         int reachedAt = 0;
         double secondsToTarget = 0;
         int iterationsRun = iterations;
-        EpisodePrefetcher prefetch = new EpisodePrefetcher(setup.loader(), episodes.train(), metaBatch, iterations);
+        EpisodePrefetcher prefetch = new EpisodePrefetcher(setup.loader(), episodes.train(), metaBatch, iterations,
+                EpisodePrefetcher.spareCore(TorchRuntime.threads()));
         try {
         for (int it = 0; it < iterations; it++) {
             if (fidelity != null && fidelityAt.contains(it) && !profile.profiling(it)) {
@@ -458,7 +459,8 @@ public final class TrialExecutor {
             }
             profile.beforeIteration(it);
             try (PointerScope scope = new PointerScope()) {
-                // built on the prefetch thread while the previous step computed: the timed iteration is the computation
+                // built on the prefetch thread while the previous step computed (or here, when no core is spare): outside
+                // the timed iteration, which is the computation
                 List<Episode> tasks = prefetch.take(it);
                 timer.begin();
                 losses[it] = setup.learner().metaStep(tasks);
@@ -513,7 +515,7 @@ public final class TrialExecutor {
         return new Training(java.util.Arrays.copyOf(losses, iterationsRun), timer, profile, baselineRss, peakProfiled, peak, host,
                 new Fidelity(List.copyOf(cosines), List.copyOf(errors), fidelityAbsent), iterationsRun,
                 curveAt.isEmpty() ? LearningCurve.NONE : new LearningCurve(List.copyOf(curveAt), List.copyOf(curveScores),
-                        setup.languageModel(), reachedAt, secondsToTarget), prefetch.waitSeconds(), prefetch.loadSeconds());
+                        setup.languageModel(), reachedAt, secondsToTarget), prefetch.waitSeconds(), prefetch.loadSeconds(), prefetch.describe());
     }
 
     /**
@@ -597,6 +599,7 @@ public final class TrialExecutor {
         metrics.put(Metric.TRAIN_TIME_S, training.seconds());
         metrics.put(Metric.DATA_WAIT_S, training.dataWaitS());
         metrics.put(Metric.DATA_LOAD_S, training.dataLoadS());
+        metrics.put(Metric.DATA_PREFETCH, training.dataPrefetch());
         if (training.timer().profiledIterations() > 0) {
             metrics.put(Metric.PROFILE_WINDOW_S, training.timer().profiledSeconds());
             metrics.put(Metric.PROFILED_ITERATIONS, training.timer().profiledIterations());

@@ -24,6 +24,7 @@ public enum Metric {
     DATA_PREP_TIME_S("data_prep_time_s", Kind.NUMBER, "s"),
     DATA_WAIT_S("data_wait_s", Kind.NUMBER, "s"),
     DATA_LOAD_S("data_load_s", Kind.NUMBER, "s"),
+    DATA_PREFETCH("data_prefetch", Kind.TEXT, ""),
     THROUGHPUT_TASKS_PER_S("throughput_tasks_per_s", Kind.NUMBER, "1/s"),
     THROUGHPUT_SAMPLES_PER_S("throughput_samples_per_s", Kind.NUMBER, "1/s"),
     PEAK_RSS_BYTES("peak_rss_bytes", Kind.NUMBER, "bytes"),

@@ -18,6 +18,12 @@ import java.util.concurrent.Future;
  * hide) and what the loading cost on the prefetch thread are kept apart ({@link #waitSeconds}, {@link #loadSeconds}),
  * so the timed iteration holds the computation only.
  *
+ * <p>Only where a core is spare: on a 2-core machine whose two intra-op threads are the trial's, a loading thread
+ * beside them slowed every computed iteration by about what the loading took (MLP MAML, 3 runs each, AMD EPYC 2 vCPUs:
+ * median 54–56 ms with the thread, 44–46 ms without; the loading itself 8–12 ms under that contention). Without a spare
+ * core the steps are built on the taking thread, outside the timed iteration (a DataLoader with {@code num_workers=0}),
+ * and all of their time is the wait.
+ *
  * <p>Native memory: each step's tensors are built inside the prefetch thread's own {@link PointerScope} (which frees
  * the copies' intermediates), kept alive by one reference, and handed to the scope open on the taking thread, which
  * frees them at the end of the iteration. A step loaded but never taken (training stopped at its target) is freed
@@ -28,7 +34,7 @@ public final class EpisodePrefetcher implements AutoCloseable {
     private final List<EpisodeIndex> episodes;
     private final int perStep;
     private final int steps;
-    private final ExecutorService thread;
+    private final ExecutorService thread; // null: built inline by take()
     private Future<Loaded> pending;
     private int pendingStep = -1;
     private long waitNanos;
@@ -43,6 +49,22 @@ public final class EpisodePrefetcher implements AutoCloseable {
      * @param steps    how many steps there are (the first {@code steps × perStep} episodes)
      */
     public EpisodePrefetcher(EpisodeLoader loader, List<EpisodeIndex> episodes, int perStep, int steps) {
+        this(loader, episodes, perStep, steps, true);
+    }
+
+    /**
+     * Whether a loading thread would have a core to itself beside {@code computeThreads} intra-op threads (the JVM's
+     * available processors: the container's share).
+     */
+    public static boolean spareCore(int computeThreads) {
+        return computeThreads < Runtime.getRuntime().availableProcessors();
+    }
+
+    /**
+     * @param background build each next step on a background thread ({@code false}: on the taking thread, see the class
+     *                   comment)
+     */
+    public EpisodePrefetcher(EpisodeLoader loader, List<EpisodeIndex> episodes, int perStep, int steps, boolean background) {
         if (perStep < 1 || steps < 0 || (long) perStep * steps > episodes.size()) {
             throw new IllegalArgumentException("cannot prefetch " + steps + " steps of " + perStep + " episodes from "
                     + episodes.size() + " episodes");
@@ -51,12 +73,22 @@ public final class EpisodePrefetcher implements AutoCloseable {
         this.episodes = episodes;
         this.perStep = perStep;
         this.steps = steps;
-        this.thread = Executors.newSingleThreadExecutor(r -> {
+        this.thread = !background ? null : Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "episode-prefetch");
             t.setDaemon(true);
             return t;
         });
-        submit(0);
+        if (background) {
+            submit(0);
+        } else {
+            pendingStep = 0;
+        }
+    }
+
+    /** For the record ({@code data_prefetch}): how the steps were built. */
+    public String describe() {
+        return thread != null ? "background thread, one step ahead"
+                : "inline before each step, outside the timed iteration (no core spare beside the intra-op threads)";
     }
 
     /**
@@ -68,6 +100,18 @@ public final class EpisodePrefetcher implements AutoCloseable {
             throw new IllegalStateException("steps are taken in order: asked for " + step + ", the next is " + pendingStep);
         }
         long start = System.nanoTime();
+        if (thread == null) {
+            List<Episode> tasks = new ArrayList<>(perStep);
+            for (int t = 0; t < perStep; t++) {
+                tasks.add(loader.load(episodes.get(step * perStep + t)));
+            }
+            long nanos = System.nanoTime() - start;
+            waitNanos += nanos;
+            loadNanos += nanos;
+            taken++;
+            pendingStep = step + 1 < steps ? step + 1 : -1;
+            return tasks;
+        }
         Loaded loaded;
         try {
             loaded = pending.get();
@@ -152,6 +196,8 @@ public final class EpisodePrefetcher implements AutoCloseable {
                 // the failed load holds nothing
             }
         }
-        thread.shutdownNow();
+        if (thread != null) {
+            thread.shutdownNow();
+        }
     }
 }

@@ -66,6 +66,26 @@ class EpisodePrefetcherTest {
     }
 
     @Test
+    void withoutASpareCoreTheStepsAreBuiltInlineAndAllTheirTimeIsTheWait() {
+        FewShotDataset data = SyntheticDataset.create(3, 10, 5, 5, 8);
+        List<EpisodeIndex> episodes = episodes(data, 8);
+        EpisodeLoader loader = new EpisodeLoader(data);
+        try (EpisodePrefetcher inline = new EpisodePrefetcher(loader, episodes, 4, 2, false)) {
+            for (int step = 0; step < 2; step++) {
+                try (PointerScope scope = new PointerScope()) {
+                    List<Episode> tasks = inline.take(step);
+                    assertArrayEquals(ArrayTensors.toDoubles(loader.load(episodes.get(step * 4)).supportX()),
+                            ArrayTensors.toDoubles(tasks.get(0).supportX()));
+                }
+            }
+            assertEquals(inline.loadSeconds(), inline.waitSeconds(), 0.0);
+            assertTrue(inline.describe().startsWith("inline"));
+        }
+        assertEquals(EpisodePrefetcher.spareCore(1), Runtime.getRuntime().availableProcessors() > 1);
+        assertFalse(EpisodePrefetcher.spareCore(Runtime.getRuntime().availableProcessors()));
+    }
+
+    @Test
     void stepsAreTakenInOrderAndAnUntakenStepIsFreedOnClose() {
         FewShotDataset data = SyntheticDataset.create(3, 10, 5, 5, 8);
         List<EpisodeIndex> episodes = episodes(data, 8);
