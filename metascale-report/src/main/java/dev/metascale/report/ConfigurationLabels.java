@@ -68,7 +68,8 @@ public final class ConfigurationLabels {
 
     private static void flatten(String prefix, JsonNode node, Map<String, String> out) {
         if (node.isObject()) {
-            node.fields().forEachRemaining(e -> flatten(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), e.getValue(), out));
+            node.fields().forEachRemaining(e -> flatten(TrialSpec.suiteKey(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey()),
+                    e.getValue(), out));
         } else if (node.isArray()) {
             List<String> items = new ArrayList<>();
             node.forEach(item -> items.add(item.asText()));

@@ -76,6 +76,14 @@ class RunAnalysisTest {
         Map<String, String> labels = ConfigurationLabels.unique(Map.of("a", overlapped, "b", oneBucket));
         assertEquals("maml conv4 5w1s (overlap_allreduce=true)", labels.get("a"));
         assertEquals("maml conv4 5w1s (overlap_allreduce=false)", labels.get("b"));
+
+        // a technique without a field (techniques.options) is named by its suite key, its default read when left out
+        TrialSpec vectorized = new TrialSpec(plain.suite(), plain.dataset(), plain.sampler(), plain.model(), plain.algorithm(),
+                plain.train(), plain.eval(), new TechniqueSpec(t.precision(), t.checkpointing(), t.worldSize(), t.scaling(), t.chunk(),
+                t.offload(), t.parallelTasks(), false, Map.of("vectorize_tasks", true)), plain.seed(), plain.timeoutS(), plain.fault());
+        Map<String, String> byOption = ConfigurationLabels.unique(Map.of("a", plain, "b", vectorized));
+        assertEquals("maml conv4 5w1s (vectorize_tasks=false)", byOption.get("a"));
+        assertEquals("maml conv4 5w1s (vectorize_tasks=true)", byOption.get("b"));
     }
 
     @Test

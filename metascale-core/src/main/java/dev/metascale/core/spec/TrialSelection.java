@@ -112,7 +112,7 @@ public record TrialSelection(List<Condition> conditions) {
         Map<String, String> out = new java.util.LinkedHashMap<>();
         flatten("", Json.MAPPER.valueToTree(spec), out);
         Map<String, String> renamed = new java.util.LinkedHashMap<>();
-        out.forEach((k, v) -> renamed.put(k.startsWith("techniques.options.") ? "techniques." + k.substring("techniques.options.".length()) : k, v));
+        out.forEach((k, v) -> renamed.put(TrialSpec.suiteKey(k), v));
         return renamed;
     }
 

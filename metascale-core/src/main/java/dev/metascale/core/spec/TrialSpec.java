@@ -107,8 +107,18 @@ public record TrialSpec(
      * JSON leaves a default-valued field out ({@code offload}, {@code parallel_tasks}, {@code overlap_allreduce}).
      */
     public static java.util.Optional<String> defaultText(String path) {
-        return Schema.field(path).map(f -> String.valueOf(f.defaultValue()));
+        return Schema.field(suiteKey(path)).map(f -> String.valueOf(f.defaultValue()));
     }
+
+    /**
+     * The suite key of a path of the record's {@code spec}: the same, except that the settings of techniques without a
+     * field ({@code techniques.options.vectorize_tasks}) are written in a suite as {@code techniques.vectorize_tasks}.
+     */
+    public static String suiteKey(String recordPath) {
+        return recordPath.startsWith(OPTIONS_PREFIX) ? "techniques." + recordPath.substring(OPTIONS_PREFIX.length()) : recordPath;
+    }
+
+    private static final String OPTIONS_PREFIX = "techniques.options.";
 
     /** A short human label such as {@code maml conv4 5w1s}. */
     @JsonIgnore
