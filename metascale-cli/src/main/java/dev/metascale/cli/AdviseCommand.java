@@ -1,6 +1,7 @@
 package dev.metascale.cli;
 
 import dev.metascale.core.result.ResultStore;
+import dev.metascale.core.result.RunRecords;
 import dev.metascale.report.Advisor;
 import dev.metascale.report.Budget;
 import dev.metascale.report.RunAnalysis;
@@ -25,8 +26,9 @@ import java.util.concurrent.Callable;
                 + "from the fitted power laws and uses the upper end of the 95 %% prediction interval.",
                 "Exit codes: 0 something fits, 1 nothing fits, 2 invalid input."})
 public final class AdviseCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "DIR", description = "run directory holding results.jsonl")
-    Path runDir;
+    @Parameters(paramLabel = "DIR", arity = "1..*", description = "run directories (each holds results.jsonl or"
+            + " shard-*/results.jsonl), read as one run")
+    java.util.List<Path> runDirs;
 
     @Option(names = "--max-memory", required = true, paramLabel = "M", description = "peak memory allowed, e.g. 2GiB, 512MiB")
     String maxMemory;
@@ -48,9 +50,12 @@ public final class AdviseCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!new ResultStore(runDir).exists()) {
-            spec.commandLine().getErr().println(runDir + " holds no " + ResultStore.FILE_NAME + "; give the --out directory of a run");
-            return Main.EXIT_INVALID;
+        for (Path runDir : runDirs) {
+            if (!RunRecords.exist(runDir)) {
+                spec.commandLine().getErr().println(runDir + " holds no " + ResultStore.FILE_NAME + " (nor shard-*/"
+                        + ResultStore.FILE_NAME + "); give the --out directory of a run");
+                return Main.EXIT_INVALID;
+            }
         }
         Budget budget;
         try {
@@ -63,7 +68,9 @@ public final class AdviseCommand implements Callable<Integer> {
             spec.commandLine().getErr().println(e.getMessage());
             return Main.EXIT_INVALID;
         }
-        List<Advisor.Verdict> verdicts = Advisor.advise(RunAnalysis.of(new ResultStore(runDir).readAll()), budget);
+        RunRecords read = RunRecords.read(runDirs);
+        read.warnings().forEach(w -> spec.commandLine().getErr().println("warning: " + w));
+        List<Advisor.Verdict> verdicts = Advisor.advise(RunAnalysis.of(read.records()), budget);
         spec.commandLine().getOut().print(Advisor.render(verdicts));
         spec.commandLine().getOut().flush();
         return verdicts.stream().anyMatch(Advisor.Verdict::recommended) ? Main.EXIT_OK : Main.EXIT_FAILED;

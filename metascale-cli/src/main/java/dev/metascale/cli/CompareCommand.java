@@ -1,6 +1,7 @@
 package dev.metascale.cli;
 
 import dev.metascale.core.result.ResultStore;
+import dev.metascale.core.result.RunRecords;
 import dev.metascale.report.RunAnalysis;
 import dev.metascale.report.RunComparison;
 import picocli.CommandLine.Command;
@@ -31,13 +32,17 @@ public final class CompareCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         for (Path dir : new Path[]{dirA, dirB}) {
-            if (!new ResultStore(dir).exists()) {
-                spec.commandLine().getErr().println(dir + " holds no " + ResultStore.FILE_NAME + "; give the --out directory of a run");
+            if (!RunRecords.exist(dir)) {
+                spec.commandLine().getErr().println(dir + " holds no " + ResultStore.FILE_NAME + " (nor shard-*/"
+                        + ResultStore.FILE_NAME + "); give the --out directory of a run");
                 return Main.EXIT_INVALID;
             }
         }
-        RunComparison comparison = RunComparison.of(RunAnalysis.of(new ResultStore(dirA).readAll()),
-                RunAnalysis.of(new ResultStore(dirB).readAll()));
+        RunRecords a = RunRecords.read(java.util.List.of(dirA));
+        RunRecords b = RunRecords.read(java.util.List.of(dirB));
+        a.warnings().forEach(w -> spec.commandLine().getErr().println("warning: " + w));
+        b.warnings().forEach(w -> spec.commandLine().getErr().println("warning: " + w));
+        RunComparison comparison = RunComparison.of(RunAnalysis.of(a.records()), RunAnalysis.of(b.records()));
         spec.commandLine().getOut().print(comparison.render());
         spec.commandLine().getOut().flush();
         return comparison.hasRegression() ? Main.EXIT_FAILED : Main.EXIT_OK;

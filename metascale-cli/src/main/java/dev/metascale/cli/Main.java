@@ -14,7 +14,7 @@ import java.util.concurrent.Callable;
         description = "Benchmarks scaling strategies of meta-learning (MAML, FOMAML, ProtoNet, ...) on libtorch.",
         subcommands = {DemoCommand.class, RunCommand.class, ReportCommand.class, CompareCommand.class, AdviseCommand.class,
                 ValidateCommand.class, EnvCommand.class, CalibrateCommand.class, ListCommand.class, EpisodesCommand.class,
-                WorkerCommand.class, CommandLine.HelpCommand.class})
+                SubmitCommand.class, WorkerCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILED = 1;

@@ -7,6 +7,8 @@ import dev.metascale.cli.runner.WorkerLaunch;
 import dev.metascale.core.env.Environment;
 import dev.metascale.core.result.RunInvocation;
 import dev.metascale.core.spec.Suite;
+import dev.metascale.core.shard.Shard;
+import dev.metascale.core.shard.TrialShards;
 import dev.metascale.core.spec.TrialSelection;
 import dev.metascale.report.ReportWriter;
 import picocli.CommandLine.Command;
@@ -52,6 +54,12 @@ public final class RunCommand implements Callable<Integer> {
             + " e.g. --only sampler.shots=1 --only seed=0 (repeatable; run the rest later with --resume)")
     java.util.List<String> only = java.util.List.of();
 
+    @Option(names = "--shard", paramLabel = "I/N", description = "run only shard I of N (0-based) of the suite's trials,"
+            + " balanced by estimated cost, into DIR/shard-I-of-N (default: a SLURM array's SLURM_ARRAY_TASK_ID of"
+            + " SLURM_ARRAY_TASK_COUNT, or a Kubernetes Indexed Job's JOB_COMPLETION_INDEX of METASCALE_SHARD_COUNT);"
+            + " report DIR reads every shard")
+    String shard;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -62,11 +70,24 @@ public final class RunCommand implements Callable<Integer> {
             return Main.EXIT_INVALID;
         }
         Cluster cluster;
+        java.util.Optional<Shard> part;
         try {
             suite = TrialSelection.parse(only).apply(suite);
             cluster = Cluster.of(nnodes, nodeRank, master, System.getenv());
+            part = shard != null ? java.util.Optional.of(Shard.parse(shard)) : Shard.fromEnvironment(System.getenv());
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println(e.getMessage());
+            return Main.EXIT_INVALID;
+        }
+        if (part.isPresent() && cluster.isMultiNode()) {
+            spec.commandLine().getErr().println("--shard runs whole trials on this machine and --nnodes spreads one trial's ranks"
+                    + " over machines: use one of them (shard the single-node trials, run the multi-node ones without --shard)");
+            return Main.EXIT_INVALID;
+        }
+        if (part.isPresent() && suite.tuning().isPresent()) {
+            spec.commandLine().getErr().println("suite " + suite.name() + " has a tune: block: its tuned trials wait for the whole"
+                    + " search, which one shard cannot see; run it without --shard, or run the search alone and shard a suite"
+                    + " that holds the selected settings");
             return Main.EXIT_INVALID;
         }
         if (!DataCheck.allOpen(suite, suiteFile.toString(), spec.commandLine().getErr())) {
@@ -79,7 +100,21 @@ public final class RunCommand implements Callable<Integer> {
         }
         Path dir = out != null ? out : Path.of("runs", suite.name());
         RunInvocation invocation = RunInvocation.of(suiteFile, threads, only, cluster.nodes(), cluster.nodeRank(), master);
+        if (part.isPresent()) {
+            invocation = invocation.withShard(part.get().toString());
+            int all = suite.trials().size();
+            suite = suite.withTrials(TrialShards.of(suite.trials(), part.get()));
+            spec.commandLine().getOut().println("shard " + part.get() + ": " + suite.trials().size() + " of the suite's " + all
+                    + " trials, into " + dir.resolve(part.get().directoryName()));
+            if (suite.trials().isEmpty()) {
+                spec.commandLine().getOut().println("shard " + part.get() + " has no trial: the suite has fewer trials than shards");
+                return Main.EXIT_OK;
+            }
+        }
         String resumeCommand = invocation.resumeCommand("metascale", dir.toString());
+        if (part.isPresent()) {
+            dir = dir.resolve(part.get().directoryName());
+        }
         if (cluster.isMultiNode() && suite.tuning().isPresent()) {
             spec.commandLine().getErr().println("suite " + suite.name() + " has a tune: block, and a tuning search runs on one"
                     + " node (the other nodes could not know the selected settings of the trials they lend ranks to): run it"

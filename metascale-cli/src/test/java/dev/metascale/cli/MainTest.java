@@ -89,6 +89,21 @@ class MainTest {
     }
 
     @Test
+    void aShardIsCheckedBeforeAnyWorkerStartsAndAnEmptyShardHasNothingToDo() throws Exception {
+        Path suite = Files.writeString(tmp.resolve("s.yaml"), "name: s\ndefaults:\n  dataset: synthetic\n  train: {iterations: 2, warmup: 0}\n");
+        Path out = tmp.resolve("run");
+        assertEquals(2, execute("run", suite.toString(), "--out", out.toString(), "--shard", "2/2"));
+        assertTrue(err.toString().contains("shard 2/2 does not exist"), err.toString());
+        assertEquals(2, execute("run", suite.toString(), "--out", out.toString(), "--shard", "0/2", "--nnodes", "2", "--node-rank", "0",
+                "--master", "127.0.0.1:29500"));
+        assertTrue(err.toString().contains("--shard runs whole trials on this machine"), err.toString());
+        // one trial, two shards: the trial goes to shard 0, shard 1 has nothing to run
+        assertEquals(0, execute("run", suite.toString(), "--out", out.toString(), "--shard", "1/2"));
+        assertTrue(out.toString().isEmpty() || !Files.exists(out.resolve("shard-1-of-2").resolve("logs")), "no worker was started");
+        assertTrue(this.out.toString().contains("shard 1/2 has no trial"), this.out.toString());
+    }
+
+    @Test
     void aDataSetThatCannotBeOpenedIsAValidationErrorNotAWorkerCrash() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("METASCALE_IMAGE_FOLDER") == null);
         Path suite = Files.writeString(tmp.resolve("mine.yaml"), "name: mine\ndefaults:\n  dataset: image-folder\n");

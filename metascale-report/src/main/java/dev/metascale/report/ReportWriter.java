@@ -1,6 +1,7 @@
 package dev.metascale.report;
 
 import dev.metascale.core.result.ResultStore;
+import dev.metascale.core.result.RunRecords;
 import dev.metascale.core.result.TrialResult;
 
 import java.io.IOException;
@@ -33,17 +34,27 @@ public final class ReportWriter {
 
     /** As {@link #write(Path)}, stamping the report with {@code generatedAt}. */
     public static Path write(Path runDir, Instant generatedAt) throws IOException {
+        return write(List.of(runDir), generatedAt);
+    }
+
+    /**
+     * The report of several run directories read as one run ({@link RunRecords}: each one's results and its shards'),
+     * written into the first one's {@code report/}; a conflict between them is warned on stderr.
+     */
+    public static Path write(List<Path> runDirs, Instant generatedAt) throws IOException {
         if (System.getProperty("java.awt.headless") == null) {
             System.setProperty("java.awt.headless", "true");
         }
-        ResultStore store = new ResultStore(runDir);
-        if (!store.exists()) {
-            throw new IOException("no results to report: " + store.file() + " does not exist; run `metascale run SUITE --out "
-                    + runDir + "` first");
+        Path runDir = runDirs.get(0);
+        RunRecords read = RunRecords.read(runDirs);
+        if (read.sources().isEmpty()) {
+            throw new IOException("no results to report: " + runDir.resolve(ResultStore.FILE_NAME) + " does not exist (nor a"
+                    + " shard's results under it); run `metascale run SUITE --out " + runDir + "` first");
         }
-        List<TrialResult> records = store.readAll();
+        read.warnings().forEach(w -> System.err.println("warning: " + w));
+        List<TrialResult> records = read.records();
         if (records.isEmpty()) {
-            throw new IOException("no results to report: " + store.file() + " holds no readable trial record; run `metascale run SUITE --out "
+            throw new IOException("no results to report: " + read.sources() + " hold no readable trial record; run `metascale run SUITE --out "
                     + runDir + "` first");
         }
         RunAnalysis analysis = RunAnalysis.of(records);

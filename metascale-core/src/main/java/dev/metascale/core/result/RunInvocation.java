@@ -27,16 +27,27 @@ import java.util.Optional;
  * @param nnodes      {@code --nnodes} (1 for a single machine)
  * @param nodeRank    {@code --node-rank}
  * @param master      {@code --master HOST:PORT}, or null
+ * @param shard       {@code --shard I/N} (also from a job array's variables), or null for the whole suite
  */
 @com.fasterxml.jackson.databind.annotation.JsonNaming(com.fasterxml.jackson.databind.PropertyNamingStrategies.SnakeCaseStrategy.class)
 @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
 public record RunInvocation(String suiteFile, String suiteSha256, Integer threads, List<String> only, int nnodes,
-                            int nodeRank, String master) {
+                            int nodeRank, String master, String shard) {
     /** The key of {@code env} that holds it. */
     public static final String ENV_KEY = "invocation";
 
     public RunInvocation {
         only = only == null ? List.of() : List.copyOf(only);
+    }
+
+    public RunInvocation(String suiteFile, String suiteSha256, Integer threads, List<String> only, int nnodes, int nodeRank,
+                         String master) {
+        this(suiteFile, suiteSha256, threads, only, nnodes, nodeRank, master, null);
+    }
+
+    /** The same run restricted to one shard ({@code I/N}). */
+    public RunInvocation withShard(String newShard) {
+        return new RunInvocation(suiteFile, suiteSha256, threads, only, nnodes, nodeRank, master, newShard);
     }
 
     /** The invocation of a run of {@code suiteFile} (read now for its hash). */
@@ -54,6 +65,9 @@ public record RunInvocation(String suiteFile, String suiteSha256, Integer thread
         }
         for (String filter : only) {
             args.addAll(List.of("--only", filter));
+        }
+        if (shard != null) {
+            args.addAll(List.of("--shard", shard));
         }
         if (nnodes > 1) {
             args.addAll(List.of("--nnodes", String.valueOf(nnodes), "--node-rank", String.valueOf(nodeRank)));

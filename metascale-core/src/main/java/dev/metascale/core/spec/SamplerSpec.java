@@ -27,6 +27,16 @@ public record SamplerSpec(String kind, int ways, int shots, int query, int minSh
     }
 
     /**
+     * The most support examples per class an episode can take: {@code shots} for the fixed sampler (whose {@code
+     * min_shots}/{@code max_shots} keep their defaults and mean nothing), else the larger of {@code shots} and
+     * {@code max_shots}.
+     */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public int largestShots() {
+        return "fixed".equals(kind) ? shots : Math.max(shots, maxShots);
+    }
+
+    /**
      * The task part of a configuration's label: {@code 5w1s} for the fixed sampler, {@code 5w1-5s}
      * for the imbalanced one, {@code meta-dataset} for variable-way variable-shot episodes (their
      * ways and shots are drawn per episode, so the fields say nothing).

@@ -97,7 +97,7 @@ public record MemoryEstimate(long afterSetUpBytes, long dataBytes, long optimize
 
     /** The most examples one task can hold: ways × (the largest support + queries). */
     public static long examplesPerTask(SamplerSpec s) {
-        return (long) s.ways() * (Math.max(s.shots(), s.maxShots()) + s.query());
+        return (long) s.ways() * (s.largestShots() + s.query());
     }
 
     /** The activation elements autograd keeps per example for one forward (see the class comment). */

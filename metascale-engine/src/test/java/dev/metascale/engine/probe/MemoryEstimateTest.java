@@ -55,4 +55,11 @@ class MemoryEstimateTest {
             assertEquals(4 * checked.activationBytes(), maml.activationBytes());
         }
     }
+
+    @Test
+    void aFixedOneShotEpisodeIsCountedAtOneShotNotAtTheUnusedMaxShots() {
+        // the fixed sampler keeps max_shots at its default 5, which it never draws: 5-way 1-shot 15-query is 80 examples
+        assertEquals(5 * (1 + 15), MemoryEstimate.examplesPerTask(new SamplerSpec("fixed", 5, 1, 15)));
+        assertEquals(5 * (5 + 15), MemoryEstimate.examplesPerTask(new SamplerSpec("imbalanced", 5, 1, 15, 1, 5)));
+    }
 }
