@@ -115,6 +115,10 @@ public final class SubmitCommand implements Callable<Integer> {
         @Option(names = "--now", description = "submit it with sbatch and print the job id")
         boolean now;
 
+        @Option(names = "--metascale", paramLabel = "PATH", description = "the metascale command as the compute nodes see it"
+                + " (default: this installation's bin/metascale)")
+        Path metascale;
+
         @Override
         public Integer call() throws Exception {
             Suite suite = suite();
@@ -172,7 +176,8 @@ public final class SubmitCommand implements Callable<Integer> {
                     + "/shard-I-of-" + n + ";");
             lines.add("# a re-queued task resumes its shard. Merge with: metascale report " + out.toAbsolutePath().normalize());
             lines.add("set -euo pipefail");
-            StringBuilder run = new StringBuilder("exec ").append(RunInvocation.shellQuote(Environment.home().resolve("bin/metascale").toString()));
+            Path command = metascale != null ? metascale.toAbsolutePath().normalize() : Environment.home().resolve("bin/metascale");
+            StringBuilder run = new StringBuilder("exec ").append(RunInvocation.shellQuote(command.toString()));
             runArguments(suiteFile.toAbsolutePath().normalize().toString()).forEach(a -> run.append(' ').append(RunInvocation.shellQuote(a)));
             lines.add(run.toString());
             return String.join("\n", lines) + "\n";
