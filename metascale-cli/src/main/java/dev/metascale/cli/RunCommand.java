@@ -43,7 +43,8 @@ public final class RunCommand implements Callable<Integer> {
     Integer nnodes;
 
     @Option(names = "--node-rank", paramLabel = "R", description = "this machine's index, 0..N-1 (default: SLURM_NODEID or 0);"
-            + " node 0 records the results, node R > 0 writes its ranks' records to DIR/node-R")
+            + " node 0 records the data-parallel trials, node R > 0 writes its ranks' records to DIR/node-R; then each node runs"
+            + " its shard R/N of the single-process trials into DIR/shard-R-of-N")
     Integer nodeRank;
 
     @Option(names = "--master", paramLabel = "HOST:PORT", description = "node 0's address and a free port for the"
@@ -121,12 +122,36 @@ public final class RunCommand implements Callable<Integer> {
                     + " without --nodes, or run the search alone and write the selected settings into a suite without tune:");
             return Main.EXIT_INVALID;
         }
-        if (cluster.isMultiNode() && !cluster.isLeader()) {
-            // Other nodes only lend ranks to the data-parallel trials; node 0 runs the rest and records.
-            suite = suite.withTrials(suite.trials().stream().filter(t -> t.techniques().worldSize() > 1).toList());
-            dir = dir.resolve("node-" + cluster.nodeRank());
+        if (cluster.isMultiNode()) {
+            return runOnNodes(suite, dir, resumeCommand, cluster, invocation);
         }
         return runSuite(suite, dir, resume, threads, quiet, resumeCommand, cluster, invocation);
+    }
+
+    /**
+     * A multi-node run: first the data-parallel trials, every node at once (node 0 records them in DIR, node R writes
+     * its ranks' records to DIR/node-R), then each node its own shard of the single-process trials (node R of N: shard
+     * R/N, into DIR/shard-R-of-N), so no node idles while node 0 runs them all. {@code report DIR} reads every shard
+     * (copy the shard directories to one place when the nodes do not share a file system).
+     */
+    private int runOnNodes(Suite suite, Path dir, String resumeCommand, Cluster cluster, RunInvocation invocation) throws Exception {
+        java.util.List<dev.metascale.core.spec.TrialSpec> parallel = suite.trials().stream().filter(t -> t.techniques().worldSize() > 1).toList();
+        java.util.List<dev.metascale.core.spec.TrialSpec> single = suite.trials().stream().filter(t -> t.techniques().worldSize() <= 1).toList();
+        Shard mine = new Shard(cluster.nodeRank(), cluster.nodes());
+        java.util.List<dev.metascale.core.spec.TrialSpec> myShare = TrialShards.of(single, mine);
+        int exit = Main.EXIT_OK;
+        if (!parallel.isEmpty()) {
+            Path parallelDir = cluster.isLeader() ? dir : dir.resolve("node-" + cluster.nodeRank());
+            exit = runSuite(suite.withTrials(parallel), parallelDir, resume, threads, quiet, resumeCommand, cluster, invocation);
+        }
+        if (!myShare.isEmpty()) {
+            spec.commandLine().getOut().println("node " + cluster.nodeRank() + ": shard " + mine + " of the " + single.size()
+                    + " single-process trials (" + myShare.size() + "), into " + dir.resolve(mine.directoryName()));
+            int local = runSuite(suite.withTrials(myShare), dir.resolve(mine.directoryName()), resume, threads, quiet, resumeCommand,
+                    cluster, invocation); // the same multi-node command re-runs this split: no --shard in its re-run command
+            exit = Math.max(exit, local);
+        }
+        return exit;
     }
 
     /** Runs {@code suite} into {@code dir} with the real worker and report; {@code invocation} goes into every record. */

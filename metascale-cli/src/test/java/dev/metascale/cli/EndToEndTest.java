@@ -187,7 +187,12 @@ class EndToEndTest {
     @Test
     void twoNodesOnLoopbackShareOneDataParallelTrial() throws Exception {
         Path suite = tmp.resolve("ddp-nodes.yaml");
-        Files.writeString(suite, distributedSuite("none"));
+        // two data-parallel trials for both nodes, then two single-process trials: one on each node, not both on node 0
+        Files.writeString(suite, distributedSuite("none") + """
+                sweep:
+                  techniques.world_size: [2, 1]
+                  algorithm.name: [maml, fomaml]
+                """);
         Path out = tmp.resolve("nodes");
         int port;
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
@@ -208,5 +213,13 @@ class EndToEndTest {
         assertTrue(leader.metrics().has("accuracy"), "rank 0 evaluates");
         TrialResult other = new ResultStore(out.resolve("node-1")).readAll().get(0);
         assertEquals(1, other.metrics().get("rank").asInt(), "node 1 ran global rank 1");
+        List<TrialResult> node0Single = new ResultStore(out.resolve("shard-0-of-2")).readAll();
+        List<TrialResult> node1Single = new ResultStore(out.resolve("shard-1-of-2")).readAll();
+        assertEquals(1, node0Single.size(), "node 0's share of the single-process trials");
+        assertEquals(1, node1Single.size(), "node 1 runs the other single-process trial instead of idling");
+        assertEquals(1, node1Single.get(0).spec().techniques().worldSize());
+        dev.metascale.core.result.RunRecords merged = dev.metascale.core.result.RunRecords.read(List.of(out));
+        assertEquals(4, merged.records().stream().filter(TrialResult::isOk).count(), "report DIR reads the two data-parallel"
+                + " records of node 0 and both nodes' shards");
     }
 }

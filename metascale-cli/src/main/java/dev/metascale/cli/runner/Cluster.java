@@ -34,12 +34,20 @@ public record Cluster(int nodes, int nodeRank, String masterHost, int masterPort
     }
 
     /**
-     * From the command line, falling back to SLURM's variables ({@code SLURM_NNODES},
-     * {@code SLURM_NODEID}) and the usual {@code MASTER_ADDR} / {@code MASTER_PORT} when an option is absent.
+     * From the command line, falling back to SLURM's variables when an option is absent: {@code SLURM_NNODES} and
+     * {@code SLURM_NODEID} (one runner per node, as {@code srun --ntasks-per-node=1} starts it: a job step with more
+     * tasks than nodes — {@code SLURM_NTASKS} — is refused, since its runners would share a node rank), the usual
+     * {@code MASTER_ADDR} / {@code MASTER_PORT}, else the first host of {@code SLURM_NODELIST} (node 0's) with
+     * {@code MASTER_PORT} or 29500.
      */
     public static Cluster of(Integer nnodes, Integer nodeRank, String master, Map<String, String> env) {
         int n = nnodes != null ? nnodes : parse(env.get("SLURM_NNODES"), 1);
         int r = nodeRank != null ? nodeRank : parse(env.get("SLURM_NODEID"), 0);
+        if (nnodes == null && n > 1 && env.containsKey("SLURM_NTASKS") && parse(env.get("SLURM_NTASKS"), n) != n) {
+            throw new IllegalArgumentException("this SLURM job step runs " + env.get("SLURM_NTASKS") + " tasks on " + n + " nodes;"
+                    + " metascale starts the ranks of a node itself: run one runner per node (srun --ntasks-per-node=1"
+                    + " bin/metascale run ...), or give --nnodes and --node-rank");
+        }
         String host = null;
         int port = 0;
         if (master != null) {
@@ -52,8 +60,28 @@ public record Cluster(int nodes, int nodeRank, String masterHost, int masterPort
         } else if (env.containsKey("MASTER_ADDR")) {
             host = env.get("MASTER_ADDR");
             port = parse(env.get("MASTER_PORT"), 29500);
+        } else if (n > 1 && env.get("SLURM_NODELIST") != null && !env.get("SLURM_NODELIST").isBlank()) {
+            host = firstHost(env.get("SLURM_NODELIST"));
+            port = parse(env.get("MASTER_PORT"), 29500);
         }
         return n <= 1 ? single() : new Cluster(n, r, host, port);
+    }
+
+    /**
+     * The first host of a SLURM host list ({@code scontrol show hostnames}' first line): {@code gpu[07-09,12],cpu1} is
+     * {@code gpu07}, {@code n1,n2} is {@code n1}, {@code rack1-[3-4]} is {@code rack1-3}.
+     */
+    static String firstHost(String nodelist) {
+        String list = nodelist.strip();
+        int bracket = list.indexOf('[');
+        int comma = list.indexOf(',');
+        if (bracket < 0 || (comma >= 0 && comma < bracket)) {
+            return comma < 0 ? list : list.substring(0, comma);
+        }
+        String prefix = list.substring(0, bracket);
+        String inside = list.substring(bracket + 1, list.indexOf(']', bracket));
+        String first = inside.split(",")[0].split("-")[0];
+        return prefix + first;
     }
 
     private static int parse(String value, int fallback) {

@@ -122,7 +122,8 @@ public final class TrialRunner {
             Path stderr = logDir.resolve(spec.id() + suffix + ".stderr.log");
             WorkerLaunch rankLaunch = world == 1 ? launch : launch
                     .withThreads(Math.max(1, launch.threads() / localRanks))
-                    .withExtraJvmFlags(rankFlags(launch.extraJvmFlags(), r, world, rendezvous, spec.timeoutS()));
+                    .withExtraJvmFlags(rankFlags(launch.extraJvmFlags(), r, world, rendezvous,
+                            collectiveTimeoutS(spec.timeoutS(), cluster.isMultiNode())));
             ProcessBuilder builder = new ProcessBuilder(rankLaunch.command(specFile, resultFile))
                     .redirectOutput(stdout.toFile())
                     .redirectError(stderr.toFile())
@@ -309,13 +310,23 @@ public final class TrialRunner {
         }
     }
 
+    /**
+     * How long a rank waits at the rendezvous and in a collective for its peers. On one machine its peers start with it,
+     * so a dead one is known within 2 minutes at most (the trial's timeout if shorter). Across machines the other
+     * nodes' runners may reach the trial much later (each node runs its own queue of trials, or its job starts later):
+     * the trial's whole timeout.
+     */
+    static int collectiveTimeoutS(int trialTimeoutS, boolean multiNode) {
+        return multiNode ? Math.max(10, trialTimeoutS) : Math.max(10, Math.min(120, trialTimeoutS));
+    }
+
     /** The JVM flags that make a worker rank {@code rank} of {@code world} (see engine's RankInfo). */
     private static List<String> rankFlags(List<String> base, int rank, int world, String rendezvousFlag, int timeoutS) {
         List<String> flags = new ArrayList<>(base);
         flags.add("-Dmetascale.rank=" + rank);
         flags.add("-Dmetascale.world_size=" + world);
         flags.add(rendezvousFlag);
-        flags.add("-Dmetascale.collective_timeout_s=" + Math.max(10, Math.min(120, timeoutS)));
+        flags.add("-Dmetascale.collective_timeout_s=" + timeoutS);
         return flags;
     }
 
