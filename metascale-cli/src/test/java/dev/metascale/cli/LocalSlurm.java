@@ -173,7 +173,14 @@ final class LocalSlurm implements AutoCloseable {
         try {
             if (mungePid != null && Files.exists(mungePid)) {
                 long pid = Long.parseLong(Files.readString(mungePid).strip());
-                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
+                ProcessHandle.of(pid).ifPresent(h -> {
+                    h.destroy();
+                    try {
+                        h.onExit().get(10, TimeUnit.SECONDS); // it writes its seed file as it exits
+                    } catch (Exception e) {
+                        h.destroyForcibly();
+                    }
+                });
             }
         } catch (IOException | NumberFormatException ignored) {
             // munged was not started, or already gone

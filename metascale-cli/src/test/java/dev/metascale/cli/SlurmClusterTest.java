@@ -75,7 +75,10 @@ class SlurmClusterTest {
         assertEquals(0, execute(out, err, "submit", "slurm", suite.toString(), "--out", sharded.toString(), "--shards", "2",
                 "--cpus-per-task", "1", "--time", "00:10:00", "--metascale", wrapper.toString()), err.toString());
         Path script = sharded.resolve("submit/four.sbatch");
-        try (LocalSlurm slurm = LocalSlurm.start(tmp.resolve("slurm"))) {
+        // the daemons' own directory lives outside @TempDir: a daemon still flushing its state as it exits must not fail
+        // the test's clean-up; it is removed best-effort afterwards
+        Path slurmDir = Files.createTempDirectory("metascale-slurm");
+        try (LocalSlurm slurm = LocalSlurm.start(slurmDir)) {
             Instant t1 = Instant.now();
             String job = slurm.sbatch(script);
             slurm.awaitGone(job, 600);
@@ -103,6 +106,16 @@ class SlurmClusterTest {
             Files.writeString(Path.of("target", "slurm-cluster-run.txt"), "SLURM job " + job + ": 2 array tasks, 4 trials; array wall "
                     + arrayWall.toMillis() / 1000.0 + " s (one machine, one after another: " + singleWall.toMillis() / 1000.0 + " s)\n"
                     + Files.readString(script) + "\n" + logs, StandardCharsets.UTF_8);
+        } finally {
+            deleteQuietly(slurmDir);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException ignored) {
+            // best effort: a temporary directory
         }
     }
 }
