@@ -186,7 +186,8 @@ final class BuiltInTechniques {
 
     static final TechniqueDescriptor VECTORIZE_TASKS = new TechniqueDescriptor("vectorize_tasks",
             "the meta-batch's tasks as one batched computation, each task with its own fast weights (batched matrix products,"
-                    + " grouped convolutions, per-task batch-norm statistics), as torch.func's vmap does for MAML",
+                    + " grouped convolutions, per-task batch-norm statistics), as torch.func's vmap does for MAML; with chunk: G,"
+                    + " G tasks per batched computation",
             Setting.flag(),
             List.of(
                     rule(List.of("techniques.vectorize_tasks", "algorithm.name"),
@@ -207,10 +208,6 @@ final class BuiltInTechniques {
                             c -> c.bool("techniques.vectorize_tasks") && c.integer("techniques.checkpointing") > 0,
                             c -> "vectorize_tasks keeps every task's activations alive at once and checkpointing recomputes one"
                                     + " task's segments at a time; this version does not combine them: choose one"),
-                    rule(List.of("techniques.vectorize_tasks", "techniques.chunk"),
-                            c -> c.bool("techniques.vectorize_tasks") && c.integer("techniques.chunk") > 0,
-                            c -> "vectorize_tasks computes the whole meta-batch in one backward already; chunk has no effect:"
-                                    + " use chunk: 0 with vectorize_tasks"),
                     rule(List.of("techniques.vectorize_tasks", "techniques.parallel_tasks"),
                             c -> c.bool("techniques.vectorize_tasks") && c.integer("techniques.parallel_tasks") > 1,
                             c -> "vectorize_tasks computes the tasks as one batched operation, parallel_tasks on their own"

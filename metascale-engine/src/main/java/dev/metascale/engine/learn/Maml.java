@@ -55,6 +55,7 @@ public class Maml implements MetaLearner {
     private final OuterOptimizer optimizer;
     private final GradientStrategy gradients;
     private final boolean vectorized;
+    private final int vectorChunk;
 
     public Maml(Model model, ParamSet params, double innerLr, int innerSteps, int evalInnerSteps, double outerLr) {
         this(model, params, innerLr, innerSteps, evalInnerSteps, outerLr, false);
@@ -73,6 +74,7 @@ public class Maml implements MetaLearner {
          TrainingTechniques techniques) {
         this.gradients = techniques.strategy(model);
         this.vectorized = techniques.vectorizeTasks();
+        this.vectorChunk = techniques.chunk();
         if (vectorized && !model.batchesTasks()) {
             throw new IllegalArgumentException("vectorize_tasks needs a model that computes tasks as one batch (mlp, conv4), not "
                     + model.name() + "; remove vectorize_tasks");
@@ -146,6 +148,24 @@ public class Maml implements MetaLearner {
      * the mean cross-entropy over all B·n examples is (1/B) Σ_i of the tasks' means.
      */
     private double vectorizedMetaGradient(List<Episode> tasks) {
+        int group = vectorChunk > 0 ? Math.min(vectorChunk, tasks.size()) : tasks.size();
+        if (group == tasks.size()) {
+            return vectorizedGroup(tasks, 1.0);
+        }
+        // chunk: G tasks per batched computation, the groups back-propagated one after another (each graph freed before
+        // the next is built), each group's mean scaled by its share G/B of the meta-batch
+        double total = 0;
+        for (int from = 0; from < tasks.size(); from += group) {
+            List<Episode> part = tasks.subList(from, Math.min(tasks.size(), from + group));
+            try (org.bytedeco.javacpp.PointerScope scope = new org.bytedeco.javacpp.PointerScope()) {
+                total += vectorizedGroup(part, (double) part.size() / tasks.size());
+            }
+        }
+        return total;
+    }
+
+    /** One batched computation of {@code tasks}: its mean query loss times {@code share} back-propagated; returns that. */
+    private double vectorizedGroup(List<Episode> tasks, double share) {
         long b = tasks.size();
         Tensor supportX = stack(tasks, Episode::supportX);
         Tensor supportY = stack(tasks, Episode::supportY);
@@ -174,6 +194,9 @@ public class Maml implements MetaLearner {
             fast = fast.withTensors(next);
         }
         Tensor query = batchedCrossEntropy(model.taskLogits(fast, queryX), queryY);
+        if (share != 1.0) {
+            query = query.mul(new Scalar(share));
+        }
         query.backward();
         return query.item_double();
     }
@@ -194,7 +217,8 @@ public class Maml implements MetaLearner {
         return gradients.describe(firstOrder
                     ? "inner support gradients and query gradient (all feature blocks)"
                     : "query forward/backward at the fast weights only; inner-step graphs kept whole (second order)",
-                vectorized ? "the meta-batch's tasks as one batched computation (vectorize_tasks)" : gradients.chunkingDescription());
+                vectorized ? (vectorChunk > 0 ? vectorChunk + " tasks per batched computation (vectorize_tasks with chunk)"
+                        : "the meta-batch's tasks as one batched computation (vectorize_tasks)") : gradients.chunkingDescription());
     }
 
     /** The meta-gradient the step would apply, from {@link #accumulateMetaGradient}; {@code .grad} released after. */

@@ -60,13 +60,17 @@ class VectorizedTasksTest {
 
     /** The loop's and the vectorized meta-gradient from the same θ: max relative error over the tensors, and the losses. */
     private static double[] compare(Model model, boolean firstOrder, torch.ScalarType dtype, int size) {
+        return compare(model, firstOrder, dtype, size, VECTORIZED);
+    }
+
+    private static double[] compare(Model model, boolean firstOrder, torch.ScalarType dtype, int size, TrainingTechniques vectorized) {
         try (PointerScope scope = new PointerScope()) {
             List<Episode> tasks = tasks(3, dtype, size);
             ParamSet a = model.init(7, WAYS, dtype);
             ParamSet b = InnerSgd.detachedLeaves(a);
             Maml loop = firstOrder ? new FoMaml(model, a, 0.4, 2, 2, 0.001) : new Maml(model, a, 0.4, 2, 2, 0.001);
-            Maml batched = firstOrder ? new FoMaml(model, b, 0.4, 2, 2, 0.001, VECTORIZED)
-                    : new Maml(model, b, 0.4, 2, 2, 0.001, VECTORIZED);
+            Maml batched = firstOrder ? new FoMaml(model, b, 0.4, 2, 2, 0.001, vectorized)
+                    : new Maml(model, b, 0.4, 2, 2, 0.001, vectorized);
             double lossLoop = loop.accumulateMetaGradient(tasks);
             double lossBatched = batched.accumulateMetaGradient(tasks);
             double worst = 0;
@@ -97,6 +101,15 @@ class VectorizedTasksTest {
             assertTrue(e[0] < 1e-10, (firstOrder ? "fomaml" : "maml") + " conv4 meta-gradient relative error " + e[0]);
             assertTrue(e[1] < 1e-12, "query loss relative error " + e[1]);
         }
+    }
+
+    @Test
+    void inGroupsOfChunkTasksTheMetaGradientIsTheSame() {
+        // 3 tasks in groups of 2: one batched group of 2, then a group of 1, each scaled by its share of the meta-batch
+        TrainingTechniques grouped = new TrainingTechniques(0, 2, 0, false, null, Map.of("vectorize_tasks", true));
+        double[] e = compare(new Conv4(1, 8, 16, 16), false, torch.ScalarType.Double, 16, grouped);
+        assertTrue(e[0] < 1e-10, "grouped conv4 meta-gradient relative error " + e[0]);
+        assertTrue(e[1] < 1e-12, "query loss relative error " + e[1]);
     }
 
     @Test
