@@ -41,7 +41,11 @@ public final class SubmitCommand implements Callable<Integer> {
         return Main.EXIT_INVALID;
     }
 
-    /** What both schedulers need: the suite, the run directory, the shards and the cores of each. */
+    /**
+     * What both schedulers need: the suite, the run directory, the shards and the cores of each; {@link #call} reads the
+     * suite, writes the scheduler's file under {@code DIR/submit}, shows the shards' balance and hands over to
+     * {@link #written}.
+     */
     abstract static class Common implements Callable<Integer> {
         @Parameters(paramLabel = "SUITE", description = "suite YAML file (the same path must be readable where the tasks run)")
         Path suiteFile;
@@ -64,9 +68,36 @@ public final class SubmitCommand implements Callable<Integer> {
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec spec;
 
-        /** The suite, or null after printing why it cannot be read. */
-        Suite suite() throws IOException {
-            return SuiteFiles.load(suiteFile, spec.commandLine().getErr());
+        /** The file's name under {@code DIR/submit}. */
+        abstract String fileName(Suite suite);
+
+        /** The file's text for {@code n} shards. */
+        abstract String text(Suite suite, int n);
+
+        /** What the file starts, e.g. {@code 4 array tasks}. */
+        abstract String what(int n);
+
+        /** After the file is written: how to submit it (or submit it); the exit code. */
+        abstract int written(Path file, PrintWriter to) throws Exception;
+
+        @Override
+        public final Integer call() throws Exception {
+            Suite suite = SuiteFiles.load(suiteFile, spec.commandLine().getErr());
+            if (suite == null) {
+                return Main.EXIT_INVALID;
+            }
+            int n;
+            try {
+                n = shardCount(suite);
+            } catch (IllegalArgumentException e) {
+                spec.commandLine().getErr().println(e.getMessage());
+                return Main.EXIT_INVALID;
+            }
+            Path file = write(fileName(suite), text(suite, n));
+            PrintWriter to = spec.commandLine().getOut();
+            to.println("wrote " + file + ": " + what(n) + " for the " + suite.trials().size() + " trials of " + suite.name());
+            describe(suite, n, to);
+            return written(file, to);
         }
 
         int shardCount(Suite suite) {
@@ -120,22 +151,17 @@ public final class SubmitCommand implements Callable<Integer> {
         Path metascale;
 
         @Override
-        public Integer call() throws Exception {
-            Suite suite = suite();
-            if (suite == null) {
-                return Main.EXIT_INVALID;
-            }
-            int n;
-            try {
-                n = shardCount(suite);
-            } catch (IllegalArgumentException e) {
-                spec.commandLine().getErr().println(e.getMessage());
-                return Main.EXIT_INVALID;
-            }
-            Path file = write(suite.name() + ".sbatch", script(suite, n));
-            PrintWriter to = spec.commandLine().getOut();
-            to.println("wrote " + file + ": " + n + " array tasks for the " + suite.trials().size() + " trials of " + suite.name());
-            describe(suite, n, to);
+        String fileName(Suite suite) {
+            return suite.name() + ".sbatch";
+        }
+
+        @Override
+        String what(int n) {
+            return n + " array tasks";
+        }
+
+        @Override
+        int written(Path file, PrintWriter to) throws Exception {
             if (!now) {
                 to.println("submit it with: sbatch " + RunInvocation.shellQuote(file.toString()) + "; then: metascale report "
                         + RunInvocation.shellQuote(out.toString()));
@@ -151,7 +177,9 @@ public final class SubmitCommand implements Callable<Integer> {
             return Main.EXIT_OK;
         }
 
-        String script(Suite suite, int n) {
+        /** The sbatch script of a job array of {@code n} tasks. */
+        @Override
+        String text(Suite suite, int n) {
             Path logs = out.toAbsolutePath().normalize().resolve("submit");
             List<String> lines = new ArrayList<>();
             lines.add("#!/bin/bash");
@@ -202,28 +230,25 @@ public final class SubmitCommand implements Callable<Integer> {
         String claim;
 
         @Override
-        public Integer call() throws Exception {
-            Suite suite = suite();
-            if (suite == null) {
-                return Main.EXIT_INVALID;
-            }
-            int n;
-            try {
-                n = shardCount(suite);
-            } catch (IllegalArgumentException e) {
-                spec.commandLine().getErr().println(e.getMessage());
-                return Main.EXIT_INVALID;
-            }
-            Path file = write(suite.name() + "-job.yaml", manifest(suite, n));
-            PrintWriter to = spec.commandLine().getOut();
-            to.println("wrote " + file + ": an Indexed Job of " + n + " pods for the " + suite.trials().size() + " trials of " + suite.name());
-            describe(suite, n, to);
+        String fileName(Suite suite) {
+            return suite.name() + "-job.yaml";
+        }
+
+        @Override
+        String what(int n) {
+            return "an Indexed Job of " + n + " pods";
+        }
+
+        @Override
+        int written(Path file, PrintWriter to) {
             to.println("submit it with: kubectl apply -f " + RunInvocation.shellQuote(file.toString()) + "; then, on the volume: metascale report "
                     + RunInvocation.shellQuote(out.toString()));
             return Main.EXIT_OK;
         }
 
-        String manifest(Suite suite, int n) {
+        /** The Indexed Job of {@code n} completions. */
+        @Override
+        String text(Suite suite, int n) {
             String name = ("metascale-" + suite.name()).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
             String mount = out.toAbsolutePath().normalize().toString();
             // the suite as the image holds it: under --home when it is part of this installation, else at its own path

@@ -80,14 +80,15 @@ public record RunRecords(List<TrialResult> records, List<Path> sources, List<Str
         Map<String, Set<Path>> conflicts = new LinkedHashMap<>();
         for (Map.Entry<Path, List<TrialResult>> e : bySource.entrySet()) {
             for (TrialResult r : e.getValue()) {
+                String line = r.toJsonLine();
                 Path owner = okIn.get(r.trialId());
                 if (r.isOk() && owner != null && !owner.equals(e.getKey())) {
-                    if (!lines.contains(r.toJsonLine())) {
+                    if (!lines.contains(line)) {
                         conflicts.computeIfAbsent(r.trialId(), k -> new LinkedHashSet<>(List.of(owner))).add(e.getKey());
                     }
                     continue;
                 }
-                if (lines.add(r.toJsonLine())) {
+                if (lines.add(line)) {
                     kept.add(r);
                 }
             }
