@@ -74,6 +74,10 @@ public final class EpisodesCommand implements Callable<Integer> {
     @Option(names = "--skip-small-classes", description = "leave out classes too small for the episodes (sampler.skip_small_classes)")
     boolean skipSmallClasses;
 
+    @Option(names = "--within-group", description = "draw each episode's classes from one group, e.g. one domain of"
+            + " nlp-cross-domain (sampler.within_group)")
+    boolean withinGroup;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -96,7 +100,7 @@ public final class EpisodesCommand implements Callable<Integer> {
         EpisodeSampler episodeSampler;
         try {
             data = Datasets.open(dataset, TrialExecutor.SPLIT_SEED);
-            episodeSampler = Samplers.create(new SamplerSpec(sampler, ways, shots, query, minShots, maxShots, skipSmallClasses), data, s);
+            episodeSampler = Samplers.create(new SamplerSpec(sampler, ways, shots, query, minShots, maxShots, skipSmallClasses, withinGroup), data, s);
         } catch (DatasetUnavailableException | CorruptDataException e) {
             err.println("error: " + e.getMessage());
             return Main.EXIT_FAILED;

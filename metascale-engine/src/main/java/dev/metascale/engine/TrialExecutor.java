@@ -630,6 +630,13 @@ public final class TrialExecutor {
         } else {
             samples.set(SampleSeries.EPISODE_ACCURACY.key(), array(evaluation.accuracy()));
         }
+        if (spec.sampler().withinGroup() && evaluates) {
+            // which domain each test episode was drawn from: the report's per-domain scores read it
+            com.fasterxml.jackson.databind.node.ArrayNode groups = samples.putArray(SampleSeries.EPISODE_GROUP.key());
+            for (EpisodeIndex e : episodes.test()) {
+                groups.add(setup.testDataset().groupNames(e.split()).get(e.classes().get(0)));
+            }
+        }
 
         ObjectNode data = identity(setup.dataset());
         if (setup.testDataset() != setup.dataset()) {

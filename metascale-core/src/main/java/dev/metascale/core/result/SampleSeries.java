@@ -8,6 +8,8 @@ public enum SampleSeries {
     TRAIN_LOSS("train_loss"),
     /** Query accuracy per test episode, in episode order. */
     EPISODE_ACCURACY("episode_accuracy"),
+    /** The group (domain) of each test episode's classes, in episode order, when the sampler draws within groups. */
+    EPISODE_GROUP("episode_group"),
     /** Perplexity per test episode of a language-model trial. */
     EPISODE_PERPLEXITY("episode_perplexity"),
     /** The validation learning curve: {@code [{iteration, mean, ci95, n}]}, accuracy or perplexity (train.val_every). */

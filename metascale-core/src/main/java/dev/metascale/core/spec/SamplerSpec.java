@@ -14,16 +14,31 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  * out of sampling instead of failing the trial (default false: the sampler names the class and its
  * counts). It is written to JSON only when true, so the identity of trials that do not set it is
  * the same as before the key existed.
+ *
+ * <p>{@code withinGroup}: every episode's classes come from one group of the data set (a domain of a cross-domain
+ * data set such as {@code nlp-cross-domain}, a script of {@code glyphs}); episode {@code i} is drawn from group
+ * {@code i mod G} of the G groups in name order, so each group gets the same share of a fixed test pool, as FLEX's
+ * per-data-set test episodes. Also written only when true.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record SamplerSpec(String kind, int ways, int shots, int query, int minShots, int maxShots,
-                          @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean skipSmallClasses) {
+                          @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean skipSmallClasses,
+                          @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean withinGroup) {
     public SamplerSpec(String kind, int ways, int shots, int query) {
         this(kind, ways, shots, query, 1, 5);
     }
 
     public SamplerSpec(String kind, int ways, int shots, int query, int minShots, int maxShots) {
         this(kind, ways, shots, query, minShots, maxShots, false);
+    }
+
+    public SamplerSpec(String kind, int ways, int shots, int query, int minShots, int maxShots, boolean skipSmallClasses) {
+        this(kind, ways, shots, query, minShots, maxShots, skipSmallClasses, false);
+    }
+
+    /** The same episodes drawn from all the classes of a split at once: what each group's sampler draws. */
+    public SamplerSpec acrossGroups() {
+        return new SamplerSpec(kind, ways, shots, query, minShots, maxShots, skipSmallClasses, false);
     }
 
     /**

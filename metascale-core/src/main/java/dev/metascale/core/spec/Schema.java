@@ -252,6 +252,7 @@ final class Schema {
             Field.integer("sampler.min_shots", 1, Bound.atLeast(1)),
             Field.integer("sampler.max_shots", 5, Bound.atLeast(1)),
             new Field("sampler.skip_small_classes", Kind.BOOL, false, null, null),
+            new Field("sampler.within_group", Kind.BOOL, false, null, null),
 
             Field.name("model.arch", "conv4", Names.catalog("model", Catalog.MODELS)),
             new Field("model.size", Kind.TEXT, "", null, null),

@@ -358,7 +358,7 @@ final class TrialGrid {
             return new TrialSpec(suite,
                     text("dataset"),
                     new SamplerSpec(text("sampler.kind"), integer("sampler.ways"), integer("sampler.shots"), integer("sampler.query"),
-                            integer("sampler.min_shots"), integer("sampler.max_shots"), bool("sampler.skip_small_classes")),
+                            integer("sampler.min_shots"), integer("sampler.max_shots"), bool("sampler.skip_small_classes"), bool("sampler.within_group")),
                     new ModelSpec(text("model.arch"), text("model.size"), integers("model.hidden"), integer("model.channels"),
                             integer("model.frozen_layers")),
                     new AlgorithmSpec(text("algorithm.name"), real("algorithm.inner_lr"), integer("algorithm.inner_steps"),

@@ -24,7 +24,9 @@ public final class Datasets {
      * classes split by {@code splitSeed}), {@code udhr} ({@link UdhrDataset}: language-model windows, translations
      * split by {@code splitSeed}), {@code wordnet} / {@code wordnet-lexname} ({@link WordNetDataset}:
      * glosses by hypernym / lexicographer file) or {@code text-table} ({@link TextTableDataset}: the CSV/JSONL
-     * file in {@code METASCALE_TEXT_TABLE}).
+     * file in {@code METASCALE_TEXT_TABLE}), {@code fortunes} ({@link FortunesDataset}), {@code sotu} ({@link SotuDataset}),
+     * {@code udhr-langid} ({@link UdhrLanguageDataset}) or {@code nlp-cross-domain} ({@link CrossDomainTextDataset}: WordNet
+     * for meta-training, the other three as test domains).
      *
      * @throws IllegalArgumentException for an unknown name (the message lists the known ones)
      * @throws DatasetUnavailableException when files the data set needs are missing (the message says how to install them)
@@ -39,6 +41,10 @@ public final class Datasets {
             case UdhrDataset.NAME -> UdhrDataset.open(splitSeed);
             case WordNetDataset.NAME, WordNetDataset.LEXNAME -> WordNetDataset.openDefault(name, splitSeed);
             case TextTableDataset.NAME -> TextTableDataset.openFromEnvironment(splitSeed);
+            case FortunesDataset.NAME -> FortunesDataset.openDefault(splitSeed);
+            case SotuDataset.NAME -> SotuDataset.openDefault(splitSeed);
+            case UdhrLanguageDataset.NAME -> UdhrLanguageDataset.openDefault(splitSeed);
+            case CrossDomainTextDataset.NAME -> CrossDomainTextDataset.open(splitSeed, Datasets::open);
             default -> throw new IllegalArgumentException("unknown data set '" + name + "'; available: "
                 + String.join(", ", NAMES));
         };

@@ -19,9 +19,14 @@ public final class Samplers {
      * {@code skip_small_classes} a class too small for the episodes is left out instead of failing
      * ({@link EligibleClasses}).
      *
+     * With {@code within_group} each episode's classes come from one group ({@link WithinGroupSampler}).
+     *
      * @throws IllegalArgumentException for an unknown kind or counts the data set cannot serve
      */
     public static EpisodeSampler create(SamplerSpec spec, FewShotDataset dataset, Split split) {
+        if (spec.withinGroup()) {
+            return new WithinGroupSampler(spec, dataset, split);
+        }
         return switch (spec.kind()) {
             case "fixed" -> new FixedEpisodeSampler(dataset, split, spec.ways(), spec.shots(), spec.query(),
                     spec.skipSmallClasses());

@@ -47,9 +47,11 @@ public final class TextDataset implements FewShotDataset {
     private final Map<Split, List<TextClass>> classes;
     private final Map<Split, List<float[][]>> ids;
     private final long tokenizeMillis;
+    private final Map<String, List<String>> skipped;
 
     private TextDataset(String name, String version, String hash, Map<Split, List<TextClass>> classes,
-                        Map<Split, List<float[][]>> ids, long tokenizeMillis) {
+                        Map<Split, List<float[][]>> ids, long tokenizeMillis, Map<String, List<String>> skipped) {
+        this.skipped = Map.copyOf(skipped);
         this.name = name;
         this.version = version;
         this.hash = hash;
@@ -97,7 +99,35 @@ public final class TextDataset implements FewShotDataset {
             }
             ids.put(s, List.copyOf(perClass));
         }
-        return new TextDataset(name, version, fullHash, copy, ids, (System.nanoTime() - start) / 1_000_000);
+        return new TextDataset(name, version, fullHash, copy, ids, (System.nanoTime() - start) / 1_000_000, Map.of());
+    }
+
+    /** The share of the classes each split gets when a text data set splits by class: 70/10/20 %. */
+    static final Map<Split, Double> CLASS_FRACTIONS = Map.of(Split.TRAIN, 0.7, Split.VAL, 0.1, Split.TEST, 0.2);
+
+    /**
+     * The usual text data set: every class its own group, classes split train/val/test about 70/10/20 % by
+     * {@code splitSeed} ({@link GroupSplitter}), then {@link #build}. {@code texts} maps class name → texts, in any
+     * order (the split sorts by name); {@code hash} must cover the texts and {@code splitSeed}.
+     */
+    static TextDataset splitByClass(String name, String version, String hash, Map<String, List<String>> texts, long splitSeed,
+                                    Path cacheRoot) {
+        return splitByGroup(name, version, hash, texts, c -> c, splitSeed, cacheRoot);
+    }
+
+    /**
+     * As {@link #splitByClass}, but whole groups of classes go to one split ({@code groupOf}: class → group; e.g. the
+     * translations of one language), about 70/10/20 % of the classes.
+     */
+    static TextDataset splitByGroup(String name, String version, String hash, Map<String, List<String>> texts,
+                                    java.util.function.UnaryOperator<String> groupOf, long splitSeed, Path cacheRoot) {
+        Map<String, Integer> groups = new java.util.TreeMap<>();
+        texts.keySet().forEach(c -> groups.merge(groupOf.apply(c), 1, Integer::sum));
+        Map<String, Split> assignment = GroupSplitter.assign(groups, splitSeed, CLASS_FRACTIONS);
+        Map<Split, List<TextClass>> classes = new EnumMap<>(Split.class);
+        new java.util.TreeMap<>(texts).forEach((cls, list) -> classes.computeIfAbsent(assignment.get(groupOf.apply(cls)),
+            s -> new ArrayList<>()).add(new TextClass(cls, groupOf.apply(cls), list)));
+        return build(name, version, hash, classes, cacheRoot);
     }
 
     /** Ids of every text, {@value #LENGTH} per text, row-major. */
@@ -151,6 +181,16 @@ public final class TextDataset implements FewShotDataset {
         } catch (IOException e) {
             // best effort: the next open tokenises again
         }
+    }
+
+    /** The same data set, recording what its loader left out (reason → classes or files; see {@link #skipped()}). */
+    TextDataset withSkipped(Map<String, List<String>> left) {
+        return new TextDataset(name, version, hash, classes, ids, tokenizeMillis, left);
+    }
+
+    @Override
+    public Map<String, List<String>> skipped() {
+        return skipped;
     }
 
     /** Wall time of the last step of opening: tokenising, or reading the cached ids. */

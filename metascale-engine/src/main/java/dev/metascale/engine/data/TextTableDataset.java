@@ -11,8 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -38,7 +36,6 @@ public final class TextTableDataset {
     public static final String TEXT_ENV = "METASCALE_TEXT_COLUMN";
     public static final String LABEL_ENV = "METASCALE_LABEL_COLUMN";
     static final String VERSION = "text-table-1";
-    private static final Map<Split, Double> FRACTIONS = Map.of(Split.TRAIN, 0.7, Split.VAL, 0.1, Split.TEST, 0.2);
 
     private TextTableDataset() {
     }
@@ -85,15 +82,9 @@ public final class TextTableDataset {
         }
         Map<String, List<String>> byLabel = new TreeMap<>();
         rows.forEach(r -> byLabel.computeIfAbsent(r.label(), k -> new ArrayList<>()).add(r.text()));
-        Map<String, Integer> groups = new LinkedHashMap<>();
-        byLabel.keySet().forEach(c -> groups.put(c, 1));
-        Map<String, Split> assignment = GroupSplitter.assign(groups, splitSeed, FRACTIONS);
-        Map<Split, List<TextDataset.TextClass>> classes = new EnumMap<>(Split.class);
-        byLabel.forEach((cls, texts) -> classes.computeIfAbsent(assignment.get(cls), s -> new ArrayList<>())
-            .add(new TextDataset.TextClass(cls, cls, texts)));
         String hash = new ContentHash().text(VERSION).text("text=" + textColumn).text("label=" + labelColumn)
             .text("splitSeed=" + splitSeed).bytes(bytes).hex();
-        return TextDataset.build(NAME, VERSION, hash, classes, cacheRoot);
+        return TextDataset.splitByClass(NAME, VERSION, hash, byLabel, splitSeed, cacheRoot);
     }
 
     record Row(String text, String label) {

@@ -91,7 +91,11 @@ public final class UdhrDataset implements FewShotDataset {
     }
 
     /** One translation after parsing. */
-    private record Translation(String file, String code, String title, String group, int[] text) {
+    record Translation(String file, String code, String title, String group, int[] text) {
+        /** The cleaned paragraphs, in document order. */
+        List<String> paragraphs() {
+            return List.of(new String(text, 0, text.length).split("\n"));
+        }
     }
 
     /** A file's SHA-256 and its translation, or why it could not be used. */
@@ -245,12 +249,12 @@ public final class UdhrDataset implements FewShotDataset {
         return out;
     }
 
-    private static String name(Translation t, Map<String, Integer> titles) {
+    static String name(Translation t, Map<String, Integer> titles) {
         return titles.get(t.title()) > 1 ? t.title() + " (" + t.code() + ")" : t.title();
     }
 
     /** Decodes one file and extracts its title, language tag and paragraph text (code points). */
-    private static Translation parse(Path file, byte[] bytes) {
+    static Translation parse(Path file, byte[] bytes) {
         String html;
         try {
             html = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)

@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,7 +46,6 @@ public final class WordNetDataset {
     public static final int MIN_HYPONYMS = 20;
     static final String VERSION = "wordnet-1";
     static final List<String> FILES = List.of("data.noun", "data.verb", "data.adj", "data.adv");
-    private static final Map<Split, Double> FRACTIONS = Map.of(Split.TRAIN, 0.7, Split.VAL, 0.1, Split.TEST, 0.2);
 
     /** The 45 lexicographer files by number (WordNet 3.0, {@code lexnames(5WN)}). */
     static final List<String> LEXNAMES = List.of("adj.all", "adj.pert", "adv.all", "noun.Tops", "noun.act",
@@ -101,13 +99,7 @@ public final class WordNetDataset {
             synsets.addAll(parse(path, bytes));
         }
         Map<String, List<String>> texts = lexname ? byLexname(synsets) : byHypernym(synsets);
-        Map<String, Integer> groups = new LinkedHashMap<>();
-        texts.keySet().forEach(c -> groups.put(c, 1));
-        Map<String, Split> assignment = GroupSplitter.assign(groups, splitSeed, FRACTIONS);
-        Map<Split, List<TextDataset.TextClass>> classes = new EnumMap<>(Split.class);
-        texts.forEach((cls, list) -> classes.computeIfAbsent(assignment.get(cls), s -> new ArrayList<>())
-            .add(new TextDataset.TextClass(cls, cls, list)));
-        return TextDataset.build(name, VERSION, hash.hex(), classes, cacheRoot);
+        return TextDataset.splitByClass(name, VERSION, hash.hex(), texts, splitSeed, cacheRoot);
     }
 
     /** Glosses grouped by lexicographer file name, classes in name order. */
