@@ -28,7 +28,7 @@ public final class AnalysisSections {
 
     /** Every analysis section, in report order. */
     public static List<ReportSection> of(RunAnalysis analysis) {
-        return List.of(TuningSection.of(analysis), LearningCurveSection.of(analysis), fidelity(analysis), modelScaling(analysis), taskScaling(analysis), deviceScaling(analysis), profiles(analysis),
+        return List.of(TuningSection.of(analysis), DomainSection.of(analysis), LearningCurveSection.of(analysis), fidelity(analysis), modelScaling(analysis), taskScaling(analysis), deviceScaling(analysis), profiles(analysis),
                 traces(analysis));
     }
 
