@@ -267,7 +267,7 @@ class SuiteLoaderTest {
     void namesAreCheckedAgainstTheCatalog() {
         assertEquals(List.of(
                         "s.yaml:3:21: defaults.algorithm.name: unknown algorithm 'mamll'; did you mean 'maml'? (see `metascale list`)",
-                        "s.yaml:4:12: defaults.dataset: unknown dataset 'cifar'; known: glyphs, synthetic, fashion-mnist, mnist, wordnet, wordnet-lexname, udhr, image-folder, text-table (see `metascale list`)",
+                        "s.yaml:4:12: defaults.dataset: unknown dataset 'cifar'; known: glyphs, synthetic, fashion-mnist, mnist, wordnet, wordnet-lexname, fortunes, sotu, udhr-langid, nlp-cross-domain, udhr, image-folder, text-table (see `metascale list`)",
                         "s.yaml:5:10: defaults.fault: unknown fault 'crash'; known: none, throw, exit, hang, oom"),
                 errors("""
                         name: x
