@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  *
  * <p>Categories with fewer than {@value #MIN_EXAMPLES} fortunes are left out and named in {@link TextDataset#skipped()}
  * ({@code too_small}); the rest are split 70/10/20 % by class ({@link TextDataset#splitByClass}). Debian's fortunes
- * 1.99.1: 40 of 42 categories (pratchett and translate-me are too small), 17,000 fortunes. The content hash covers
+ * 1.99.1: 40 of 43 categories (ascii-art, pratchett and translate-me are too small), 15,193 fortunes. The content hash covers
  * the bytes of every category file read and the split seed.
  */
 public final class FortunesDataset {

