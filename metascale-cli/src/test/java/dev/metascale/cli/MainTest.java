@@ -68,7 +68,7 @@ class MainTest {
     @Test
     void listTextShowsAvailability() {
         assertEquals(0, execute("list"));
-        assertTrue(out.toString().contains("protonet") && out.toString().contains("planned"), out.toString());
+        assertTrue(out.toString().contains("protonet") && out.toString().matches("(?s).*fp16 +available.*"), out.toString());
     }
 
     @Test

@@ -13,6 +13,7 @@ import static dev.metascale.core.component.LearnerDescriptor.Capability.CHECKPOI
 import static dev.metascale.core.component.LearnerDescriptor.Capability.INNER_LOOP;
 import static dev.metascale.core.component.LearnerDescriptor.Capability.SECOND_ORDER;
 import static dev.metascale.core.component.LearnerDescriptor.Capability.LANGUAGE_MODEL;
+import static dev.metascale.core.component.LearnerDescriptor.Capability.LOSS_SCALING;
 import static dev.metascale.core.component.LearnerDescriptor.Capability.META_LOSS;
 import static dev.metascale.core.component.LearnerDescriptor.Capability.VARIABLE_WAYS;
 import static dev.metascale.core.component.LearnerDescriptor.Capability.VECTORIZED_TASKS;
@@ -64,20 +65,20 @@ final class BuiltInLearners {
 
     static final List<LearnerDescriptor> ALL = List.of(
             new LearnerDescriptor("maml", "MAML, second order (Finn et al. 2017)",
-                    Set.of(CHECKPOINTING, META_LOSS, LANGUAGE_MODEL, INNER_LOOP, SECOND_ORDER, VECTORIZED_TASKS), Head.WAYS,
+                    Set.of(CHECKPOINTING, META_LOSS, LANGUAGE_MODEL, INNER_LOOP, SECOND_ORDER, VECTORIZED_TASKS, LOSS_SCALING), Head.WAYS,
                     List.of(OUTER_LR, INNER_LR, INNER_STEPS, EVAL_STEPS), "query pass only", "",
                     in -> in.cost(in.support(), in.ways()).flatMap(s -> in.cost(in.query(), in.ways())
                             .map(q -> IterationFlops.maml(s, q, in.innerSteps(), in.metaBatch()))),
                     in -> in.featureForward(in.query()).orElseThrow()),
             new LearnerDescriptor("fomaml", "first-order MAML (Finn et al. 2017, sec. 5.2)",
-                    Set.of(CHECKPOINTING, META_LOSS, LANGUAGE_MODEL, INNER_LOOP, VECTORIZED_TASKS), Head.WAYS,
+                    Set.of(CHECKPOINTING, META_LOSS, LANGUAGE_MODEL, INNER_LOOP, VECTORIZED_TASKS, LOSS_SCALING), Head.WAYS,
                     List.of(OUTER_LR, INNER_LR, INNER_STEPS, EVAL_STEPS), "", "",
                     in -> in.cost(in.support(), in.ways()).flatMap(s -> in.cost(in.query(), in.ways())
                             .map(q -> IterationFlops.foMaml(s, q, in.innerSteps(), in.metaBatch()))),
                     in -> in.featureForward(in.support()).orElseThrow().times(in.innerSteps())
                             .plus(in.featureForward(in.query()).orElseThrow())),
             new LearnerDescriptor("protonet", "Prototypical Networks (Snell et al. 2017)",
-                    Set.of(CHECKPOINTING, META_LOSS, VARIABLE_WAYS), Head.NONE, List.of(OUTER_LR), "",
+                    Set.of(CHECKPOINTING, META_LOSS, VARIABLE_WAYS, LOSS_SCALING), Head.NONE, List.of(OUTER_LR), "",
                     "protonet classifies by distance to class prototypes, and a language-model task has no classes (its"
                             + " targets are characters)",
                     in -> in.cost(in.support(), 0).flatMap(s -> in.cost(in.query(), 0)
@@ -98,21 +99,21 @@ final class BuiltInLearners {
                             .map(q -> IterationFlops.imaml(s, q, in.innerSteps(), in.algorithm().cgSteps(), in.metaBatch()))),
                     in -> in.featureForward(in.support()).orElseThrow().times(in.innerSteps())
                             .plus(in.featureForward(in.query()).orElseThrow())),
-            new LearnerDescriptor("anil", "ANIL (Raghu et al. 2020)", Set.of(CHECKPOINTING, LANGUAGE_MODEL), Head.WAYS,
+            new LearnerDescriptor("anil", "ANIL (Raghu et al. 2020)", Set.of(CHECKPOINTING, LANGUAGE_MODEL, LOSS_SCALING), Head.WAYS,
                     List.of(OUTER_LR, INNER_LR, INNER_STEPS, EVAL_STEPS), "body", "",
                     in -> in.cost(in.support(), 0).flatMap(bs -> in.cost(in.query(), 0).map(bq ->
                             IterationFlops.anil(bs, bq, in.head(in.support()), in.head(in.query()), in.innerSteps(),
                                     in.metaBatch(), true))),
                     in -> in.featureForward(in.support()).orElseThrow().plus(in.featureForward(in.query()).orElseThrow())),
             baseline("finetune", "baseline: conventional training on the meta-train classes, then the whole network and a new"
-                            + " head fine-tuned per episode", Set.of(CHECKPOINTING, LANGUAGE_MODEL), List.of(),
+                            + " head fine-tuned per episode", Set.of(CHECKPOINTING, LANGUAGE_MODEL, LOSS_SCALING), List.of(),
                     PRETRAINING),
             baseline("linear-probe", "baseline: conventional training, then a logistic-regression head on the frozen features"
-                    + " per episode", Set.of(CHECKPOINTING), List.of(), PRETRAINING),
+                    + " per episode", Set.of(CHECKPOINTING, LOSS_SCALING), List.of(), PRETRAINING),
             baseline("lora", "baseline: conventional training, then rank-r LoRA factors (lora_rank) and a new head per episode",
-                    Set.of(CHECKPOINTING), List.of(Hyperparameter.count("lora_rank", 1, 16, "rank r of the low-rank update")),
+                    Set.of(CHECKPOINTING, LOSS_SCALING), List.of(Hyperparameter.count("lora_rank", 1, 16, "rank r of the low-rank update")),
                     PRETRAINING),
             baseline("adapter", "baseline: conventional training, then bottleneck adapters (adapter_size) and a new head per"
-                    + " episode", Set.of(CHECKPOINTING), List.of(Hyperparameter.count("adapter_size", 4, 64, "bottleneck width")),
+                    + " episode", Set.of(CHECKPOINTING, LOSS_SCALING), List.of(Hyperparameter.count("adapter_size", 4, 64, "bottleneck width")),
                     PRETRAINING));
 }

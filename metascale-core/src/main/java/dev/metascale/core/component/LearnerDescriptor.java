@@ -45,7 +45,12 @@ public record LearnerDescriptor(String name, String description, Set<Capability>
         /** Differentiates through its inner loop: every inner step's graph stays alive until the meta-backward. */
         SECOND_ORDER,
         /** Computes the meta-batch's tasks as one batched computation ({@code techniques.vectorize_tasks}). */
-        VECTORIZED_TASKS
+        VECTORIZED_TASKS,
+        /**
+         * Forms every gradient through the trial's loss scaler (fp16: the outer meta-gradient and each inner-loop
+         * gradient of S·L, divided by S, the step skipped when one overflowed).
+         */
+        LOSS_SCALING
     }
 
     /** The outputs of the head a learner's parameters are initialised with. */

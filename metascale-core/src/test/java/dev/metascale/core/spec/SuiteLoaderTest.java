@@ -279,9 +279,13 @@ class SuiteLoaderTest {
     }
 
     @Test
-    void fp16NeedsCuda() {
-        assertEquals(List.of("s.yaml:4:5: sweep.techniques.precision[1]: fp16 needs CUDA, which is not available on this build; use fp32"),
-                errors("name: x\nsweep:\n  techniques.precision: [fp32,\n    fp16]\n"));
+    void fp16NeedsALearnerThatScalesItsLosses() throws InvalidSuiteException {
+        assertEquals(2, parse("name: x\ndefaults:\n  algorithm: {name: maml}\nsweep:\n  techniques.precision: [fp32, fp16]\n").trials().size());
+        assertEquals(List.of("s.yaml:6:5: sweep.techniques.precision[1]: fp16 needs dynamic loss scaling of every gradient the"
+                        + " learner forms, which this version applies in maml, fomaml, protonet, anil, finetune, linear-probe,"
+                        + " lora and adapter, not reptile; use precision: bf16 (float32's exponent range: no scaling needed) or"
+                        + " fp32 (sweep combination: techniques.precision=fp16, algorithm.name=reptile)"),
+                errors("name: x\ndefaults:\n  algorithm: {name: reptile}\nsweep:\n  techniques.precision: [fp32,\n    fp16]\n"));
     }
 
     @Test
@@ -507,14 +511,14 @@ class SuiteLoaderTest {
                   algorithm: {name: mamll}
                 sweep:
                   sampler.shots: [1, zero]
-                  techniques.precision: [fp16]
+                  techniques.precision: [fp8]
                 """);
         assertEquals(List.of(
                 "s.yaml:1:7: name: expected a name of letters, digits, '.', '_' and '-', got 'bad name'",
                 "s.yaml:3:13: defaults.sampler.wyas: unknown key 'wyas'; did you mean 'ways'?",
                 "s.yaml:4:21: defaults.algorithm.name: unknown algorithm 'mamll'; did you mean 'maml'? (see `metascale list`)",
                 "s.yaml:6:22: sweep.sampler.shots[1]: expected an integer, got 'zero'",
-                "s.yaml:7:26: sweep.techniques.precision[0]: fp16 needs CUDA, which is not available on this build; use fp32"), errors);
+                "s.yaml:7:26: sweep.techniques.precision[0]: unknown precision 'fp8'; known: fp32, bf16, fp16 (see `metascale list`)"), errors);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.metascale.engine.learn;
 
+import dev.metascale.engine.technique.LossScaler;
 import dev.metascale.engine.torch.ParamSet;
 import org.bytedeco.pytorch.BoolOptional;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -18,13 +19,7 @@ final class InnerSgd {
 
     /** ∇_p loss for every tensor of {@code p}; with {@code createGraph} the gradients can be differentiated again. */
     static List<Tensor> gradients(Tensor loss, ParamSet p, boolean createGraph) {
-        TensorVector grads = torch.grad(new TensorVector(loss), p.vector(), new TensorVector(),
-                new BoolOptional(createGraph), createGraph, false);
-        List<Tensor> out = new ArrayList<>(p.size());
-        for (int i = 0; i < p.size(); i++) {
-            out.add(new Tensor(grads.get(i)));
-        }
-        return out;
+        return LossScaler.current().innerGradient(loss, p.vector(), createGraph, false); // fp16: (1/S) ∇(S·loss)
     }
 
     /**
@@ -55,6 +50,10 @@ final class InnerSgd {
      * {@code AddBackward} multiplies by −lr once; the product is the same bits (negation is exact).
      */
     static ParamSet differentiableStep(ParamSet p, Tensor loss, double lr) {
+        LossScaler scaler = LossScaler.current();
+        if (scaler.active()) { // fp16: g = ∇(S·loss), and the step p − (lr/S)·g, one kernel per tensor as below
+            return addScaled(p, scaler.innerGradientScaled(loss, p.vector()), -lr / scaler.scale());
+        }
         TensorVector g = torch.grad(new TensorVector(loss), p.vector(), new TensorVector(), new BoolOptional(true), true, false);
         Scalar minusLr = new Scalar(-lr);
         List<Tensor> next = new ArrayList<>(p.size());
@@ -62,6 +61,16 @@ final class InnerSgd {
             next.add(p.tensors().get(i).add(g.get(i), minusLr)); // get(i) is a view into g: used here only
         }
         java.lang.ref.Reference.reachabilityFence(g);
+        return p.withTensors(next);
+    }
+
+    /** p + alpha·g, differentiable in p and g. */
+    private static ParamSet addScaled(ParamSet p, List<Tensor> g, double alpha) {
+        Scalar a = new Scalar(alpha);
+        List<Tensor> next = new ArrayList<>(p.size());
+        for (int i = 0; i < p.size(); i++) {
+            next.add(p.tensors().get(i).add(g.get(i), a));
+        }
         return p.withTensors(next);
     }
 

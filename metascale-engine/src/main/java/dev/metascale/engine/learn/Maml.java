@@ -197,7 +197,7 @@ public class Maml implements MetaLearner {
         if (share != 1.0) {
             query = query.mul(new Scalar(share));
         }
-        query.backward();
+        dev.metascale.engine.technique.LossScaler.current().scaled(query).backward(); // fp16: S·loss (the optimiser unscales)
         return query.item_double();
     }
 

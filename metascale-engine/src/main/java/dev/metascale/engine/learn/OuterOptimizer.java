@@ -1,6 +1,7 @@
 package dev.metascale.engine.learn;
 
 import dev.metascale.engine.dist.DataParallel;
+import dev.metascale.engine.technique.LossScaler;
 import dev.metascale.engine.torch.ParamSet;
 import org.bytedeco.pytorch.Adam;
 import org.bytedeco.pytorch.AdamOptions;
@@ -47,13 +48,30 @@ final class OuterOptimizer {
         accumulate.run();
         java.util.List<org.bytedeco.pytorch.Tensor> g = MetaLearner.gradientsOf(params);
         zeroGrad();
+        LossScaler scaler = LossScaler.current();
+        if (scaler.active()) { // fp16: .grad held S·∇
+            org.bytedeco.pytorch.Scalar inverse = new org.bytedeco.pytorch.Scalar(1.0 / scaler.scale());
+            g = g.stream().map(t -> t.mul(inverse)).toList();
+        }
         return g;
     }
 
-    void step() {
+    /**
+     * Adam's step on the accumulated gradients, averaged over the ranks first. Under fp16 the gradients hold S·∇: the
+     * loss scaler divides them by S and, when one is not finite, the step is skipped (the scale backs off). The
+     * check follows the all-reduce, so every rank sees the same gradients and takes the same decision.
+     *
+     * @return whether the step was taken
+     */
+    boolean step() {
         group.ifPresent(dp -> dp.allReduceGradients(params));
+        if (!LossScaler.current().unscaleAndUpdate(params.tensors())) {
+            zeroGrad();
+            return false;
+        }
         adam.step();
         stepped = true;
+        return true;
     }
 
     /**

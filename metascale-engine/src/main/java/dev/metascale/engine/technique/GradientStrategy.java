@@ -3,9 +3,7 @@ package dev.metascale.engine.technique;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.metascale.engine.model.Model;
 import dev.metascale.engine.torch.ParamSet;
-import org.bytedeco.pytorch.BoolOptional;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 
 import java.util.ArrayList;
@@ -99,14 +97,21 @@ public final class GradientStrategy {
      * first-order gradient (an inner step, a pre-training step, iMAML's query gradient).
      */
     public SegmentRecompute.Gradients gradients(ParamSet w, List<Tensor> inputs, FeatureLoss loss) {
+        LossScaler scaler = LossScaler.current(); // fp16: the gradients of S·loss, divided by S
         if (recompute != null) {
-            return recompute.gradients(w, inputs, (features, leaves) -> loss.apply(features::get, leaves));
+            SegmentRecompute.Gradients g = recompute.gradients(w, inputs,
+                    (features, leaves) -> scaler.scaled(loss.apply(features::get, leaves)));
+            if (!scaler.active()) {
+                return g;
+            }
+            org.bytedeco.pytorch.Scalar inverse = new org.bytedeco.pytorch.Scalar(1.0 / scaler.scale());
+            return new SegmentRecompute.Gradients(g.loss() / scaler.scale(), g.gradients().stream().map(t -> t.mul(inverse)).toList());
         }
         Tensor value = loss.apply(i -> model.features(w, inputs.get(i)), w);
-        TensorVector g = torch.grad(new TensorVector(value), w.vector(), new TensorVector(), new BoolOptional(false), false, true);
+        List<Tensor> g = scaler.innerGradient(value, w.vector(), false, true);
         List<Tensor> out = new ArrayList<>(w.size());
         for (int i = 0; i < w.size(); i++) {
-            Tensor gi = new Tensor(g.get(i));
+            Tensor gi = g.get(i);
             out.add(gi.defined() ? gi : torch.zeros_like(w.tensors().get(i)));
         }
         return new SegmentRecompute.Gradients(value.item_double(), out);
@@ -127,7 +132,8 @@ public final class GradientStrategy {
             ParamSet w = objective.weights(task);
             SegmentRecompute.Gradients g = recompute.gradients(w, objective.inputs(task),
                     (features, leaves) -> objective.loss(task, features::get, leaves));
-            SegmentRecompute.backwardInto(w, g.gradients(), 1.0 / tasks.size());
+            // fp16: θ's .grad accumulates S·∇ (the outer optimiser divides by S after checking it is finite)
+            SegmentRecompute.backwardInto(w, g.gradients(), LossScaler.current().scale() / tasks.size());
             total += g.loss() / tasks.size();
         }
         return total;
@@ -141,7 +147,15 @@ public final class GradientStrategy {
     }
 
     /** Back-propagates (1/B) Σ loss(task) into {@code params}' {@code .grad} by the techniques' chunking and threads. */
-    private <T> double backward(List<T> tasks, ParamSet params, Function<T, Tensor> loss) {
+    private <T> double backward(List<T> tasks, ParamSet params, Function<T, Tensor> unscaled) {
+        LossScaler scaler = LossScaler.current();
+        if (scaler.active()) { // fp16: S·loss back-propagated (the outer optimiser unscales), the mean loss reported unscaled
+            return backwardLosses(tasks, params, task -> scaler.scaled(unscaled.apply(task))) / scaler.scale();
+        }
+        return backwardLosses(tasks, params, unscaled);
+    }
+
+    private <T> double backwardLosses(List<T> tasks, ParamSet params, Function<T, Tensor> loss) {
         Map<String, Object> plugins = techniques.backwardOptions();
         if (!plugins.isEmpty()) {
             if (plugins.size() > 1) {

@@ -49,9 +49,28 @@ class PrecisionTest {
     }
 
     @Test
-    void fp16IsRejectedWithTheReason() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Precision.enter("fp16"));
-        assertTrue(e.getMessage().contains("needs CUDA"));
+    void fp16EntersFloat16AutocastWithADynamicScalerAndRestoresBoth() {
+        TorchRuntime.configure(1);
+        try (PointerScope scope = new PointerScope()) {
+            Model model = new Conv4(1, 8, 28, 28);
+            ParamSet params = model.init(0, 5, torch.ScalarType.Float);
+            Tensor x = torch.rand(new long[]{2, 1, 28, 28}, new TensorOptions(torch.ScalarType.Float));
+            try (Precision p = Precision.enter("fp16")) {
+                assertEquals("Half", model.logits(params, x).scalar_type().intern().toString(), "linear runs in fp16 under autocast");
+                assertTrue(LossScaler.current().active());
+                assertEquals(LossScaler.INIT_SCALE, LossScaler.current().scale(), 0);
+                assertEquals("float16", p.describe().get("autocast_dtype").asText());
+                assertTrue(p.describe().has("loss_scaling"));
+                try (Precision exact = Precision.exactFloat32()) {
+                    assertFalse(LossScaler.current().active(), "an exact reference inside the region is not scaled");
+                }
+                assertTrue(LossScaler.current().active());
+            }
+            assertFalse(LossScaler.current().active(), "closing the region removes the scaler");
+            assertFalse(torch.is_autocast_enabled(torch.DeviceType.CPU));
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Precision.enter("fp8"));
+        assertTrue(e.getMessage().contains("use fp32, bf16 or fp16"));
     }
 
     /** Tolerance: bf16 keeps 8 bits of mantissa; on this easy task accuracy may move by a few points, not more. */
