@@ -17,10 +17,11 @@ import java.util.Set;
  */
 public final class TrialEnvironment {
     /**
-     * {@code env} fields of a trial record that belong to the trial: its model, its checkpointing and precision
-     * policy, and the command line that ran it (added by the runner).
+     * {@code env} fields of a trial record that belong to the trial: its model, its checkpointing, precision
+     * policy and device, and the command line that ran it (added by the runner).
      */
-    public static final Set<String> PER_TRIAL_FIELDS = Set.of("model", "checkpointing", "precision_policy", RunInvocation.ENV_KEY);
+    public static final Set<String> PER_TRIAL_FIELDS = Set.of("model", "checkpointing", "precision_policy", "device",
+            RunInvocation.ENV_KEY);
 
     private TrialEnvironment() {
     }

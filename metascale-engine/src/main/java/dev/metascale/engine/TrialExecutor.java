@@ -43,11 +43,13 @@ import dev.metascale.engine.probe.TrialMeasurements;
 import dev.metascale.engine.probe.MemoryEstimate;
 import dev.metascale.engine.learn.EpisodePrefetcher;
 import dev.metascale.engine.learn.MetaGradientFidelity;
+import dev.metascale.engine.technique.LossScaler;
 import dev.metascale.engine.technique.Precision;
 import dev.metascale.engine.technique.RecomputeFlops;
 import dev.metascale.engine.technique.TrainingTechniques;
 import dev.metascale.engine.technique.Techniques;
 import dev.metascale.engine.torch.TorchRuntime;
+import dev.metascale.engine.torch.TrialDevice;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.global.torch;
 
@@ -110,10 +112,21 @@ public final class TrialExecutor {
 
     static TrialResult execute(TrialSpec spec, int threads, String startedAtIso, Consumer<String> log, DatasetOpener opener) {
         TorchRuntime.configure(threads);
+        // before any tensor and the precision region: the factories and autocast read the trial's device
+        TrialDevice device = TrialDevice.resolve((String) spec.techniques().option(Techniques.DEVICE),
+                RankInfo.fromSystemProperties().map(RankInfo::rank).orElse(0));
+        TrialDevice.use(device);
         try (Precision precision = Precision.enter(spec.techniques().precision())) {
             TrialResult result = run(spec, startedAtIso, log, opener);
             result.env().set("precision_policy", precision.describe());
+            ObjectNode placed = device.describe();
+            if (device.peakAbsentReason() != null) {
+                placed.put("peak_device_bytes_absent", device.peakAbsentReason());
+            }
+            result.env().set("device", placed);
             return result;
+        } finally {
+            TrialDevice.use(TrialDevice.cpu());
         }
     }
 
@@ -151,7 +164,8 @@ public final class TrialExecutor {
     /** What meta-training measured. */
     private record Training(double[] losses, IterationTimer timer, SampledProfile profile, OptionalLong rssBefore,
                             OptionalLong peakProfileWindow, OptionalLong peak, Optional<HostCpu.Usage> host, Fidelity fidelity,
-                            int iterationsRun, LearningCurve curve, double dataWaitS, double dataLoadS, String dataPrefetch) {
+                            int iterationsRun, LearningCurve curve, double dataWaitS, double dataLoadS, String dataPrefetch,
+                            OptionalLong devicePeak) {
         /** Meta-training's wall time: the iterations' (warm-up included, profiled ones excepted) and the waits for data. */
         double seconds() {
             return timer.totalSeconds() + dataWaitS;
@@ -399,6 +413,7 @@ public final class TrialExecutor {
         int iterations = spec.train().iterations();
         int metaBatch = setup.tasksOfRank().perRank();
         ProcessMemory.resetPeak();
+        TrialDevice.current().resetPeak(); // CUDA: the caching allocator's peak of meta-training alone
         OptionalLong baselineRss = ProcessMemory.rssBytes();
         IterationTimer timer = new IterationTimer(iterations, spec.train().warmup());
         SampledProfile profile = spec.techniques().parallelTasks() > 1
@@ -425,6 +440,7 @@ public final class TrialExecutor {
         EpisodePrefetcher prefetch = new EpisodePrefetcher(setup.loader(), episodes.train(), metaBatch, iterations,
                 EpisodePrefetcher.spareCore(TorchRuntime.threads()));
         try {
+        boolean stepSkipped = false;
         for (int it = 0; it < iterations; it++) {
             if (fidelity != null && fidelityAt.contains(it) && !profile.profiling(it)) {
                 // outside the timed and profiled iterations, its memory kept out of the training peak
@@ -462,9 +478,11 @@ public final class TrialExecutor {
                 // built on the prefetch thread while the previous step computed (or here, when no core is spare): outside
                 // the timed iteration, which is the computation
                 List<Episode> tasks = prefetch.take(it);
+                int skippedBefore = LossScaler.current().skipped();
                 timer.begin();
                 losses[it] = setup.learner().metaStep(tasks);
                 timer.end(profile.profiling(it));
+                stepSkipped = LossScaler.current().skipped() > skippedBefore;
             }
             profile.afterIteration(it);
             if (profile.closesAfter(it)) {
@@ -473,7 +491,9 @@ public final class TrialExecutor {
                 peakProfiled = ProcessMemory.peakRssBytes();
                 ProcessMemory.resetPeak();
             }
-            if (!Double.isFinite(losses[it])) {
+            // fp16: a step the loss scaler skipped may have a non-finite loss (an inner gradient overflowed): no
+            // divergence, its sample is recorded as null
+            if (!Double.isFinite(losses[it]) && !stepSkipped) {
                 throw new IllegalStateException("meta-training diverged at iteration " + it + " (loss " + losses[it]
                         + "): lower algorithm.outer_lr or algorithm.inner_lr");
             }
@@ -515,7 +535,8 @@ public final class TrialExecutor {
         return new Training(java.util.Arrays.copyOf(losses, iterationsRun), timer, profile, baselineRss, peakProfiled, peak, host,
                 new Fidelity(List.copyOf(cosines), List.copyOf(errors), fidelityAbsent), iterationsRun,
                 curveAt.isEmpty() ? LearningCurve.NONE : new LearningCurve(List.copyOf(curveAt), List.copyOf(curveScores),
-                        setup.languageModel(), reachedAt, secondsToTarget), prefetch.waitSeconds(), prefetch.loadSeconds(), prefetch.describe());
+                        setup.languageModel(), reachedAt, secondsToTarget), prefetch.waitSeconds(), prefetch.loadSeconds(), prefetch.describe(),
+                TrialDevice.current().peakBytes());
     }
 
     /**
@@ -612,6 +633,7 @@ public final class TrialExecutor {
         metrics.put(Metric.EVAL_TIME_S, evaluation.seconds());
         metrics.put(Metric.DATA_PREP_TIME_S, episodes.dataPrepS());
         training.peak().ifPresent(v -> metrics.put(Metric.PEAK_RSS_BYTES, v));
+        training.devicePeak().ifPresent(v -> metrics.put(Metric.PEAK_DEVICE_BYTES, v)); // absent off CUDA: env.device says why
         training.fidelity().writeTo(metrics);
         training.peakProfileWindow().ifPresent(v -> metrics.put(Metric.PEAK_RSS_PROFILE_WINDOW_BYTES, v));
         training.rssBefore().ifPresent(v -> metrics.put(Metric.RSS_BEFORE_TRAIN_BYTES, v));
@@ -620,7 +642,7 @@ public final class TrialExecutor {
         }
         metrics.put(Metric.PARAM_COUNT, setup.learner().parameters().count());
         metrics.put(Metric.MEMORY_ESTIMATE_BYTES, memory.perRankBytes());
-        metrics.put(Metric.FINAL_TRAIN_LOSS, training.losses()[iterations - 1]);
+        metrics.put(Metric.FINAL_TRAIN_LOSS, lastFinite(training.losses()));
 
         ObjectNode samples = Json.MAPPER.createObjectNode();
         samples.set(SampleSeries.ITER_TIME_S.key(), array(iterTimes));
@@ -772,11 +794,26 @@ public final class TrialExecutor {
         keys.parallelStream().forEach(k -> dataset.examples(Split.values()[(int) (k >>> 32)], (int) (long) k));
     }
 
+    /** The values as a JSON array, a non-finite one (an fp16 step the loss scaler skipped) as null. */
     private static ArrayNode array(double[] values) {
         ArrayNode out = Json.MAPPER.createArrayNode();
         for (double v : values) {
-            out.add(v);
+            if (Double.isFinite(v)) {
+                out.add(v);
+            } else {
+                out.addNull();
+            }
         }
         return out;
+    }
+
+    /** The last finite value (the loss of the last step the fp16 loss scaler did not skip); NaN when there is none. */
+    private static double lastFinite(double[] values) {
+        for (int i = values.length - 1; i >= 0; i--) {
+            if (Double.isFinite(values[i])) {
+                return values[i];
+            }
+        }
+        return Double.NaN;
     }
 }

@@ -54,14 +54,20 @@ final class BuiltInTechniques {
     }
 
     static final TechniqueDescriptor PRECISION = new TechniqueDescriptor("precision",
-            "numeric precision of the forward and backward passes: bf16 autocast keeps parameters and optimiser state in"
-                    + " float32 (mixed precision, Micikevicius et al. 2018)",
+            "numeric precision of the forward and backward passes: bf16 and fp16 autocast keep parameters and optimiser"
+                    + " state in float32; fp16 adds dynamic loss scaling (mixed precision, Micikevicius et al. 2018)",
             Setting.names("fp32", List.of(
                     Choice.available("fp32", "float32 throughout"),
                     Choice.available("bf16", "bfloat16 autocast (parameters and optimiser in float32)"),
-                    new Choice("fp16", false, "float16 with dynamic loss scaling (CUDA only)",
-                            "fp16 needs CUDA, which is not available on this build; use fp32")), true),
-            List.of());
+                    Choice.available("fp16", "float16 autocast with dynamic loss scaling of the outer and inner-loop gradients"
+                            + " (parameters and optimiser in float32)")), true),
+            List.of(rule(List.of("techniques.precision", "algorithm.name"),
+                    c -> "fp16".equals(c.text("techniques.precision"))
+                            && !Components.learnersThat(Capability.LOSS_SCALING).contains(c.text("algorithm.name")),
+                    c -> "fp16 needs dynamic loss scaling of every gradient the learner forms, which this version applies in "
+                            + Components.inWords(Components.learnersThat(Capability.LOSS_SCALING)) + ", not "
+                            + c.text("algorithm.name") + "; use precision: bf16 (float32's exponent range: no scaling needed)"
+                            + " or fp32")));
 
     static final TechniqueDescriptor CHECKPOINTING = new TechniqueDescriptor("checkpointing",
             "activation checkpointing: the model's feature blocks in N segments, each recomputed in the backward"
@@ -217,7 +223,20 @@ final class BuiltInTechniques {
                             c -> "vectorize_tasks back-propagates the meta-batch in one pass after which the all-reduce runs;"
                                     + " this version does not overlap it: remove overlap_allreduce")));
 
+    static final TechniqueDescriptor DEVICE = new TechniqueDescriptor("device",
+            "the device the trial computes on: cpu, cuda (the GPU of each data-parallel rank: one GPU per local rank) or"
+                    + " cuda:N; CUDA needs the cuda build (mvn -Pcuda) and a visible GPU, checked when the trial starts",
+            Setting.names("cpu", java.util.stream.Stream.concat(java.util.stream.Stream.of(
+                    Choice.available("cpu", "libtorch's CPU kernels"),
+                    Choice.available("cuda", "the GPU of the worker's rank (rank mod the GPUs visible)")),
+                    java.util.stream.IntStream.range(0, 8).mapToObj(i -> Choice.available("cuda:" + i, "GPU " + i))).toList(), false),
+            List.of(rule(List.of("techniques.device", "techniques.world_size"),
+                    c -> c.text("techniques.device").startsWith("cuda") && c.integer("techniques.world_size") > 1,
+                    c -> "data parallelism on CUDA needs an NCCL process group, which this version does not create yet (its"
+                            + " ranks all-reduce over Gloo, on host memory): use world_size: 1 on " + c.text("techniques.device")
+                            + ", or device: cpu")));
+
     /** In the order of the suite schema's {@code techniques} keys. */
     static final List<TechniqueDescriptor> ALL = List.of(PRECISION, CHECKPOINTING, WORLD_SIZE, SCALING, CHUNK, OFFLOAD,
-            PARALLEL_TASKS, OVERLAP_ALLREDUCE, VECTORIZE_TASKS);
+            PARALLEL_TASKS, OVERLAP_ALLREDUCE, VECTORIZE_TASKS, DEVICE);
 }

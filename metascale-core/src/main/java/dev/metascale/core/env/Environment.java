@@ -143,12 +143,20 @@ public final class Environment {
                 .ifPresent(status -> env.put("git_dirty", !status.isBlank()));
     }
 
+    /**
+     * What {@code nvidia-smi --query-gpu} is asked per GPU: name and memory, then fields recorded under their names
+     * (dots as underscores, {@code .current} left out): driver, compute capability, MIG mode, PCIe link generation and
+     * width. "[N/A]" cells are left out.
+     */
+    static final List<String> GPU_QUERY = List.of("name", "memory.total", "driver_version", "compute_cap", "mig.mode.current",
+            "pcie.link.gen.current", "pcie.link.width.current");
+
     static ArrayNode gpus(Probe probe, boolean hasNvidiaSmi) {
         ArrayNode gpus = Json.MAPPER.createArrayNode();
         if (!hasNvidiaSmi) {
             return gpus;
         }
-        probe.run(List.of("nvidia-smi", "--query-gpu=name,memory.total,driver_version", "--format=csv,noheader"))
+        probe.run(List.of("nvidia-smi", "--query-gpu=" + String.join(",", GPU_QUERY), "--format=csv,noheader"))
                 .ifPresent(csv -> csv.lines().map(String::strip).filter(line -> !line.isEmpty()).forEach(line -> {
                     String[] cells = line.split("\\s*,\\s*");
                     ObjectNode gpu = gpus.addObject();
@@ -157,10 +165,18 @@ public final class Environment {
                         memoryBytes(cells[1]).ifPresentOrElse(bytes -> gpu.put("memory_bytes", bytes),
                                 () -> gpu.put("memory", cells[1]));
                     }
-                    if (cells.length > 2) {
-                        gpu.put("driver_version", cells[2]);
+                    for (int i = 2; i < Math.min(cells.length, GPU_QUERY.size()); i++) {
+                        if (!cells[i].isEmpty() && !cells[i].startsWith("[N/A") && !cells[i].equals("N/A")) {
+                            gpu.put(GPU_QUERY.get(i).replace('.', '_').replace("_current", ""), cells[i]);
+                        }
                     }
                 }));
+        // the topology matrix even for one GPU (its NUMA and CPU affinity; PCIe or NVLink between several)
+        probe.run(List.of("nvidia-smi", "topo", "-m")).map(String::strip).filter(t -> !t.isEmpty()).ifPresent(topology -> {
+            for (int i = 0; i < gpus.size(); i++) {
+                ((ObjectNode) gpus.get(i)).put("topology", topology);
+            }
+        });
         return gpus;
     }
 

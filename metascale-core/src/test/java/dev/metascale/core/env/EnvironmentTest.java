@@ -91,13 +91,20 @@ class EnvironmentTest {
     void describesGpusAndNvlinkFromNvidiaSmi() {
         FakeProbe probe = new FakeProbe();
         probe.programs = List.of("nvidia-smi");
-        probe.commands.put("nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader",
-                "NVIDIA A100-SXM4-80GB, 81920 MiB, 550.54.15\nNVIDIA A100-SXM4-80GB, 81920 MiB, 550.54.15\n");
+        probe.commands.put("nvidia-smi --query-gpu=name,memory.total,driver_version,compute_cap,mig.mode.current,"
+                        + "pcie.link.gen.current,pcie.link.width.current --format=csv,noheader",
+                "NVIDIA A100-SXM4-80GB, 81920 MiB, 550.54.15, 8.0, Disabled, 4, 16\nNVIDIA A100-SXM4-80GB, 81920 MiB, 550.54.15, 8.0,"
+                        + " [N/A], 4, 16\n");
         probe.commands.put("nvidia-smi topo -m", "\tGPU0\tGPU1\nGPU0\t X \tNV12\nGPU1\tNV12\t X \n");
         ObjectNode env = Environment.capture(probe, Path.of("/x"));
         assertEquals(2, env.get("gpus").size());
         assertEquals(81920L << 20, env.get("gpus").get(0).get("memory_bytes").asLong());
         assertEquals("550.54.15", env.get("gpus").get(1).get("driver_version").asText());
+        assertEquals("8.0", env.get("gpus").get(0).get("compute_cap").asText());
+        assertEquals("Disabled", env.get("gpus").get(0).get("mig_mode").asText());
+        assertTrue(env.get("gpus").get(1).path("mig_mode").isMissingNode(), "[N/A] is left out");
+        assertEquals("16", env.get("gpus").get(0).get("pcie_link_width").asText());
+        assertTrue(env.get("gpus").get(0).get("topology").asText().contains("NV12"), "the topology is kept even for one GPU");
         assertEquals(1, env.get("interconnect").get("nvlink").get("gpu_pairs").asInt());
         assertEquals(12, env.get("interconnect").get("nvlink").get("max_links_per_pair").asInt());
     }

@@ -266,7 +266,7 @@ public final class DataParallel implements AutoCloseable {
             long[] offsets = new long[n + 1];
             try (PointerScope scope = new PointerScope(); NoGradGuard guard = new NoGradGuard()) {
                 Tensor first = params.tensors().get(0);
-                flat = torch.zeros(new long[]{params.count()}, new org.bytedeco.pytorch.TensorOptions(first.scalar_type()));
+                flat = torch.zeros(new long[]{params.count()}, first.options());
                 flat.retainReference();
                 for (int i = 0; i < n; i++) {
                     Tensor p = params.tensors().get(i);

@@ -2,7 +2,6 @@ package dev.metascale.engine.model;
 
 import dev.metascale.engine.torch.ParamSet;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
 
 import java.util.ArrayList;
@@ -154,7 +153,7 @@ public final class CharLm implements Model {
         }
         Tensor pos = p.get("pos_embed").narrow(0, 0, t);
         Tensor z = torch.embedding(p.get("tok_embed"), ids).add(pos);                               // [n, t, d]
-        Tensor future = torch.triu(torch.ones(new long[]{t, t}, new TensorOptions(torch.ScalarType.Bool)), 1);
+        Tensor future = torch.triu(torch.ones(new long[]{t, t}, dev.metascale.engine.torch.TrialDevice.options(torch.ScalarType.Bool)), 1);
         for (int l = 0; l < shape.depth(); l++) {
             z = hook.apply(l, blocks.block(p, "block" + l, z, future));
         }

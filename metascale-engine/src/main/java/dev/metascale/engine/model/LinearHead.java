@@ -33,8 +33,8 @@ public final class LinearHead {
         Tensor w;
         Tensor b;
         if (zero) {
-            w = torch.zeros(new long[]{outputs, featureDim}, new org.bytedeco.pytorch.TensorOptions(dtype));
-            b = torch.zeros(new long[]{outputs}, new org.bytedeco.pytorch.TensorOptions(dtype));
+            w = torch.zeros(new long[]{outputs, featureDim}, dev.metascale.engine.torch.TrialDevice.options(dtype));
+            b = torch.zeros(new long[]{outputs}, dev.metascale.engine.torch.TrialDevice.options(dtype));
         } else {
             double bound = 1.0 / Math.sqrt(featureDim);
             w = Init.uniform(new long[]{outputs, featureDim}, bound, dtype);

@@ -4,7 +4,6 @@ import dev.metascale.engine.torch.ParamSet;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
-import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
 
 import java.util.ArrayList;
@@ -71,7 +70,7 @@ final class PreLnTransformer {
 
     /** N(0, 0.02²), the ViT/BERT/GPT initialisation of weights and embeddings. */
     static Tensor normal(long[] shape, torch.ScalarType dtype) {
-        return torch.randn(shape, new TensorOptions(dtype)).mul_(new Scalar(0.02));
+        return torch.randn(shape, dev.metascale.engine.torch.TrialDevice.options(dtype)).mul_(new Scalar(0.02));
     }
 
     /** A linear layer {@code prefix}: weight [out, in] ~ N(0, 0.02²), bias 0. */

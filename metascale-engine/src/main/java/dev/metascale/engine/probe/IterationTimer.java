@@ -1,13 +1,17 @@
 package dev.metascale.engine.probe;
 
+import dev.metascale.engine.torch.TrialDevice;
+
 import java.util.Arrays;
 
 /**
  * Wall-clock time of each meta-iteration, with the first {@code warmup} iterations kept apart
  * (JIT, allocator and cache warm-up): they count in the total training time but not in the timed
  * samples. Iterations run under the profiler (slowed by its per-event cost) are kept apart from both: they are
- * the profiled window's time, not training time. On CPU the work is synchronous; a CUDA build synchronises the
- * device before reading the clock.
+ * the profiled window's time, not training time. On CPU the work is synchronous; on a CUDA device the timer waits
+ * for the device ({@link TrialDevice#synchronize}) before reading the clock at both ends, so that the kernels a step
+ * launched asynchronously — the optimiser's, which come after the loss was read — fall inside the step's time, and those
+ * of the previous step do not.
  */
 public final class IterationTimer {
     private final int warmup;
@@ -24,6 +28,7 @@ public final class IterationTimer {
     }
 
     public void begin() {
+        TrialDevice.current().synchronize();
         start = System.nanoTime();
     }
 
@@ -37,6 +42,7 @@ public final class IterationTimer {
      * {@link #profiledSeconds()} only, never in the training time or the timed samples.
      */
     public double end(boolean profiledIteration) {
+        TrialDevice.current().synchronize();
         double s = (System.nanoTime() - start) / 1e9;
         if (profiledIteration) {
             count++;

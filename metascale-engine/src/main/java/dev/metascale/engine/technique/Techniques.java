@@ -18,6 +18,8 @@ import java.util.ServiceLoader;
 public final class Techniques {
     /** The key of the batched-tasks technique, applied by the learners themselves rather than by a backward pass. */
     public static final String VECTORIZE_TASKS = "vectorize_tasks";
+    /** The key of the device setting, applied by the trial's tensor factories ({@code TrialDevice}). */
+    public static final String DEVICE = "device";
 
     /** The built-in techniques and where each is applied. */
     private static final Map<String, String> BUILT_IN = Map.of(
@@ -29,7 +31,8 @@ public final class Techniques {
             "offload", "refused on this CPU build (validation)",
             "parallel_tasks", "TaskParallel via GradientStrategy",
             "overlap_allreduce", "dist.DataParallel#lastBackward via GradientStrategy",
-            VECTORIZE_TASKS, "the learner's batched meta-gradient (Maml: Model#taskLogits)");
+            VECTORIZE_TASKS, "the learner's batched meta-gradient (Maml: Model#taskLogits)",
+            DEVICE, "torch.TrialDevice: every tensor factory's options, autocast's device type, the timers' synchronisation");
 
     private static final Map<String, BackwardTechnique> PLUGINS = new LinkedHashMap<>();
 

@@ -82,6 +82,7 @@ public record TrainingTechniques(int checkpointSegments, int chunk, int parallel
     java.util.Map<String, Object> backwardOptions() {
         java.util.Map<String, Object> out = new java.util.TreeMap<>(options);
         out.remove(Techniques.VECTORIZE_TASKS);
+        out.remove(Techniques.DEVICE);
         return out;
     }
 

@@ -6,7 +6,10 @@ import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
-/** Copies between Java arrays and CPU tensors: the one bridge between the JVM heap and libtorch. */
+/**
+ * Copies between Java arrays and tensors: the one bridge between the JVM heap and libtorch. New tensors go to the
+ * device of the trial ({@link TrialDevice}); reading one back copies it to the host.
+ */
 public final class ArrayTensors {
     private ArrayTensors() {
     }
@@ -15,7 +18,7 @@ public final class ArrayTensors {
     public static Tensor floats(float[] values, long... shape) {
         checkSize(values.length, shape);
         try (FloatPointer pointer = new FloatPointer(values)) {
-            return torch.from_blob(pointer, shape).clone();
+            return TrialDevice.place(torch.from_blob(pointer, shape).clone());
         }
     }
 
@@ -24,7 +27,7 @@ public final class ArrayTensors {
         checkSize(values.length, shape);
         try (LongPointer pointer = new LongPointer(values)) {
             Tensor view = torch.from_blob(pointer, shape, new org.bytedeco.pytorch.TensorOptions(torch.ScalarType.Long));
-            return view.clone();
+            return TrialDevice.place(view.clone());
         }
     }
 

@@ -5,10 +5,10 @@ import dev.metascale.engine.model.BlockShape;
 import dev.metascale.engine.model.LinearHead;
 import dev.metascale.engine.model.Model;
 import dev.metascale.engine.torch.ParamSet;
+import dev.metascale.engine.torch.TrialDevice;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
-import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
 
 import java.util.ArrayList;
@@ -96,7 +96,6 @@ public final class BertEncoder implements Model {
     @Override
     public ParamSet init(long seed, int outputs, torch.ScalarType dtype) {
         torch.manual_seed(seed);
-        TensorOptions options = new TensorOptions(dtype);
         List<String> names = BertWeights.parameterNames(config);
         var shapes = BertWeights.shapes(config);
         List<Tensor> tensors = new ArrayList<>(names.size());
@@ -104,11 +103,11 @@ public final class BertEncoder implements Model {
             long[] shape = shapes.get(n);
             Tensor t;
             if (n.contains("LayerNorm.weight")) {
-                t = torch.ones(shape, options);
+                t = torch.ones(shape, TrialDevice.options(dtype));
             } else if (n.endsWith(".bias")) {
-                t = torch.zeros(shape, options);
+                t = torch.zeros(shape, TrialDevice.options(dtype));
             } else {
-                t = torch.randn(shape, options).mul_(new Scalar(INIT_STD));
+                t = torch.randn(shape, TrialDevice.options(dtype)).mul_(new Scalar(INIT_STD));
             }
             t.requires_grad_(true);
             t.retainReference();
@@ -163,7 +162,7 @@ public final class BertEncoder implements Model {
                     + " learned positions; truncate when tokenizing");
         }
         Tensor word = p.get("embeddings.word_embeddings.weight");
-        Tensor positions = torch.arange(new Scalar(length), new TensorOptions(torch.ScalarType.Long));
+        Tensor positions = torch.arange(new Scalar(length), TrialDevice.options(torch.ScalarType.Long));
         Tensor types = tokenTypeIds == null
                 ? p.get("embeddings.token_type_embeddings.weight").select(0, 0)
                 : torch.embedding(p.get("embeddings.token_type_embeddings.weight"), tokenTypeIds);
