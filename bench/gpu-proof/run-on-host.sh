@@ -32,7 +32,7 @@ java="$work/jre/bin/java"
 app="$work/app"
 opts=(-Xmx4g -Djava.awt.headless=true -Dorg.bytedeco.javacpp.maxPhysicalBytes=0 -Dorg.bytedeco.javacpp.pathsFirst=true
       -Dmetascale.home="$app" -cp "$app/lib/*")
-"$java" "${opts[@]}" dev.metascale.cli.Main env > "$out/env.json" 2> "$out/env.err"
+"$java" "${opts[@]}" dev.metascale.cli.Main env --json > "$out/env.json" 2> "$out/env.err"
 timeout 270 "$java" "${opts[@]}" dev.metascale.cli.Main run "$app/suites/gpu-proof.yaml" --out "$out/run" --threads 4
 rc=$?
 echo "suite exit $rc after $(( $(date +%s) - start )) s"
@@ -57,19 +57,20 @@ for line in lines:
     good = r.get("status") == "ok" and dev.startswith("cuda") and "peak_device_bytes" in m
     ok &= good
     it = m.get("iter_time_s", {})
-    rows.append("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
+    why = (r.get("error") or {}).get("message", "")[:160].replace("|", "/")
+    rows.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
         t.get("precision"), t.get("checkpointing"), r.get("status"), dev,
-        "%.1f" % m["accuracy"]["mean"] if isinstance(m.get("accuracy"), dict) else "-",
+        "%.1f" % (100 * m["accuracy"]["mean"]) if isinstance(m.get("accuracy"), dict) else "-",
         "%.4f" % it["median"] if isinstance(it, dict) and "median" in it else "-",
         "%.1f" % (m["peak_device_bytes"] / 2**20) if "peak_device_bytes" in m else "-",
-        "%s of %s" % (scaling.get("skipped_steps"), scaling.get("outer_steps")) if scaling else "-"))
+        "%s of %s" % (scaling.get("skipped_steps"), scaling.get("outer_steps")) if scaling else "-", why))
 ok &= len(rows) == 6
 gpu = (out / "nvidia-smi.txt").read_text().splitlines()[:12] if (out / "nvidia-smi.txt").exists() else []
 text = ["# GPU proof: " + ("PASS" if ok else "FAIL"), "",
         "Six trials expected (fp32, bf16, fp16 x checkpointing 0, 2), each ok on a cuda device with peak_device_bytes.",
         "Not run (not in this version): offload of checkpoint inputs; NCCL (data parallelism on CUDA).", "",
-        "| precision | checkpointing | status | device | accuracy % | median iteration s | peak device MiB | fp16 skipped steps |",
-        "|---|---:|---|---|---:|---:|---:|---|"] + rows + ["", "```"] + gpu + ["```"]
+        "| precision | checkpointing | status | device | accuracy % | median iteration s | peak device MiB | fp16 skipped steps | error |",
+        "|---|---:|---|---|---:|---:|---:|---|---|"] + rows + ["", "```"] + gpu + ["```"]
 (out / "summary.md").write_text("\n".join(text) + "\n")
 print("\n".join(text))
 PY
