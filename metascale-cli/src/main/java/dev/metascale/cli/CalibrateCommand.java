@@ -31,6 +31,9 @@ public final class CalibrateCommand implements Callable<Integer> {
     @Option(names = "--size", description = "side of the square GEMM (default ${DEFAULT-VALUE})")
     int size = 1024;
 
+    @Option(names = "--device", description = "where to measure: cpu (default), cuda or cuda:N (the cuda build and a GPU)")
+    String device = "cpu";
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -41,9 +44,18 @@ public final class CalibrateCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("error: --threads must be >= 1 and --size >= 16");
             return Main.EXIT_INVALID;
         }
+        dev.metascale.engine.torch.TrialDevice where;
+        try {
+            where = dev.metascale.engine.torch.TrialDevice.resolve(device, 0);
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("error: " + e.getMessage());
+            return Main.EXIT_INVALID;
+        }
+        dev.metascale.engine.torch.TrialDevice.use(where);
         String cpu = Environment.capture().path("cpu_model").asText(null);
         ObjectNode out = Json.MAPPER.createObjectNode();
         out.put("cpu_model", cpu);
+        out.put("device", where.name());
         out.put("gemm_size", size);
         ArrayNode gemm = out.putArray("gemm");
         int[] counts = n == 1 ? new int[]{1} : new int[]{1, n};
@@ -72,7 +84,7 @@ public final class CalibrateCommand implements Callable<Integer> {
         if (json) {
             w.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(out));
         } else {
-            w.printf("cpu: %s%n", cpu);
+            w.printf("cpu: %s%s%n", cpu, where.isCuda() ? ", measured on " + where.name() : "");
             for (var row : gemm) {
                 w.printf("gemm %-5s %2d thread(s): %s%n", row.get("dtype").asText(), row.get("threads").asInt(),
                         row.has("flops_per_s") ? String.format("%.1f GFLOP/s", row.get("flops_per_s").asDouble() / 1e9) : "unsupported");

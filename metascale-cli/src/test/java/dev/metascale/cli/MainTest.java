@@ -66,6 +66,12 @@ class MainTest {
     }
 
     @Test
+    void calibrateOnCudaWithoutItNamesTheFix() {
+        assertEquals(Main.EXIT_INVALID, execute("calibrate", "--device", "cuda", "--threads", "1", "--size", "16"));
+        assertTrue(err.toString().contains("device cuda needs CUDA") && err.toString().contains("mvn -B -Pcuda"), err.toString());
+    }
+
+    @Test
     void listTextShowsAvailability() {
         assertEquals(0, execute("list"));
         assertTrue(out.toString().contains("protonet") && out.toString().matches("(?s).*fp16 +available.*"), out.toString());

@@ -2,9 +2,9 @@ package dev.metascale.engine.probe;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.metascale.core.json.Json;
+import dev.metascale.engine.torch.TrialDevice;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
 
 import java.io.IOException;
@@ -20,7 +20,9 @@ import java.util.OptionalDouble;
  * several runs after one warm-up) and memory bandwidth (copying a 64 MiB tensor: bytes read plus
  * written per second, best of several). The peak GEMM rate in the trial's compute dtype at its thread count, under
  * its BLAS, is the denominator of MFU; it is cached in {@code ~/.cache/metascale/calibration.json} under all four,
- * so a worker measures it once per machine and setting (about a second) and records the value it used.
+ * so a worker measures it once per machine and setting (about a second) and records the value it used. Both run on the
+ * trial's device ({@link TrialDevice}): a CUDA trial's MFU is over the GPU's measured peak, never the host CPU's (the
+ * device is synchronised around each timed product, and the cache key names it).
  */
 public final class Calibration {
     /**
@@ -39,14 +41,17 @@ public final class Calibration {
     /** Best GEMM rate in FLOP/s of an {@code n}-square product in {@code dtype}; empty when the dtype is unsupported. */
     public static OptionalDouble gemmFlopsPerS(torch.ScalarType dtype, int n) {
         try (PointerScope scope = new PointerScope()) {
-            Tensor a = torch.randn(new long[]{n, n}, new TensorOptions(dtype));
-            Tensor b = torch.randn(new long[]{n, n}, new TensorOptions(dtype));
+            TrialDevice device = TrialDevice.current();
+            Tensor a = torch.randn(new long[]{n, n}, TrialDevice.options(dtype));
+            Tensor b = torch.randn(new long[]{n, n}, TrialDevice.options(dtype));
             a.mm(b);
             double best = Double.MAX_VALUE;
             for (int r = 0; r < REPEATS; r++) {
                 try (PointerScope inner = new PointerScope()) {
+                    device.synchronize();
                     long start = System.nanoTime();
                     a.mm(b);
+                    device.synchronize();
                     best = Math.min(best, (System.nanoTime() - start) / 1e9);
                 }
             }
@@ -59,13 +64,16 @@ public final class Calibration {
     /** Best copy bandwidth in bytes/s (read + write) of a {@code bytes}-sized float tensor. */
     public static double copyBytesPerS(long bytes) {
         try (PointerScope scope = new PointerScope()) {
-            Tensor src = torch.ones(bytes / 4);
-            Tensor dst = torch.empty(bytes / 4);
+            TrialDevice device = TrialDevice.current();
+            Tensor src = torch.ones(new long[]{bytes / 4}, TrialDevice.options(torch.ScalarType.Float));
+            Tensor dst = torch.zeros(new long[]{bytes / 4}, TrialDevice.options(torch.ScalarType.Float));
             dst.copy_(src);
             double best = Double.MAX_VALUE;
             for (int r = 0; r < REPEATS; r++) {
+                device.synchronize();
                 long start = System.nanoTime();
                 dst.copy_(src);
+                device.synchronize();
                 best = Math.min(best, (System.nanoTime() - start) / 1e9);
             }
             return 2.0 * (bytes / 4 * 4) / best;
@@ -114,8 +122,11 @@ public final class Calibration {
     }
 
     static String cacheKey(String cpuModel, int threads, torch.ScalarType dtype) {
-        return (cpuModel == null ? "unknown-cpu" : cpuModel.strip()) + " | threads=" + threads + " | dtype=" + dtypeName(dtype)
-                + " | blas=" + dev.metascale.engine.torch.TorchRuntime.blasLibrary();
+        TrialDevice device = TrialDevice.current();
+        String where = device.isCuda() ? "device=" + device.name() + " (host " + (cpuModel == null ? "unknown-cpu" : cpuModel.strip()) + ")"
+                : (cpuModel == null ? "unknown-cpu" : cpuModel.strip()) + " | threads=" + threads;
+        return where + " | dtype=" + dtypeName(dtype) + " | blas=" + (device.isCuda() ? "cuBLAS"
+                : dev.metascale.engine.torch.TorchRuntime.blasLibrary());
     }
 
     static String dtypeName(torch.ScalarType dtype) {

@@ -82,7 +82,6 @@ class TrialDeviceTest {
     private static final Map<String, String> HOST_ONLY = Map.of(
             "torch/TrialDevice.java", "the options' source itself",
             "torch/ArrayTensors.java", "from_blob wraps JVM memory (host), then TrialDevice.place copies it to the device",
-            "probe/Calibration.java", "calibrate measures the host CPU's GEMM and memory bandwidth",
             "probe/KinetoProfiler.java", "the profiler's self-check on a CPU matmul");
 
     @Test
