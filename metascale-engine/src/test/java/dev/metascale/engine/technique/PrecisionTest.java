@@ -73,20 +73,30 @@ class PrecisionTest {
         assertTrue(e.getMessage().contains("use fp32, bf16 or fp16"));
     }
 
-    /** Tolerance: bf16 keeps 8 bits of mantissa; on this easy task accuracy may move by a few points, not more. */
+    /**
+     * Tolerance: bf16 keeps 8 bits of mantissa, which moves the training trajectory; one seed's outcome then moves by
+     * as much as the seed itself does (on an AVX512-BF16 EPYC, MAML seeds 0-3: -5.1, -0.2, -0.1, +3.6 points bf16 vs
+     * fp32 — no systematic effect, but seed 0 alone failed a 5-point bound). So the claim is tested on the mean over
+     * three seeds, paired (same seeds, same episodes): within 5 points.
+     */
     @ParameterizedTest
     @ValueSource(strings = {"maml", "protonet"})
     void bf16TrainingStaysWithinFivePointsOfFp32OnTheSameEpisodes(String algorithm) {
-        double fp32 = accuracy(algorithm, "fp32");
-        double bf16 = accuracy(algorithm, "bf16");
+        double fp32 = 0;
+        double bf16 = 0;
+        int seeds = 3;
+        for (int seed = 0; seed < seeds; seed++) {
+            fp32 += accuracy(algorithm, "fp32", seed) / seeds;
+            bf16 += accuracy(algorithm, "bf16", seed) / seeds;
+        }
         assertTrue(fp32 > 0.5, algorithm + " fp32 should learn the task: " + fp32);
-        assertTrue(Math.abs(bf16 - fp32) <= 0.05, algorithm + ": bf16 " + bf16 + " vs fp32 " + fp32);
+        assertTrue(Math.abs(bf16 - fp32) <= 0.05, algorithm + ": bf16 " + bf16 + " vs fp32 " + fp32 + " (mean of " + seeds + " seeds)");
     }
 
-    private static double accuracy(String algorithm, String precision) {
+    private static double accuracy(String algorithm, String precision, int seed) {
         TrialSpec spec = new TrialSpec("test", "synthetic", new SamplerSpec("fixed", 5, 1, 5),
                 new ModelSpec("conv4", "", List.of(), 8), new AlgorithmSpec(algorithm, 0.4, 1, 3, 0.005, 2),
-                new TrainSpec(25, 2), new EvalSpec(40, 1000, "synthetic"), new TechniqueSpec(precision, 0, 1), 0, 600, "none");
+                new TrainSpec(25, 2), new EvalSpec(40, 1000, "synthetic"), new TechniqueSpec(precision, 0, 1), seed, 600, "none");
         TrialResult r = TrialExecutor.execute(spec, 1, "t", line -> { });
         assertEquals(precision, r.env().get("precision_policy").get("precision").asText());
         return r.metrics().get("accuracy").get("mean").asDouble();
