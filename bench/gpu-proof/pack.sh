@@ -36,7 +36,7 @@ for f in "$lib"/*.jar; do
     *) cp "$f" "$stage/app/lib/" ;;
   esac
 done
-cp "$home/bench/gpu-proof/gpu-proof.yaml" "$stage/app/suites/"
+cp "$home/bench/gpu-proof/gpu-proof.yaml" "$home/bench/gpu-proof/gpu-proof-offload.yaml" "$stage/app/suites/"
 cp "$home/bench/gpu-proof/run-on-host.sh" "$stage/"
 
 echo "pack.sh: jlink runtime" >&2

@@ -612,6 +612,10 @@ public final class TrialExecutor {
             }
             double samplesPerTask = (double) samplesOfRank / Math.max(1, episodes.train().size());
             metrics.set(Metric.ITER_TIME_S, Statistics.distribution(iterTimes));
+            double[] deviceTimes = training.timer().deviceSamples();
+            if (deviceTimes.length > 0) {
+                metrics.set(Metric.ITER_DEVICE_TIME_S, Statistics.distribution(deviceTimes));
+            }
             int groupTasks = setup.tasksOfRank().perStep();
             metrics.put(Metric.THROUGHPUT_TASKS_PER_S, iterTimes.length * (double) groupTasks / timedS);
             metrics.put(Metric.THROUGHPUT_SAMPLES_PER_S, iterTimes.length * (double) groupTasks * samplesPerTask / timedS);
@@ -634,6 +638,9 @@ public final class TrialExecutor {
         metrics.put(Metric.DATA_PREP_TIME_S, episodes.dataPrepS());
         training.peak().ifPresent(v -> metrics.put(Metric.PEAK_RSS_BYTES, v));
         training.devicePeak().ifPresent(v -> metrics.put(Metric.PEAK_DEVICE_BYTES, v)); // absent off CUDA: env.device says why
+        if (setup.techniques().offload() != null) { // host memory is part of an offloading trial's footprint
+            metrics.put(Metric.OFFLOAD_HOST_BYTES, setup.techniques().offload().peakHostBytes());
+        }
         training.fidelity().writeTo(metrics);
         training.peakProfileWindow().ifPresent(v -> metrics.put(Metric.PEAK_RSS_PROFILE_WINDOW_BYTES, v));
         training.rssBefore().ifPresent(v -> metrics.put(Metric.RSS_BEFORE_TRAIN_BYTES, v));
@@ -731,6 +738,7 @@ public final class TrialExecutor {
             metrics.put(Metric.COMM_BROADCAST_S, m.broadcastSeconds());
             metrics.put(Metric.COMM_BROADCAST_WIRE_BYTES, m.broadcastWireBytes(d.info().worldSize()));
         }
+        metrics.put(Metric.COMM_BACKEND, d.backend());
         metrics.put(Metric.COMM_SEGMENTS, m.segments());
         metrics.put(Metric.COMM_OVERLAPPED_FRACTION, m.payloadBytes() == 0 ? 0.0 : m.overlappedBytes() / (double) m.payloadBytes());
         if (m.spanSeconds() > 0) {

@@ -114,16 +114,19 @@ final class BuiltInTechniques {
                                     + " effect; use chunk: 0 with checkpointing")));
 
     static final TechniqueDescriptor OFFLOAD = new TechniqueDescriptor("offload",
-            "checkpointed segments' inputs kept in host memory while a CUDA device computes (CUDA builds only)",
+            "checkpointed segments' inputs kept in host memory while a CUDA device computes (page-locked copies,"
+                    + " brought back for each segment's recompute)",
             Setting.flag(),
             List.of(rule(List.of("techniques.offload", "techniques.checkpointing"),
-                    c -> c.bool("techniques.offload"),
-                    c -> c.integer("techniques.checkpointing") == 0
-                            ? "offload moves the inputs of checkpointed segments to host memory, so it needs checkpointing: N;"
-                                    + " and it needs CUDA, which this build does not have: remove offload"
-                            : "offload keeps checkpointed segments' inputs in host memory while a CUDA device computes; this build"
-                                    + " runs libtorch on the CPU, where every tensor already lives in host memory: remove offload"
-                                    + " (checkpointing alone applies here)")));
+                            c -> c.bool("techniques.offload") && c.integer("techniques.checkpointing") < 2,
+                            c -> "offload moves the inputs of checkpointed segments to host memory, so it needs"
+                                    + " checkpointing: N (N >= 2: the first segment's input is the episode itself);"
+                                    + " add checkpointing or remove offload"),
+                    rule(List.of("techniques.offload", "techniques.device"),
+                            c -> c.bool("techniques.offload") && !c.text("techniques.device").startsWith("cuda"),
+                            c -> "offload keeps checkpointed segments' inputs in host memory while a CUDA device computes;"
+                                    + " on device " + c.text("techniques.device") + " every tensor already lives in host"
+                                    + " memory: use device: cuda, or remove offload (checkpointing alone applies here)")));
 
     static final TechniqueDescriptor PARALLEL_TASKS = new TechniqueDescriptor("parallel_tasks",
             "task parallelism: N tasks of the meta-batch at the same time, each on its own thread with threads / N"
@@ -231,10 +234,10 @@ final class BuiltInTechniques {
                     Choice.available("cuda", "the GPU of the worker's rank (rank mod the GPUs visible)")),
                     java.util.stream.IntStream.range(0, 8).mapToObj(i -> Choice.available("cuda:" + i, "GPU " + i))).toList(), false),
             List.of(rule(List.of("techniques.device", "techniques.world_size"),
-                    c -> c.text("techniques.device").startsWith("cuda") && c.integer("techniques.world_size") > 1,
-                    c -> "data parallelism on CUDA needs an NCCL process group, which this version does not create yet (its"
-                            + " ranks all-reduce over Gloo, on host memory): use world_size: 1 on " + c.text("techniques.device")
-                            + ", or device: cpu")));
+                    c -> c.text("techniques.device").startsWith("cuda:") && c.integer("techniques.world_size") > 1,
+                    c -> "data parallelism on CUDA gives each rank its own GPU (NCCL refuses two ranks on one GPU), so "
+                            + c.text("techniques.device") + " cannot serve world_size " + c.integer("techniques.world_size")
+                            + ": use device: cuda (rank r computes on GPU r of its node)")));
 
     /** In the order of the suite schema's {@code techniques} keys. */
     static final List<TechniqueDescriptor> ALL = List.of(PRECISION, CHECKPOINTING, WORLD_SIZE, SCALING, CHUNK, OFFLOAD,

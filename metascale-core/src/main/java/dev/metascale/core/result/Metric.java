@@ -14,6 +14,8 @@ public enum Metric {
     PERPLEXITY("perplexity", Kind.DISTRIBUTION, "1"),
     BITS_PER_CHAR("bits_per_char", Kind.DISTRIBUTION, "bit"),
     ITER_TIME_S("iter_time_s", Kind.DISTRIBUTION, "s"),
+    /** CUDA only: each timed iteration's device time between CUDA events on the stream (absent off CUDA). */
+    ITER_DEVICE_TIME_S("iter_device_time_s", Kind.DISTRIBUTION, "s"),
     TRAIN_TIME_S("train_time_s", Kind.NUMBER, "s"),
     PROFILE_WINDOW_S("profile_window_s", Kind.NUMBER, "s"),
     PROFILED_ITERATIONS("profiled_iterations", Kind.NUMBER, "count"),
@@ -32,8 +34,10 @@ public enum Metric {
     RSS_BEFORE_TRAIN_BYTES("rss_before_train_bytes", Kind.NUMBER, "bytes"),
     MEMORY_ESTIMATE_BYTES("memory_estimate_bytes", Kind.NUMBER, "bytes"),
     PEAK_RSS_EVAL_BYTES("peak_rss_eval_bytes", Kind.NUMBER, "bytes"),
-    /** Reserved for a CUDA build's device allocator peak; this CPU build never writes it. */
+    /** The CUDA caching allocator's peak of allocated bytes over meta-training (absent off CUDA). */
     PEAK_DEVICE_BYTES("peak_device_bytes", Kind.NUMBER, "bytes"),
+    /** Host bytes held at most by checkpoint inputs offloaded from the device ({@code techniques.offload}). */
+    OFFLOAD_HOST_BYTES("offload_host_bytes", Kind.NUMBER, "bytes"),
     FINAL_TRAIN_LOSS("final_train_loss", Kind.NUMBER, "1"),
     PARAM_COUNT("param_count", Kind.NUMBER, "1"),
     FLOPS_PER_ITER("flops_per_iter", Kind.NUMBER, "FLOP"),
@@ -66,6 +70,8 @@ public enum Metric {
     COMM_SKEW_TOTAL_S("comm_skew_total_s", Kind.NUMBER, "s"),
     COMM_BROADCAST_S("comm_broadcast_s", Kind.NUMBER, "s"),
     COMM_BROADCAST_WIRE_BYTES("comm_broadcast_wire_bytes", Kind.NUMBER, "bytes"),
+    /** The process group's backend: gloo (CPU trials) or nccl (CUDA trials). */
+    COMM_BACKEND("comm_backend", Kind.TEXT, ""),
     COMM_SEGMENTS("comm_segments", Kind.NUMBER, "count"),
     COMM_OVERLAPPED_FRACTION("comm_overlapped_fraction", Kind.NUMBER, "fraction"),
     COMM_BYTES("comm_bytes", Kind.NUMBER, "bytes"),

@@ -299,6 +299,24 @@ class SuiteLoaderTest {
     }
 
     @Test
+    void offloadOnCudaWithCheckpointingIsAcceptedAndOneSegmentIsRefused() throws InvalidSuiteException {
+        assertEquals(1, parse("name: x\ndefaults:\n  techniques: {device: cuda, checkpointing: 2, offload: true}\n").trials().size());
+        List<String> one = errors("name: x\ndefaults:\n  techniques: {device: cuda, checkpointing: 1, offload: true}\n");
+        assertEquals(1, one.size(), one.toString());
+        assertTrue(one.get(0).contains("N >= 2: the first segment's input is the episode itself"), one.get(0));
+    }
+
+    @Test
+    void dataParallelOnCudaGivesEachRankItsOwnGpu() throws InvalidSuiteException {
+        assertEquals(1, parse("name: x\ndefaults:\n  algorithm: {meta_batch: 4}\n  techniques: {device: cuda, world_size: 2}\n")
+                .trials().size());
+        List<String> pinned = errors("name: x\ndefaults:\n  algorithm: {meta_batch: 4}\n  techniques: {device: 'cuda:0', world_size: 2}\n");
+        assertEquals(1, pinned.size(), pinned.toString());
+        assertTrue(pinned.get(0).contains("NCCL refuses two ranks on one GPU") && pinned.get(0).contains("use device: cuda"),
+                pinned.get(0));
+    }
+
+    @Test
     void offloadOffLeavesTheTrialIdUnchanged() throws InvalidSuiteException {
         String id = parse("name: x\n").trials().get(0).id();
         assertEquals(id, parse("name: x\ndefaults:\n  techniques: {offload: false}\n").trials().get(0).id());

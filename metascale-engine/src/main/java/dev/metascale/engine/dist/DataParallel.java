@@ -1,5 +1,6 @@
 package dev.metascale.engine.dist;
 
+import dev.metascale.engine.torch.TrialDevice;
 import dev.metascale.engine.torch.ParamSet;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.javacpp.SizeTPointer;
@@ -8,6 +9,7 @@ import org.bytedeco.pytorch.FunctionPostHook;
 import org.bytedeco.pytorch.GlooDeviceVector;
 import org.bytedeco.pytorch.Node;
 import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Backend;
 import org.bytedeco.pytorch.ProcessGroupGloo;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.FileStore;
@@ -25,7 +27,9 @@ import java.util.Optional;
 
 /**
  * Data-parallel meta-training over PyTorch's c10d: the ranks rendezvous through a FileStore on one machine
- * (a TCPStore served by rank 0 across nodes: {@link RankInfo}), join a {@code ProcessGroupGloo} (CPU), start from rank 0's parameters (broadcast) and
+ * (a TCPStore served by rank 0 across nodes: {@link RankInfo}), join a process group — {@code ProcessGroupGloo} when the
+ * trial computes on the CPU, {@code ProcessGroupNCCL} when it computes on CUDA (one GPU per local rank, the buckets on
+ * it: NVLink/PCIe/InfiniBand as NCCL finds them) — start from rank 0's parameters (broadcast) and
  * average their meta-gradients with one all-reduce of a flat bucket per step: every gradient is
  * copied into one contiguous buffer, reduced (sum) in a single collective, divided by the world
  * size and copied back. One bucket instead of one collective per tensor: ENGINE-NOTES.md measured
@@ -49,7 +53,8 @@ public final class DataParallel implements AutoCloseable {
 
     private final RankInfo info;
     private final Store store;
-    private final ProcessGroupGloo group;
+    private final Backend group;
+    private final String backend;
     private final CommMeter meter = new CommMeter();
     private final java.util.Map<ParamSet, GradientBucket> buckets = new java.util.IdentityHashMap<>();
     /** The smallest segment of the gradient bucket that is all-reduced on its own during back-propagation. */
@@ -57,10 +62,11 @@ public final class DataParallel implements AutoCloseable {
     /** The most segments the gradient bucket is cut into. */
     static final int MAX_SEGMENTS = 4;
 
-    private DataParallel(RankInfo info, Store store, ProcessGroupGloo group) {
+    private DataParallel(RankInfo info, Store store, Backend group, String backend) {
         this.info = info;
         this.store = store;
         this.group = group;
+        this.backend = backend;
     }
 
     /** Joins the group (blocks until every rank arrived or the timeout passed); the learners receive it through their techniques ({@code TrainingTechniques.inGroup}). */
@@ -74,16 +80,27 @@ public final class DataParallel implements AutoCloseable {
                     + " within " + info.timeout().toSeconds() + " s (" + e.getMessage()
                     + "); is every rank running and the port free?", e);
         }
-        ProcessGroupGloo.Options gloo = ProcessGroupGloo.Options.create(new Milliseconds(timeoutMs));
-        // Each rank's Gloo device binds to its own interface: loopback for a single-machine run, the
-        // machine's default interface (its hostname's address) when the ranks span nodes.
-        boolean loopback = info.storeFile() != null || info.masterHost().startsWith("127.") || info.masterHost().equals("localhost");
-        gloo.devices(new GlooDeviceVector(loopback ? ProcessGroupGloo.createDeviceForHostname("127.0.0.1")
-                : ProcessGroupGloo.createDefaultDevice()));
-        ProcessGroupGloo group = new ProcessGroupGloo(store, info.rank(), info.worldSize(), gloo);
+        Backend group;
+        String backend;
+        if (TrialDevice.current().isCuda()) {
+            // NCCL all-reduces device memory in place; the ranks' GPUs are their local ranks' (TrialDevice.resolve)
+            org.bytedeco.pytorch.nccl.ProcessGroupNCCL.Options nccl = org.bytedeco.pytorch.nccl.ProcessGroupNCCL.Options.create();
+            nccl.timeout(new Milliseconds(timeoutMs));
+            group = new org.bytedeco.pytorch.nccl.ProcessGroupNCCL(store, info.rank(), info.worldSize(), nccl);
+            backend = "nccl";
+        } else {
+            ProcessGroupGloo.Options gloo = ProcessGroupGloo.Options.create(new Milliseconds(timeoutMs));
+            // Each rank's Gloo device binds to its own interface: loopback for a single-machine run, the
+            // machine's default interface (its hostname's address) when the ranks span nodes.
+            boolean loopback = info.storeFile() != null || info.masterHost().startsWith("127.") || info.masterHost().equals("localhost");
+            gloo.devices(new GlooDeviceVector(loopback ? ProcessGroupGloo.createDeviceForHostname("127.0.0.1")
+                    : ProcessGroupGloo.createDefaultDevice()));
+            group = new ProcessGroupGloo(store, info.rank(), info.worldSize(), gloo);
+            backend = "gloo";
+        }
         store.retainReference();
         group.retainReference();
-        return new DataParallel(info, store, group);
+        return new DataParallel(info, store, group, backend);
     }
 
     /** The ranks of one machine meet through a file: no listening socket (a TCPStore server binds every interface). */
@@ -223,9 +240,17 @@ public final class DataParallel implements AutoCloseable {
         meter.record((System.nanoTime() - start) / 1e9, payload.numel() * payload.element_size());
     }
 
+    /** The process group's backend: {@code gloo} (CPU) or {@code nccl} (CUDA). */
+    public String backend() {
+        return backend;
+    }
+
     private void wait(Work work, String what) {
         try {
             work._wait(new Milliseconds(info.timeout().toMillis()));
+            // NCCL's wait orders the compute stream after the collective without blocking the host: the device is
+            // synchronised so that the collective's time is measured and its result final when the host reads it
+            TrialDevice.current().synchronize();
         } catch (RuntimeException e) {
             throw new IllegalStateException("rank " + info.rank() + " of " + info.worldSize() + ": " + what
                     + " failed or timed out after " + info.timeout().toSeconds() + " s — a peer rank died or hangs ("

@@ -11,7 +11,9 @@ import java.util.Arrays;
  * the profiled window's time, not training time. On CPU the work is synchronous; on a CUDA device the timer waits
  * for the device ({@link TrialDevice#synchronize}) before reading the clock at both ends, so that the kernels a step
  * launched asynchronously — the optimiser's, which come after the loss was read — fall inside the step's time, and those
- * of the previous step do not.
+ * of the previous step do not. There, CUDA events recorded on the stream at both ends also give the device's own time
+ * of the step ({@link #deviceSamples}: what the GPU spent between the events, launch gaps inside the step included, the
+ * host's work before the first launch not), beside the wall-clock samples.
  */
 public final class IterationTimer {
     private final int warmup;
@@ -21,14 +23,29 @@ public final class IterationTimer {
     private double profiledS;
     private int profiled;
     private long start;
+    private final double[] deviceSamples;
+    /** The step's CUDA events (timing enabled), made on the first CUDA step and kept for the timer's life; null off CUDA. */
+    private org.bytedeco.pytorch.cuda.CUDAEvent startEvent;
+    private org.bytedeco.pytorch.cuda.CUDAEvent endEvent;
 
     public IterationTimer(int iterations, int warmup) {
         this.warmup = warmup;
         this.samples = new double[Math.max(0, iterations - warmup)];
+        this.deviceSamples = TrialDevice.current().isCuda() ? new double[samples.length] : new double[0];
     }
 
     public void begin() {
-        TrialDevice.current().synchronize();
+        TrialDevice device = TrialDevice.current();
+        device.synchronize();
+        if (device.isCuda()) {
+            if (startEvent == null) {
+                startEvent = new org.bytedeco.pytorch.cuda.CUDAEvent(0); // cudaEventDefault: timing on
+                endEvent = new org.bytedeco.pytorch.cuda.CUDAEvent(0);
+                startEvent.retainReference();
+                endEvent.retainReference();
+            }
+            startEvent.record();
+        }
         start = System.nanoTime();
     }
 
@@ -42,8 +59,15 @@ public final class IterationTimer {
      * {@link #profiledSeconds()} only, never in the training time or the timed samples.
      */
     public double end(boolean profiledIteration) {
-        TrialDevice.current().synchronize();
+        TrialDevice device = TrialDevice.current();
+        if (startEvent != null && device.isCuda()) {
+            endEvent.record();
+        }
+        device.synchronize();
         double s = (System.nanoTime() - start) / 1e9;
+        if (!profiledIteration && startEvent != null && count >= warmup && count - warmup < deviceSamples.length) {
+            deviceSamples[count - warmup] = startEvent.elapsed_time(endEvent) / 1e3;
+        }
         if (profiledIteration) {
             count++;
             profiled++;
@@ -61,6 +85,11 @@ public final class IterationTimer {
     /** The timed (post-warm-up) samples. */
     public double[] samples() {
         return Arrays.copyOf(samples, Math.max(0, Math.min(samples.length, count - warmup)));
+    }
+
+    /** The timed samples' device time from CUDA events (seconds); empty off CUDA. */
+    public double[] deviceSamples() {
+        return Arrays.copyOf(deviceSamples, Math.max(0, Math.min(deviceSamples.length, count - warmup)));
     }
 
     /** All iterations, warm-up included, the profiled ones excepted. */

@@ -85,7 +85,8 @@ public final class GradientStrategy {
     GradientStrategy(Model model, TrainingTechniques techniques) {
         this.model = model;
         this.techniques = techniques;
-        this.recompute = techniques.checkpointing() ? new SegmentRecompute(model, techniques.checkpointSegments()) : null;
+        this.recompute = techniques.checkpointing() ? new SegmentRecompute(model, techniques.checkpointSegments(),
+                techniques.offload()) : null;
     }
 
     public boolean checkpointing() {

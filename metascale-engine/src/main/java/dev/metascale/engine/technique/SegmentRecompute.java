@@ -35,12 +35,21 @@ import java.util.function.BiFunction;
 public final class SegmentRecompute {
     private final Model model;
     private final List<int[]> segments;
+    private final CheckpointOffload offload;
 
     /**
      * @param segments requested number of segments, at least 1; more than the model's blocks is
      *                 capped at one block per segment
      */
     public SegmentRecompute(Model model, int segments) {
+        this(model, segments, null);
+    }
+
+    /**
+     * @param offload where the saved inputs of segments 2..k wait for the backward pass ({@link CheckpointOffload}:
+     *                host memory); null keeps them on the device
+     */
+    public SegmentRecompute(Model model, int segments, CheckpointOffload offload) {
         int blocks = model.featureBlockCount();
         if (blocks == 0) {
             throw new IllegalArgumentException("model " + model.name() + " exposes no feature blocks for activation"
@@ -51,6 +60,7 @@ public final class SegmentRecompute {
         }
         this.model = model;
         this.segments = split(blocks, Math.min(segments, blocks));
+        this.offload = offload;
     }
 
     /** Blocks [from, to) of each segment, in order: {@code blocks} split into {@code k} near-equal runs. */
@@ -104,12 +114,21 @@ public final class SegmentRecompute {
         for (Tensor x : inputs) {
             List<Tensor> starts = new ArrayList<>(segments.size());
             Tensor a = x;
-            for (int[] seg : segments) {
-                starts.add(a);
+            for (int j = 0; j < segments.size(); j++) {
+                Tensor next;
                 try (PointerScope inner = new PointerScope(); NoGradGuard guard = new NoGradGuard()) {
-                    a = run(leaves, seg, a);
-                    outer.attach(a);
+                    next = run(leaves, segments.get(j), a);
+                    outer.attach(next);
                 }
+                if (offload == null || j == 0) {
+                    starts.add(a); // x itself is the caller's: never offloaded
+                } else {
+                    // the segment has read its input: a host copy waits for the backward pass, the device's is freed
+                    starts.add(offload.toHost(a));
+                    outer.detach(a);
+                    a.close();
+                }
+                a = next;
             }
             saved.add(starts);
             Tensor f = a.detach().requires_grad_(true);
@@ -138,7 +157,15 @@ public final class SegmentRecompute {
                 int[] seg = segments.get(j);
                 boolean needsInputGrad = j > 0;
                 try (PointerScope inner = new PointerScope()) {
-                    Tensor in = saved.get(k).get(j).detach();
+                    Tensor in;
+                    if (offload != null && j > 0) {
+                        Tensor host = saved.get(k).get(j);
+                        in = offload.toDevice(host);
+                        outer.detach(host);
+                        host.close();
+                    } else {
+                        in = saved.get(k).get(j).detach();
+                    }
                     if (needsInputGrad) {
                         in.requires_grad_(true);
                     }
@@ -153,7 +180,9 @@ public final class SegmentRecompute {
                         Tensor gIn = new Tensor(g.get(leaves.size()));
                         outer.attach(gIn);
                         outer.detach(gNext);
-                        outer.detach(saved.get(k).get(j));
+                        if (offload == null) {
+                            outer.detach(saved.get(k).get(j));
+                        }
                         gNext = gIn;
                     }
                 }

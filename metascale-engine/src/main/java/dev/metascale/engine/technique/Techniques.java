@@ -28,7 +28,7 @@ public final class Techniques {
             "world_size", "dist.DataParallel (one rank per worker process)",
             "scaling", "dist.DataParallel (the meta-batch per rank)",
             "chunk", "TaskChunks via GradientStrategy",
-            "offload", "refused on this CPU build (validation)",
+            "offload", "CheckpointOffload in SegmentRecompute (CUDA devices only: validation)",
             "parallel_tasks", "TaskParallel via GradientStrategy",
             "overlap_allreduce", "dist.DataParallel#lastBackward via GradientStrategy",
             VECTORIZE_TASKS, "the learner's batched meta-gradient (Maml: Model#taskLogits)",

@@ -17,9 +17,12 @@ import dev.metascale.core.spec.TechniqueSpec;
  * @param group              the data-parallel group whose ranks average the meta-gradient before each step (the
  *                           outer optimiser) or the adapted weights (Reptile); null in a single process
  * @param options            the settings of plugin techniques ({@link TechniquePlugin}) the trial sets, by key
+ * @param offload            where checkpointed segments' inputs wait for the backward pass ({@code techniques.offload}:
+ *                           host memory, {@link CheckpointOffload}); null keeps them on the device
  */
 public record TrainingTechniques(int checkpointSegments, int chunk, int parallelTasks, boolean overlapAllreduce,
-                                 dev.metascale.engine.dist.DataParallel group, java.util.Map<String, Object> options) {
+                                 dev.metascale.engine.dist.DataParallel group, java.util.Map<String, Object> options,
+                                 CheckpointOffload offload) {
     /** Plain training: no recompute, task by task, one process. */
     public static final TrainingTechniques NONE = new TrainingTechniques(0, 0);
 
@@ -29,6 +32,15 @@ public record TrainingTechniques(int checkpointSegments, int chunk, int parallel
                     + checkpointSegments + ", " + chunk + " and " + parallelTasks);
         }
         options = options == null ? java.util.Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(options));
+        if (offload != null && checkpointSegments == 0) {
+            throw new IllegalArgumentException("offload moves checkpointed segments' inputs to host memory: it needs"
+                    + " checkpointing segments > 0");
+        }
+    }
+
+    public TrainingTechniques(int checkpointSegments, int chunk, int parallelTasks, boolean overlapAllreduce,
+                              dev.metascale.engine.dist.DataParallel group, java.util.Map<String, Object> options) {
+        this(checkpointSegments, chunk, parallelTasks, overlapAllreduce, group, options, null);
     }
 
     public TrainingTechniques(int checkpointSegments, int chunk, int parallelTasks, boolean overlapAllreduce,
@@ -51,12 +63,12 @@ public record TrainingTechniques(int checkpointSegments, int chunk, int parallel
     /** A trial's techniques, in one process ({@link #inGroup} adds the data-parallel group). */
     public static TrainingTechniques of(TechniqueSpec spec) {
         return new TrainingTechniques(spec.checkpointing(), spec.chunk(), spec.parallelTasks(), spec.overlapAllreduce(), null,
-                spec.options());
+                spec.options(), spec.offload() ? new CheckpointOffload() : null);
     }
 
     /** The same techniques applied by one rank of {@code dataParallel}. */
     public TrainingTechniques inGroup(dev.metascale.engine.dist.DataParallel dataParallel) {
-        return new TrainingTechniques(checkpointSegments, chunk, parallelTasks, overlapAllreduce, dataParallel, options);
+        return new TrainingTechniques(checkpointSegments, chunk, parallelTasks, overlapAllreduce, dataParallel, options, offload);
     }
 
     /** The data-parallel group, when this process is one rank of several. */
@@ -97,6 +109,13 @@ public record TrainingTechniques(int checkpointSegments, int chunk, int parallel
         }
         if (overlapAllreduce) {
             out.put("overlap_allreduce", true);
+        }
+        if (offload != null) {
+            ObjectNode o = out.putObject("offload");
+            o.put("to", "host memory");
+            o.put("pinned", offload.pinned());
+            o.put("host_peak_bytes", offload.peakHostBytes());
+            o.put("copies", offload.copies());
         }
         if (!options.isEmpty()) {
             out.putPOJO("options", options);

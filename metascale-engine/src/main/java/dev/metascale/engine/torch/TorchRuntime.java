@@ -74,7 +74,7 @@ public final class TorchRuntime {
     /** Adds the engine's fields to an {@code env} record: libtorch and JavaCPP versions, thread settings. */
     public static void describe(ObjectNode env) {
         env.put("libtorch_version", libtorchVersion());
-        env.put("javacpp_version", version("org.bytedeco", "javacpp"));
+        env.put("javacpp_version", presetVersion("org.bytedeco", "javacpp"));
         env.put("torch_threads", torch.get_num_threads());
         env.put("torch_interop_threads", torch.get_num_interop_threads());
         env.put("openblas_threads", openblas.blas_get_num_threads());
@@ -97,10 +97,11 @@ public final class TorchRuntime {
                 }
             }
         }
-        return "bundled OpenBLAS (org.bytedeco:openblas " + version("org.bytedeco", "openblas") + ")";
+        return "bundled OpenBLAS (org.bytedeco:openblas " + presetVersion("org.bytedeco", "openblas") + ")";
     }
 
-    private static String version(String group, String artifact) {
+    /** The version of a JavaCPP preset on the class path (e.g. {@code org.bytedeco:cuda}); null when it is not there. */
+    public static String presetVersion(String group, String artifact) {
         try {
             return Loader.getVersion(group, artifact);
         } catch (java.io.IOException e) {
@@ -110,7 +111,7 @@ public final class TorchRuntime {
 
     /** The libtorch version of the presets, e.g. {@code 2.10.0}. */
     public static String libtorchVersion() {
-        String presets = version("org.bytedeco", "pytorch");
+        String presets = presetVersion("org.bytedeco", "pytorch");
         if (presets == null) {
             return "unknown";
         }

@@ -145,17 +145,9 @@ public final class TrialDevice {
         out.put("cuda_available", torch.cuda_is_available());
         if (isCuda()) {
             out.put("cuda_device_count", torch.cuda_device_count());
-            out.put("cuda_presets", version("org.bytedeco", "cuda"));
+            out.put("cuda_presets", TorchRuntime.presetVersion("org.bytedeco", "cuda"));
         }
         return out;
-    }
-
-    private static String version(String group, String artifact) {
-        try {
-            return org.bytedeco.javacpp.Loader.getVersion(group, artifact);
-        } catch (java.io.IOException e) {
-            return null;
-        }
     }
 
     @Override

@@ -82,7 +82,8 @@ class TrialDeviceTest {
     private static final Map<String, String> HOST_ONLY = Map.of(
             "torch/TrialDevice.java", "the options' source itself",
             "torch/ArrayTensors.java", "from_blob wraps JVM memory (host), then TrialDevice.place copies it to the device",
-            "probe/KinetoProfiler.java", "the profiler's self-check on a CPU matmul");
+            "probe/KinetoProfiler.java", "the profiler's self-check on a CPU matmul",
+            "technique/CheckpointOffload.java", "the offload's destination is host memory by definition");
 
     @Test
     void everyTensorFactoryOfTheEngineTakesTheTrialsDevice() throws IOException {
