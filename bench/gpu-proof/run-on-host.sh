@@ -69,7 +69,7 @@ for line in lines:
     ok &= good
     it = m.get("iter_time_s", {})
     why = (r.get("error") or {}).get("message", "")[:160].replace("|", "/")
-    rows.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+    rows.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
         t.get("precision"), t.get("checkpointing"), "yes" if t.get("offload") else "no", r.get("status"), dev,
         "%.1f" % (100 * m["accuracy"]["mean"]) if isinstance(m.get("accuracy"), dict) else "-",
         "%.4f" % it["median"] if isinstance(it, dict) and "median" in it else "-",

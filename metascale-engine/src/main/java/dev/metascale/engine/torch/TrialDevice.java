@@ -37,7 +37,8 @@ public final class TrialDevice {
     }
 
     /**
-     * The device {@code requested} names for the rank with local index {@code localRank} ({@code cuda}: that rank's GPU).
+     * The device {@code requested} names for the rank {@code localRank} ({@code cuda}: GPU rank mod the GPUs visible, that
+     * rank's own GPU on its node).
      *
      * @throws IllegalArgumentException for an unknown name, or CUDA on a build or host without it (naming the fix)
      */
@@ -50,13 +51,14 @@ public final class TrialDevice {
         if (!requested.startsWith("cuda")) {
             return new TrialDevice(requested, requested, -1);
         }
-        int index = m.group(1) != null ? Integer.parseInt(m.group(1)) : Math.max(0, localRank);
         if (!torch.cuda_is_available()) {
             throw new IllegalArgumentException("device " + requested + " needs CUDA, which this process does not have: the"
                     + " default build carries libtorch's CPU natives (build with `mvn -B -Pcuda -DskipTests package`) and a"
                     + " GPU must be visible (nvidia-smi; CUDA_VISIBLE_DEVICES); or use device: cpu");
         }
         int count = torch.cuda_device_count();
+        // cuda: the rank's GPU of its node — ranks are laid out node by node, each node with the same GPUs
+        int index = m.group(1) != null ? Integer.parseInt(m.group(1)) : Math.max(0, localRank) % count;
         if (index >= count) {
             throw new IllegalArgumentException("device cuda:" + index + " does not exist: " + count + " GPU(s) visible (one GPU"
                     + " per local rank: world_size per node must not exceed the GPUs); use cuda:0.." + (count - 1));
