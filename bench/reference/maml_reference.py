@@ -142,6 +142,9 @@ def main():
     ap.add_argument("--channels", type=int, default=64)
     ap.add_argument("--vmap", action="store_true", help="vectorize the tasks with functorch's vmap (the peer of"
                     " metascale's techniques.vectorize_tasks)")
+    ap.add_argument("--precision", choices=["fp32", "bf16"], default="fp32",
+                    help="bf16: the meta-step under CPU autocast to bfloat16 (torch.autocast('cpu', torch.bfloat16)),"
+                         " the peer of metascale's techniques.precision: bf16")
     ap.add_argument("--warmup", type=int, default=5)
     ap.add_argument("--iterations", type=int, default=20)
     ap.add_argument("--profile", type=int, default=0,
@@ -173,14 +176,16 @@ def main():
         if it == a.warmup:
             cpu_start = time.process_time()
         start = time.perf_counter()
-        loss = (vmap_meta_step if a.vmap else meta_step)(params, logits, tasks, a.inner_lr, a.inner_steps, optimizer)
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=a.precision == "bf16"):
+            loss = (vmap_meta_step if a.vmap else meta_step)(params, logits, tasks, a.inner_lr, a.inner_steps, optimizer)
         elapsed = time.perf_counter() - start
         if not math.isfinite(loss):
             raise SystemExit(f"loss diverged at iteration {it}: {loss}")
         if it >= a.warmup:
             times.append(elapsed)
     cpu_per_iter = (time.process_time() - cpu_start) / a.iterations
-    out = {"side": "python", "model": a.model, "threads": a.threads, "vmap": a.vmap, "torch": torch.__version__,
+    out = {"side": "python", "model": a.model, "threads": a.threads, "vmap": a.vmap, "precision": a.precision,
+           "torch": torch.__version__,
            "torch_threads": torch.get_num_threads(), "median_s": statistics.median(times),
            "cpu_s": cpu_per_iter, "iter_s": times}
     if a.profile > 0:

@@ -34,7 +34,9 @@ import java.util.Locale;
  * the time spent in them, measured by {@code System.nanoTime} around the harness code only.
  *
  * <p>Usage: {@code MamlIteration --model mlp|conv4 [--threads N] [--warmup W] [--iterations N] [--harness] [--parallel-tasks W] [--vectorize]} (W tasks of the meta-batch at a time on their own threads, {@code TaskParallel};
- * {@code --vectorize}: the meta-batch as one batched computation, {@code techniques.vectorize_tasks}).
+ * {@code --vectorize}: the meta-batch as one batched computation, {@code techniques.vectorize_tasks}; {@code --precision bf16}:
+ * the loop under bf16 autocast, {@code techniques.precision}; {@code --algorithm fomaml|protonet}: that learner's
+ * meta-step on the same episodes, for Java-side comparisons — the Python reference is MAML's).
  */
 public final class MamlIteration {
     private static final int SIDE = 28;
@@ -50,6 +52,9 @@ public final class MamlIteration {
         boolean harness = false;
         int parallelTasks = 0;
         boolean vectorize = false;
+        String precision = "fp32";
+        String algorithm = "maml";
+        int channels = 64;
         int profileIterations = 0;
         int ways = 5;
         int shots = 1;
@@ -65,18 +70,21 @@ public final class MamlIteration {
                 case "--parallel-tasks" -> parallelTasks = Integer.parseInt(args[++i]);
                 case "--profile" -> profileIterations = Integer.parseInt(args[++i]);
                 case "--vectorize" -> vectorize = true;
+                case "--precision" -> precision = args[++i];
+                case "--algorithm" -> algorithm = args[++i];
+                case "--channels" -> channels = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument '" + args[i]
-                        + "'; usage: MamlIteration --model mlp|conv4 [--threads N] [--warmup W] [--iterations N] [--harness] [--parallel-tasks W] [--vectorize] [--profile N]");
+                        + "'; usage: MamlIteration --model mlp|conv4 [--threads N] [--warmup W] [--iterations N] [--harness] [--parallel-tasks W] [--vectorize] [--precision fp32|bf16] [--algorithm maml|fomaml|protonet] [--channels C] [--profile N]");
             }
         }
         ModelSpec spec = switch (modelName == null ? "" : modelName) {
             case "mlp" -> new ModelSpec("mlp", null, List.of(256, 256), 0);
-            case "conv4" -> new ModelSpec("conv4", null, List.of(), 64);
+            case "conv4" -> new ModelSpec("conv4", null, List.of(), channels);
             default -> throw new IllegalArgumentException("--model must be mlp or conv4, got " + modelName);
         };
         TorchRuntime.configure(threads);
         Model model = Models.create(spec, SIDE, SIDE);
-        MetaLearner learner = Learners.create(new AlgorithmSpec("maml", 0.01, 5, 5, 0.001, tasksPerStep), model, ways, ways,
+        MetaLearner learner = Learners.create(new AlgorithmSpec(algorithm, 0.01, 5, 5, 0.001, tasksPerStep), model, ways, ways,
                 0, torch.ScalarType.Float, new TrainingTechniques(0, 0, parallelTasks, false, null,
                         vectorize ? java.util.Map.of("vectorize_tasks", true) : java.util.Map.of()));
         torch.manual_seed(1);
@@ -96,6 +104,8 @@ public final class MamlIteration {
         if (harness) {
             ProcessMemory.resetPeak();
         }
+        // the whole loop under the trial's autocast region, as TrialExecutor enters it around a trial
+        dev.metascale.engine.technique.Precision region = dev.metascale.engine.technique.Precision.enter(precision);
         for (int it = 0; it < warmup + iterations; it++) {
             long h0 = System.nanoTime();
             if (harness) {
@@ -133,11 +143,12 @@ public final class MamlIteration {
                 harnessNanos += (h1 - h0) + (h3 - h2);
             }
         }
+        region.close();
         double cpuPerIteration = (os.getProcessCpuTime() - cpuTimed) / 1e9 / iterations;
         double median = median(times);
         StringBuilder json = new StringBuilder();
-        json.append(String.format(Locale.ROOT, "{\"side\": \"java\", \"model\": \"%s\", \"threads\": %d, \"parallel_tasks\": %d, \"vectorized\": %b, \"torch\": \"%s\", "
-                        + "\"torch_threads\": %d, \"median_s\": %.6f, \"cpu_s\": %.6f", modelName, threads, parallelTasks, vectorize,
+        json.append(String.format(Locale.ROOT, "{\"side\": \"java\", \"algorithm\": \"%s\", \"model\": \"%s\", \"threads\": %d, \"parallel_tasks\": %d, \"vectorized\": %b, \"precision\": \"%s\", \"torch\": \"%s\", "
+                        + "\"torch_threads\": %d, \"median_s\": %.6f, \"cpu_s\": %.6f", algorithm, modelName, threads, parallelTasks, vectorize, precision,
                 TorchRuntime.libtorchVersion(), torch.get_num_threads(), median, cpuPerIteration));
         json.append(", \"blas\": \"").append(TorchRuntime.blasLibrary().replace("\"", "'")).append('"');
         if (harness) {

@@ -78,7 +78,7 @@ final class BuiltInLearners {
                     in -> in.featureForward(in.support()).orElseThrow().times(in.innerSteps())
                             .plus(in.featureForward(in.query()).orElseThrow())),
             new LearnerDescriptor("protonet", "Prototypical Networks (Snell et al. 2017)",
-                    Set.of(CHECKPOINTING, META_LOSS, VARIABLE_WAYS, LOSS_SCALING), Head.NONE, List.of(OUTER_LR), "",
+                    Set.of(CHECKPOINTING, META_LOSS, VARIABLE_WAYS, LOSS_SCALING, VECTORIZED_TASKS), Head.NONE, List.of(OUTER_LR), "",
                     "protonet classifies by distance to class prototypes, and a language-model task has no classes (its"
                             + " targets are characters)",
                     in -> in.cost(in.support(), 0).flatMap(s -> in.cost(in.query(), 0)

@@ -148,29 +148,16 @@ public class Maml implements MetaLearner {
      * the mean cross-entropy over all B·n examples is (1/B) Σ_i of the tasks' means.
      */
     private double vectorizedMetaGradient(List<Episode> tasks) {
-        int group = vectorChunk > 0 ? Math.min(vectorChunk, tasks.size()) : tasks.size();
-        if (group == tasks.size()) {
-            return vectorizedGroup(tasks, 1.0);
-        }
-        // chunk: G tasks per batched computation, the groups back-propagated one after another (each graph freed before
-        // the next is built), each group's mean scaled by its share G/B of the meta-batch
-        double total = 0;
-        for (int from = 0; from < tasks.size(); from += group) {
-            List<Episode> part = tasks.subList(from, Math.min(tasks.size(), from + group));
-            try (org.bytedeco.javacpp.PointerScope scope = new org.bytedeco.javacpp.PointerScope()) {
-                total += vectorizedGroup(part, (double) part.size() / tasks.size());
-            }
-        }
-        return total;
+        return TaskBatch.inGroups(tasks, vectorChunk, this::vectorizedGroup);
     }
 
     /** One batched computation of {@code tasks}: its mean query loss times {@code share} back-propagated; returns that. */
     private double vectorizedGroup(List<Episode> tasks, double share) {
         long b = tasks.size();
-        Tensor supportX = stack(tasks, Episode::supportX);
-        Tensor supportY = stack(tasks, Episode::supportY);
-        Tensor queryX = stack(tasks, Episode::queryX);
-        Tensor queryY = stack(tasks, Episode::queryY);
+        Tensor supportX = TaskBatch.stack(tasks, Episode::supportX);
+        Tensor supportY = TaskBatch.stack(tasks, Episode::supportY);
+        Tensor queryX = TaskBatch.stack(tasks, Episode::queryX);
+        Tensor queryY = TaskBatch.stack(tasks, Episode::queryY);
         ParamSet fast = params.map((name, t) -> {
             long[] shape = t.sizes().vec().get();
             long[] perTask = new long[shape.length + 1];
@@ -181,7 +168,7 @@ public class Maml implements MetaLearner {
         Scalar tasksScale = new Scalar((double) b);
         Scalar alpha = new Scalar(innerLr);
         for (int s = 0; s < innerSteps; s++) {
-            Tensor support = batchedCrossEntropy(model.taskLogits(fast, supportX), supportY).mul(tasksScale); // Σ_i L_i
+            Tensor support = TaskBatch.meanCrossEntropy(model.taskLogits(fast, supportX), supportY).mul(tasksScale); // Σ_i L_i
             if (!firstOrder) {
                 fast = InnerSgd.differentiableStep(fast, support, innerLr);
                 continue;
@@ -193,7 +180,7 @@ public class Maml implements MetaLearner {
             }
             fast = fast.withTensors(next);
         }
-        Tensor query = batchedCrossEntropy(model.taskLogits(fast, queryX), queryY);
+        Tensor query = TaskBatch.meanCrossEntropy(model.taskLogits(fast, queryX), queryY);
         if (share != 1.0) {
             query = query.mul(new Scalar(share));
         }
@@ -201,24 +188,12 @@ public class Maml implements MetaLearner {
         return query.item_double();
     }
 
-    /** Mean cross-entropy over every task's examples: logits [B, n, ways], labels [B, n]. */
-    private static Tensor batchedCrossEntropy(Tensor logits, Tensor labels) {
-        return Losses.crossEntropy(logits.reshape(-1, logits.size(2)), labels.reshape(-1));
-    }
-
-    private static Tensor stack(List<Episode> tasks, java.util.function.Function<Episode, Tensor> part) {
-        org.bytedeco.pytorch.TensorVector parts = new org.bytedeco.pytorch.TensorVector();
-        tasks.forEach(t -> parts.push_back(part.apply(t)));
-        return torch.stack(parts);
-    }
-
     @Override
     public com.fasterxml.jackson.databind.node.ObjectNode describeTechniques() {
         return gradients.describe(firstOrder
                     ? "inner support gradients and query gradient (all feature blocks)"
                     : "query forward/backward at the fast weights only; inner-step graphs kept whole (second order)",
-                vectorized ? (vectorChunk > 0 ? vectorChunk + " tasks per batched computation (vectorize_tasks with chunk)"
-                        : "the meta-batch's tasks as one batched computation (vectorize_tasks)") : gradients.chunkingDescription());
+                vectorized ? TaskBatch.chunking(vectorChunk) : gradients.chunkingDescription());
     }
 
     /** The meta-gradient the step would apply, from {@link #accumulateMetaGradient}; {@code .grad} released after. */

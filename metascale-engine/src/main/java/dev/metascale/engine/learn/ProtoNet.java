@@ -26,13 +26,19 @@ import java.util.List;
  *
  * <p>Techniques: {@code chunk} tasks are back-propagated together ({@link TaskChunks}); with
  * activation checkpointing the support and query embeddings are segment-recomputed
- * ({@link SegmentRecompute}) and only the prototype/distance/loss tail keeps its graph.
+ * ({@link SegmentRecompute}) and only the prototype/distance/loss tail keeps its graph. With
+ * {@code vectorize_tasks} the meta-batch's support sets are embedded as one batch and its query sets as another
+ * ({@link Model#sharedTaskFeatures}: each task's batch-norm statistics its own, as in the loop), the prototypes and
+ * distances of all tasks are batched matrix products, and (1/B) Σ_T L_T is back-propagated once; {@code chunk: G}
+ * then computes G tasks per batch.
  */
 public final class ProtoNet implements MetaLearner {
     private final Model model;
     private final ParamSet params;
     private final OuterOptimizer optimizer;
     private final GradientStrategy gradients;
+    private final boolean vectorized;
+    private final int vectorChunk;
 
     public ProtoNet(Model model, ParamSet params, double outerLr) {
         this(model, params, outerLr, TrainingTechniques.NONE);
@@ -40,6 +46,12 @@ public final class ProtoNet implements MetaLearner {
 
     public ProtoNet(Model model, ParamSet params, double outerLr, TrainingTechniques techniques) {
         this.gradients = techniques.strategy(model);
+        this.vectorized = techniques.vectorizeTasks();
+        this.vectorChunk = techniques.chunk();
+        if (vectorized && !model.batchesTasks()) {
+            throw new IllegalArgumentException("vectorize_tasks needs a model that computes tasks as one batch (mlp, conv4), not "
+                    + model.name() + "; remove vectorize_tasks");
+        }
         this.model = model;
         this.params = params;
         this.optimizer = new OuterOptimizer(params, outerLr, techniques.dataParallel());
@@ -86,7 +98,33 @@ public final class ProtoNet implements MetaLearner {
 
     /** Accumulates the meta-gradient of the batch into the parameters' {@code .grad()}; returns the mean loss. */
     public double accumulateMetaGradient(List<Episode> tasks) {
-        return gradients.metaGradient(params, tasks, objective);
+        if (!vectorized) {
+            return gradients.metaGradient(params, tasks, objective);
+        }
+        return TaskBatch.inGroups(tasks, vectorChunk, this::vectorizedGroup);
+    }
+
+    /**
+     * One batched computation of {@code tasks} (same shapes: a fixed sampler): prototypes [B, ways, d] by a batched
+     * product of the one-hot support labels with the support embeddings (eq. 1), logits [B, q, ways] (eq. 2), the mean
+     * query cross-entropy over all B·q examples — (1/B) Σ_T L_T, the tasks being the same size — times {@code share}
+     * back-propagated; returns that.
+     */
+    private double vectorizedGroup(List<Episode> tasks, double share) {
+        int ways = tasks.get(0).ways();
+        Tensor support = model.sharedTaskFeatures(params, TaskBatch.stack(tasks, Episode::supportX));   // [B, s, d]
+        Tensor query = model.sharedTaskFeatures(params, TaskBatch.stack(tasks, Episode::queryX));       // [B, q, d]
+        Tensor onehot = torch.one_hot(TaskBatch.stack(tasks, Episode::supportY), ways).to(support.scalar_type()); // [B, s, ways]
+        Tensor protos = onehot.transpose(1, 2).bmm(support).div(onehot.sum(1).unsqueeze(2));          // [B, ways, d]
+        Tensor q2 = query.pow(new Scalar(2)).sum(new long[]{2}, true, new org.bytedeco.pytorch.ScalarTypeOptional()); // [B, q, 1]
+        Tensor c2 = protos.pow(new Scalar(2)).sum(new long[]{2}, false, new org.bytedeco.pytorch.ScalarTypeOptional()); // [B, ways]
+        Tensor logits = query.bmm(protos.transpose(1, 2)).mul(new Scalar(2)).sub(q2).sub(c2.unsqueeze(1)); // [B, q, ways]
+        Tensor loss = TaskBatch.meanCrossEntropy(logits, TaskBatch.stack(tasks, Episode::queryY));
+        if (share != 1.0) {
+            loss = loss.mul(new Scalar(share));
+        }
+        dev.metascale.engine.technique.LossScaler.current().scaled(loss).backward(); // fp16: S·loss (the optimiser unscales)
+        return loss.item_double();
     }
 
     /** Zeroes the accumulated gradients (for callers that inspect {@link #accumulateMetaGradient}). */
@@ -96,7 +134,8 @@ public final class ProtoNet implements MetaLearner {
 
     @Override
     public com.fasterxml.jackson.databind.node.ObjectNode describeTechniques() {
-        return gradients.describe("support and query embeddings (all feature blocks)", gradients.chunkingDescription());
+        return gradients.describe("support and query embeddings (all feature blocks)", vectorized ? TaskBatch.chunking(vectorChunk)
+                : gradients.chunkingDescription());
     }
 
     @Override

@@ -158,6 +158,31 @@ public final class Conv4 implements Model {
         return LinearHead.applyPerTask(p, features);
     }
 
+    /**
+     * Shared weights: the examples laid out example-major, [batch·tasks, C, h, w] (example i of task t at row i·tasks + t),
+     * so that each block is one ordinary convolution over all the tasks' examples, and the same map read as
+     * [batch, tasks·C, h, w] (a view of the contiguous map) is batch-normalised with the weights repeated per task: the statistics
+     * of channel t·C + c are task t's own, over its batch and positions, as in the loop.
+     */
+    @Override
+    public Tensor sharedTaskFeatures(ParamSet p, Tensor images) {
+        long tasks = images.size(0);
+        long batch = images.size(1);
+        Tensor x = images.transpose(0, 1).reshape(batch * tasks, images.size(2), images.size(3), images.size(4));
+        TensorOptional none = new TensorOptional();
+        for (int b = 0; b < BLOCKS; b++) {
+            Tensor y = torch.conv2d(x, p.get(CONV[b]), none, STRIDE, PAD, DILATION, 1);
+            long c = y.size(1);
+            Tensor perTask = y.reshape(batch, tasks * c, y.size(2), y.size(3));
+            perTask = torch.batch_norm(perTask, new TensorOptional(p.get(BN_WEIGHT[b]).repeat(tasks)),
+                    new TensorOptional(p.get(BN_BIAS[b]).repeat(tasks)), none, none, true, 0.1, 1e-5, true);
+            y = perTask.reshape(batch * tasks, c, y.size(2), y.size(3));
+            x = torch.relu(MaxPool.apply(y, POOL, POOL, false));
+        }
+        // [batch·tasks, C, h, w] → [tasks, batch, C·h·w], each example flattened in (c, h, w) order as features()
+        return x.reshape(batch, tasks, -1).transpose(0, 1);
+    }
+
     @Override
     public int featureBlockCount() {
         return BLOCKS;

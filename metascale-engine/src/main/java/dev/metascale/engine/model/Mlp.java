@@ -124,6 +124,14 @@ public final class Mlp implements Model {
         return LinearHead.applyPerTask(p, x);
     }
 
+    /** Shared weights: every task's examples through the same layers as one batch (no layer couples the examples). */
+    @Override
+    public Tensor sharedTaskFeatures(ParamSet p, Tensor images) {
+        long tasks = images.size(0);
+        long batch = images.size(1);
+        return features(p, images.reshape(tasks * batch, -1)).reshape(tasks, batch, -1);
+    }
+
     @Override
     public List<String> featureBlockParameters(int i) {
         return List.of(weightNames[i], biasNames[i]);

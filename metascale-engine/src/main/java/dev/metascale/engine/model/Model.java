@@ -91,6 +91,16 @@ public interface Model {
                 + " needs mlp or conv4");
     }
 
+    /**
+     * Features [tasks, batch, d] of {@code tasks} tasks at once under the same weights {@code params} (ProtoNet's
+     * meta-batch): {@code images} is [tasks, batch, 1, height, width]; task t's slice equals
+     * {@link #features}{@code (params, images_t)}, batch-norm statistics included (each task's own).
+     */
+    default Tensor sharedTaskFeatures(ParamSet params, Tensor images) {
+        throw new UnsupportedOperationException("model " + name() + " does not compute tasks as one batch; vectorize_tasks"
+                + " needs mlp or conv4");
+    }
+
     /** Logits [batch, outputs]: {@link #features} followed by the head. */
     default Tensor logits(ParamSet params, Tensor images) {
         return LinearHead.apply(params, features(params, images));

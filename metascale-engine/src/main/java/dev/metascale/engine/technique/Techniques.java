@@ -31,7 +31,7 @@ public final class Techniques {
             "offload", "CheckpointOffload in SegmentRecompute (CUDA devices only: validation)",
             "parallel_tasks", "TaskParallel via GradientStrategy",
             "overlap_allreduce", "dist.DataParallel#lastBackward via GradientStrategy",
-            VECTORIZE_TASKS, "the learner's batched meta-gradient (Maml: Model#taskLogits)",
+            VECTORIZE_TASKS, "the learner's batched meta-gradient (Maml: Model#taskLogits; ProtoNet: Model#sharedTaskFeatures)",
             DEVICE, "torch.TrialDevice: every tensor factory's options, autocast's device type, the timers' synchronisation");
 
     private static final Map<String, BackwardTechnique> PLUGINS = new LinkedHashMap<>();

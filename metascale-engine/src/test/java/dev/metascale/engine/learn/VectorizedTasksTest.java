@@ -103,6 +103,54 @@ class VectorizedTasksTest {
         }
     }
 
+    /** ProtoNet's loop and vectorized meta-gradient from the same θ: max relative error over the tensors, and the losses. */
+    private static double[] compareProtoNet(Model model, torch.ScalarType dtype, int size, TrainingTechniques vectorized) {
+        try (PointerScope scope = new PointerScope()) {
+            List<Episode> tasks = tasks(5, dtype, size);
+            ParamSet a = model.init(7, 0, dtype);
+            ParamSet b = InnerSgd.detachedLeaves(a);
+            double lossLoop = new ProtoNet(model, a, 0.001).accumulateMetaGradient(tasks);
+            double lossBatched = new ProtoNet(model, b, 0.001, vectorized).accumulateMetaGradient(tasks);
+            double worst = 0;
+            for (int i = 0; i < a.size(); i++) {
+                Tensor ga = a.tensors().get(i).grad();
+                Tensor gb = b.tensors().get(i).grad();
+                double norm = ga.norm().item_double();
+                assertTrue(norm > 0, a.names().get(i) + " has no meta-gradient: the test would be empty");
+                worst = Math.max(worst, ga.sub(gb).norm().item_double() / norm);
+            }
+            return new double[]{worst, Math.abs(lossLoop - lossBatched) / Math.abs(lossLoop)};
+        }
+    }
+
+    @Test
+    void protoNetOnTheMlpAndConv4EqualsTheLoopInFloat64() {
+        // Conv-4: one convolution over every task's examples, batch norm per task on the [batch, tasks·C] view
+        for (Model model : List.of(new Mlp(100, List.of(32, 16)), new Conv4(1, 8, 16, 16))) {
+            int size = model instanceof Mlp ? 10 : 16;
+            double[] e = compareProtoNet(model, torch.ScalarType.Double, size, VECTORIZED);
+            assertTrue(e[0] < 1e-10, "protonet " + model.name() + " meta-gradient relative error " + e[0]);
+            assertTrue(e[1] < 1e-12, "protonet " + model.name() + " query loss relative error " + e[1]);
+        }
+        double[] grouped = compareProtoNet(new Conv4(1, 8, 16, 16), torch.ScalarType.Double, 16,
+                new TrainingTechniques(0, 2, 0, false, null, Map.of("vectorize_tasks", true)));
+        assertTrue(grouped[0] < 1e-10, "protonet in groups of 2: relative error " + grouped[0]);
+    }
+
+    @Test
+    void sharedTaskFeaturesKeepEachTasksBatchNormStatistics() {
+        // a layout that pooled the tasks' statistics would fail: task 1's inputs are shifted and scaled
+        try (PointerScope scope = new PointerScope()) {
+            Model conv4 = new Conv4(1, 8, 16, 16);
+            ParamSet p = conv4.init(3, 0, torch.ScalarType.Double);
+            Tensor a = torch.randn(new long[]{6, 1, 16, 16}, new TensorOptions(torch.ScalarType.Double));
+            Tensor b = torch.randn(new long[]{6, 1, 16, 16}, new TensorOptions(torch.ScalarType.Double)).mul(new org.bytedeco.pytorch.Scalar(5)).add(new org.bytedeco.pytorch.Scalar(3));
+            Tensor batched = conv4.sharedTaskFeatures(p, torch.stack(new org.bytedeco.pytorch.TensorVector(a, b)));
+            assertTrue(batched.select(0, 0).sub(conv4.features(p, a)).abs().max().item_double() < 1e-12);
+            assertTrue(batched.select(0, 1).sub(conv4.features(p, b)).abs().max().item_double() < 1e-12);
+        }
+    }
+
     @Test
     void inGroupsOfChunkTasksTheMetaGradientIsTheSame() {
         // 3 tasks in groups of 2: one batched group of 2, then a group of 1, each scaled by its share of the meta-batch
