@@ -73,15 +73,7 @@ class VectorizedTasksTest {
                     : new Maml(model, b, 0.4, 2, 2, 0.001, vectorized);
             double lossLoop = loop.accumulateMetaGradient(tasks);
             double lossBatched = batched.accumulateMetaGradient(tasks);
-            double worst = 0;
-            for (int i = 0; i < a.size(); i++) {
-                Tensor ga = a.tensors().get(i).grad();
-                Tensor gb = b.tensors().get(i).grad();
-                double norm = ga.norm().item_double();
-                assertTrue(norm > 0, a.names().get(i) + " has no meta-gradient: the test would be empty");
-                worst = Math.max(worst, ga.sub(gb).norm().item_double() / norm);
-            }
-            return new double[]{worst, Math.abs(lossLoop - lossBatched) / Math.abs(lossLoop)};
+            return new double[]{worstRelativeError(a, b), Math.abs(lossLoop - lossBatched) / Math.abs(lossLoop)};
         }
     }
 
@@ -103,6 +95,19 @@ class VectorizedTasksTest {
         }
     }
 
+    /** The largest relative error over the tensors of b's meta-gradient against a's (each of a's must be nonzero). */
+    private static double worstRelativeError(ParamSet a, ParamSet b) {
+        double worst = 0;
+        for (int i = 0; i < a.size(); i++) {
+            Tensor ga = a.tensors().get(i).grad();
+            Tensor gb = b.tensors().get(i).grad();
+            double norm = ga.norm().item_double();
+            assertTrue(norm > 0, a.names().get(i) + " has no meta-gradient: the test would be empty");
+            worst = Math.max(worst, ga.sub(gb).norm().item_double() / norm);
+        }
+        return worst;
+    }
+
     /** ProtoNet's loop and vectorized meta-gradient from the same θ: max relative error over the tensors, and the losses. */
     private static double[] compareProtoNet(Model model, torch.ScalarType dtype, int size, TrainingTechniques vectorized) {
         try (PointerScope scope = new PointerScope()) {
@@ -111,15 +116,7 @@ class VectorizedTasksTest {
             ParamSet b = InnerSgd.detachedLeaves(a);
             double lossLoop = new ProtoNet(model, a, 0.001).accumulateMetaGradient(tasks);
             double lossBatched = new ProtoNet(model, b, 0.001, vectorized).accumulateMetaGradient(tasks);
-            double worst = 0;
-            for (int i = 0; i < a.size(); i++) {
-                Tensor ga = a.tensors().get(i).grad();
-                Tensor gb = b.tensors().get(i).grad();
-                double norm = ga.norm().item_double();
-                assertTrue(norm > 0, a.names().get(i) + " has no meta-gradient: the test would be empty");
-                worst = Math.max(worst, ga.sub(gb).norm().item_double() / norm);
-            }
-            return new double[]{worst, Math.abs(lossLoop - lossBatched) / Math.abs(lossLoop)};
+            return new double[]{worstRelativeError(a, b), Math.abs(lossLoop - lossBatched) / Math.abs(lossLoop)};
         }
     }
 
