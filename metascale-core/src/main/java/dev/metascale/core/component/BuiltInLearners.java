@@ -99,7 +99,8 @@ final class BuiltInLearners {
                             .map(q -> IterationFlops.imaml(s, q, in.innerSteps(), in.algorithm().cgSteps(), in.metaBatch()))),
                     in -> in.featureForward(in.support()).orElseThrow().times(in.innerSteps())
                             .plus(in.featureForward(in.query()).orElseThrow())),
-            new LearnerDescriptor("anil", "ANIL (Raghu et al. 2020)", Set.of(CHECKPOINTING, LANGUAGE_MODEL, LOSS_SCALING), Head.WAYS,
+            new LearnerDescriptor("anil", "ANIL (Raghu et al. 2020)", Set.of(CHECKPOINTING, LANGUAGE_MODEL, LOSS_SCALING,
+                    VECTORIZED_TASKS), Head.WAYS,
                     List.of(OUTER_LR, INNER_LR, INNER_STEPS, EVAL_STEPS), "body", "",
                     in -> in.cost(in.support(), 0).flatMap(bs -> in.cost(in.query(), 0).map(bq ->
                             IterationFlops.anil(bs, bq, in.head(in.support()), in.head(in.query()), in.innerSteps(),

@@ -143,11 +143,11 @@ class SuiteLoaderTest {
                 java.util.Map.of("vectorize_tasks", true)), suite.trials().stream().map(t -> t.techniques().options()).toList());
         assertEquals(trial("maml", 1, 0).techniques(), parse("name: x\ndefaults:\n  techniques: {vectorize_tasks: false}\n")
                 .trials().get(0).techniques(), "off is the default: no option recorded, so no trial id changes");
-        List<String> errors = errors("name: x\ndefaults:\n  model: {arch: resnet12, size: tiny}\n  algorithm: {name: anil}\n"
+        List<String> errors = errors("name: x\ndefaults:\n  model: {arch: resnet12, size: tiny}\n  algorithm: {name: reptile}\n"
                 + "  sampler: {kind: meta-dataset, ways: 5, min_shots: 1, max_shots: 5, query: 5}\n"
                 + "  techniques: {vectorize_tasks: true, parallel_tasks: 2}\n");
         String all = String.join("\n", errors);
-        assertTrue(all.contains("vectorize_tasks is implemented for maml, fomaml and protonet in this version, not anil"), all);
+        assertTrue(all.contains("vectorize_tasks is implemented for maml, fomaml, protonet and anil in this version, not reptile"), all);
         assertTrue(all.contains("vectorize_tasks needs a model that computes tasks as one batch (conv4, mlp); resnet12"), all);
         assertTrue(all.contains("the meta-dataset sampler draws tasks of different sizes"), all);
         assertTrue(all.contains("vectorize_tasks computes the tasks as one batched operation, parallel_tasks on their own threads"), all);

@@ -27,6 +27,12 @@ import java.util.List;
  * <p>Activation checkpointing ({@link SegmentRecompute}) covers the body entirely: its support and
  * query features are segment-recomputed, and only the head's inner steps and the query loss (the
  * second-order part, on the features) keep their graph. Task chunking does not apply here (chunk 0).
+ *
+ * <p>With {@code vectorize_tasks} the meta-batch is one batched computation: the body embeds every task's support
+ * set as one batch and its query sets as another ({@link Model#sharedTaskFeatures}, each task's batch-norm
+ * statistics its own), the head is expanded to B per-task copies (a view whose backward sums the tasks' gradients
+ * into θ_h), each inner step is one batched product ({@link LinearHead#applyPerTask}) on Σ_i L^{support}_i — task i's
+ * head gradient is its own — and (1/B) Σ_i L^{query}_i is back-propagated once.
  */
 public final class Anil implements MetaLearner {
     private final Model model;
@@ -36,6 +42,7 @@ public final class Anil implements MetaLearner {
     private final int evalInnerSteps;
     private final OuterOptimizer optimizer;
     private final GradientStrategy gradients;
+    private final boolean vectorized;
 
     /** @param params body plus a {@code ways}-way head ({@link LinearHead}) */
     public Anil(Model model, ParamSet params, double innerLr, int innerSteps, int evalInnerSteps, double outerLr) {
@@ -49,6 +56,11 @@ public final class Anil implements MetaLearner {
             throw new IllegalArgumentException("task chunking is implemented for maml, fomaml and protonet, not anil; use chunk: 0");
         }
         this.gradients = techniques.strategy(model);
+        this.vectorized = techniques.vectorizeTasks();
+        if (vectorized && !model.batchesTasks()) {
+            throw new IllegalArgumentException("vectorize_tasks needs a model that computes tasks as one batch (mlp, conv4), not "
+                    + model.name() + "; remove vectorize_tasks");
+        }
         if (!params.has(LinearHead.WEIGHT)) {
             throw new IllegalArgumentException("ANIL adapts a linear head, but the parameters have none: initialise the model with outputs = ways");
         }
@@ -103,7 +115,27 @@ public final class Anil implements MetaLearner {
 
     /** Accumulates the meta-gradient into the parameters' {@code .grad()}, task by task; returns the mean query loss. */
     public double accumulateMetaGradient(List<Episode> tasks) {
-        return gradients.metaGradient(params, tasks, objective);
+        return vectorized ? TaskBatch.inGroups(tasks, 0, this::vectorizedGroup) : gradients.metaGradient(params, tasks, objective);
+    }
+
+    /** The meta-batch as one batched computation (see the class comment): its mean query loss back-propagated; returns it. */
+    private double vectorizedGroup(List<Episode> tasks, double share) {
+        long b = tasks.size();
+        Tensor support = model.sharedTaskFeatures(params, TaskBatch.stack(tasks, Episode::supportX)); // [B, s, d]
+        Tensor query = model.sharedTaskFeatures(params, TaskBatch.stack(tasks, Episode::queryX));     // [B, q, d]
+        Tensor supportY = TaskBatch.stack(tasks, Episode::supportY);
+        ParamSet head = TaskBatch.perTask(params.select(LinearHead.PREFIX), b);
+        org.bytedeco.pytorch.Scalar tasksScale = new org.bytedeco.pytorch.Scalar((double) b);
+        for (int s = 0; s < innerSteps; s++) {
+            Tensor loss = TaskBatch.meanCrossEntropy(LinearHead.applyPerTask(head, support), supportY).mul(tasksScale); // Σ_i L_i
+            head = InnerSgd.step(head, loss, innerLr, true);
+        }
+        Tensor loss = TaskBatch.meanCrossEntropy(LinearHead.applyPerTask(head, query), TaskBatch.stack(tasks, Episode::queryY));
+        if (share != 1.0) {
+            loss = loss.mul(new org.bytedeco.pytorch.Scalar(share));
+        }
+        dev.metascale.engine.technique.LossScaler.current().scaled(loss).backward(); // fp16: S·loss (the optimiser unscales)
+        return loss.item_double();
     }
 
     /** The meta-gradient the step would apply, from {@link #accumulateMetaGradient}; {@code .grad} released after. */
@@ -161,7 +193,7 @@ public final class Anil implements MetaLearner {
     @Override
     public com.fasterxml.jackson.databind.node.ObjectNode describeTechniques() {
         return gradients.describe("the body's support and query features; the head's second-order inner steps keep their graph",
-                "task by task");
+                vectorized ? TaskBatch.chunking(0) : "task by task");
     }
 
     /** Zeroes the accumulated gradients (for callers that inspect {@link #accumulateMetaGradient}). */

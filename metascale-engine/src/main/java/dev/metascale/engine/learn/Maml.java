@@ -158,13 +158,7 @@ public class Maml implements MetaLearner {
         Tensor supportY = TaskBatch.stack(tasks, Episode::supportY);
         Tensor queryX = TaskBatch.stack(tasks, Episode::queryX);
         Tensor queryY = TaskBatch.stack(tasks, Episode::queryY);
-        ParamSet fast = params.map((name, t) -> {
-            long[] shape = t.sizes().vec().get();
-            long[] perTask = new long[shape.length + 1];
-            perTask[0] = b;
-            System.arraycopy(shape, 0, perTask, 1, shape.length);
-            return t.unsqueeze(0).expand(perTask);
-        });
+        ParamSet fast = TaskBatch.perTask(params, b);
         Scalar tasksScale = new Scalar((double) b);
         Scalar alpha = new Scalar(innerLr);
         for (int s = 0; s < innerSteps; s++) {

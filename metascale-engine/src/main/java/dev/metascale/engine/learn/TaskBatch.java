@@ -23,6 +23,17 @@ final class TaskBatch {
         return torch.stack(parts);
     }
 
+    /** Every tensor of {@code p} expanded to {@code tasks} per-task copies, [B, …]: a view, whose backward sums the tasks' gradients. */
+    static dev.metascale.engine.torch.ParamSet perTask(dev.metascale.engine.torch.ParamSet p, long tasks) {
+        return p.map((name, t) -> {
+            long[] shape = t.sizes().vec().get();
+            long[] expanded = new long[shape.length + 1];
+            expanded[0] = tasks;
+            System.arraycopy(shape, 0, expanded, 1, shape.length);
+            return t.unsqueeze(0).expand(expanded);
+        });
+    }
+
     /**
      * Mean cross-entropy over every task's examples, logits [B, n, ways] and labels [B, n]: with n the same for every
      * task, (1/B) Σ_T of the tasks' mean losses.

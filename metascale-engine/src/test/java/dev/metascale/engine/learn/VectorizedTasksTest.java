@@ -135,6 +135,24 @@ class VectorizedTasksTest {
     }
 
     @Test
+    void anilOnTheMlpAndConv4EqualsTheLoopInFloat64() {
+        // the body's features of all tasks at once, the head adapted per task by batched products, second order
+        for (Model model : List.of(new Mlp(100, List.of(32, 16)), new Conv4(1, 8, 16, 16))) {
+            int size = model instanceof Mlp ? 10 : 16;
+            try (PointerScope scope = new PointerScope()) {
+                List<Episode> tasks = tasks(11, torch.ScalarType.Double, size);
+                ParamSet a = model.init(7, WAYS, torch.ScalarType.Double);
+                ParamSet b = InnerSgd.detachedLeaves(a);
+                double lossLoop = new Anil(model, a, 0.4, 2, 2, 0.001).accumulateMetaGradient(tasks);
+                double lossBatched = new Anil(model, b, 0.4, 2, 2, 0.001, VECTORIZED).accumulateMetaGradient(tasks);
+                double e = worstRelativeError(a, b);
+                assertTrue(e < 1e-10, "anil " + model.name() + " meta-gradient relative error " + e);
+                assertTrue(Math.abs(lossLoop - lossBatched) / Math.abs(lossLoop) < 1e-12, "anil " + model.name() + " query loss");
+            }
+        }
+    }
+
+    @Test
     void sharedTaskFeaturesKeepEachTasksBatchNormStatistics() {
         // a layout that pooled the tasks' statistics would fail: task 1's inputs are shifted and scaled
         try (PointerScope scope = new PointerScope()) {
