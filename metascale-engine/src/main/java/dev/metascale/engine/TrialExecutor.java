@@ -259,7 +259,7 @@ public final class TrialExecutor {
 
     /** The per-episode scores of the test episodes (accuracy and F1, or perplexity and bits per character). */
     private record Evaluation(double[] accuracy, double[] f1, double[] perplexity, double[] bitsPerChar, double seconds,
-                              OptionalLong peak) {
+                              OptionalLong peak, OptionalLong devicePeak) {
     }
 
     /** Set-up: data sets, model, the data-parallel group, learner, samplers. */
@@ -546,11 +546,12 @@ public final class TrialExecutor {
     private static Evaluation evaluate(Setup setup, Episodes episodes) {
         TorchRuntime.configure(TorchRuntime.threads());
         ProcessMemory.resetPeak();
+        TrialDevice.current().resetPeak(); // CUDA: the evaluation's own peak, apart from meta-training's
         long evalStart = System.nanoTime();
         Scores scores = scoreEpisodes(setup, episodes.test());
         double evalS = (System.nanoTime() - evalStart) / 1e9;
         return new Evaluation(scores.accuracy(), scores.f1(), scores.perplexity(), scores.bitsPerChar(), evalS,
-                ProcessMemory.peakRssBytes());
+                ProcessMemory.peakRssBytes(), TrialDevice.current().peakBytes());
     }
 
     /** Per-episode scores of adapting to each episode, each in its own pointer scope. */
@@ -646,6 +647,7 @@ public final class TrialExecutor {
         training.rssBefore().ifPresent(v -> metrics.put(Metric.RSS_BEFORE_TRAIN_BYTES, v));
         if (evaluates) {
             evaluation.peak().ifPresent(v -> metrics.put(Metric.PEAK_RSS_EVAL_BYTES, v));
+            evaluation.devicePeak().ifPresent(v -> metrics.put(Metric.PEAK_DEVICE_EVAL_BYTES, v));
         }
         metrics.put(Metric.PARAM_COUNT, setup.learner().parameters().count());
         metrics.put(Metric.MEMORY_ESTIMATE_BYTES, memory.perRankBytes());

@@ -36,6 +36,8 @@ public enum Metric {
     PEAK_RSS_EVAL_BYTES("peak_rss_eval_bytes", Kind.NUMBER, "bytes"),
     /** The CUDA caching allocator's peak of allocated bytes over meta-training (absent off CUDA). */
     PEAK_DEVICE_BYTES("peak_device_bytes", Kind.NUMBER, "bytes"),
+    /** The CUDA caching allocator's peak over the evaluation (reset at its start; absent off CUDA). */
+    PEAK_DEVICE_EVAL_BYTES("peak_device_eval_bytes", Kind.NUMBER, "bytes"),
     /** Host bytes held at most by checkpoint inputs offloaded from the device ({@code techniques.offload}). */
     OFFLOAD_HOST_BYTES("offload_host_bytes", Kind.NUMBER, "bytes"),
     FINAL_TRAIN_LOSS("final_train_loss", Kind.NUMBER, "1"),
