@@ -119,6 +119,15 @@ class DataParallelTest {
         assertTrue(meter.spanSeconds() >= meter.seconds());
     }
 
+    @Test
+    void vectorizedRanksMatchOneProcessThatLoops() throws Exception {
+        // vectorize_tasks composes with data parallelism: each rank's batched meta-gradient of its half, averaged over
+        // the ranks, is the single process's task-by-task meta-gradient of the whole meta-batch
+        CommMeter meter = twoRanksAgainstOneProcess(new Mlp(16, List.of(8)),
+                new TrainingTechniques(0, 0, 0, false, null, java.util.Map.of("vectorize_tasks", true)));
+        assertEquals(STEPS, meter.calls());
+    }
+
     private enum Rendezvous { FILE_STORE, TCP_STORE }
 
     private static CommMeter twoRanksAgainstOneProcess(Model model, TrainingTechniques techniques) throws Exception {
