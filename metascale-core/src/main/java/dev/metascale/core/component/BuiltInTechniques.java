@@ -109,9 +109,11 @@ final class BuiltInTechniques {
                             c -> "task chunking is implemented for " + Components.inWords(chunked()) + " (which back-propagate a"
                                     + " meta-loss); " + c.text("algorithm.name") + " updates task by task already; use chunk: 0"),
                     rule(List.of("techniques.chunk", "techniques.checkpointing"),
-                            c -> c.integer("techniques.chunk") > 0 && c.integer("techniques.checkpointing") > 0,
+                            c -> c.integer("techniques.chunk") > 0 && c.integer("techniques.checkpointing") > 0
+                                    && !c.bool("techniques.vectorize_tasks"), // vectorized: G tasks per recomputed batch
                             c -> "with activation checkpointing the tasks are back-propagated one at a time, so chunk has no"
-                                    + " effect; use chunk: 0 with checkpointing")));
+                                    + " effect; use chunk: 0 with checkpointing (or add vectorize_tasks: chunk is then the"
+                                    + " tasks per batched computation)")));
 
     static final TechniqueDescriptor OFFLOAD = new TechniqueDescriptor("offload",
             "checkpointed segments' inputs kept in host memory while a CUDA device computes (page-locked copies,"
@@ -213,10 +215,6 @@ final class BuiltInTechniques {
                             c -> "vectorize_tasks stacks the tasks of a meta-batch into one tensor, so every task needs the same"
                                     + " shape; the " + c.text("sampler.kind") + " sampler draws tasks of different sizes: use"
                                     + " sampler.kind: fixed or remove vectorize_tasks"),
-                    rule(List.of("techniques.vectorize_tasks", "techniques.checkpointing"),
-                            c -> c.bool("techniques.vectorize_tasks") && c.integer("techniques.checkpointing") > 0,
-                            c -> "vectorize_tasks keeps every task's activations alive at once and checkpointing recomputes one"
-                                    + " task's segments at a time; this version does not combine them: choose one"),
                     rule(List.of("techniques.vectorize_tasks", "techniques.parallel_tasks"),
                             c -> c.bool("techniques.vectorize_tasks") && c.integer("techniques.parallel_tasks") > 1,
                             c -> "vectorize_tasks computes the tasks as one batched operation, parallel_tasks on their own"

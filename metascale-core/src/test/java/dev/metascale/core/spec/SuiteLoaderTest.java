@@ -153,12 +153,18 @@ class SuiteLoaderTest {
         assertTrue(all.contains("vectorize_tasks computes the tasks as one batched operation, parallel_tasks on their own threads"), all);
         assertEquals(2, parse("name: x\ndefaults:\n  techniques: {vectorize_tasks: true, chunk: 2}\n").trials().get(0).techniques().chunk(),
                 "chunk with vectorize_tasks: tasks per batched computation");
+        for (String learner : List.of("maml", "fomaml", "protonet", "anil")) { // composable with checkpointing, chunked or not
+            String chunk = learner.equals("anil") ? "" : ", chunk: 2";
+            assertEquals(1, parse("name: x\ndefaults:\n  algorithm: {name: " + learner + "}\n  techniques: {vectorize_tasks: true,"
+                    + " checkpointing: 2" + chunk + "}\n").trials().size(), learner);
+        }
     }
 
     @Test
     void chunkingIsRejectedWithCheckpointingAndForLearnersWithoutAMetaLoss() {
         assertEquals(List.of("s.yaml:3:25: sweep.techniques.chunk[1]: with activation checkpointing the tasks are back-propagated"
-                        + " one at a time, so chunk has no effect; use chunk: 0 with checkpointing"
+                        + " one at a time, so chunk has no effect; use chunk: 0 with checkpointing (or add vectorize_tasks: chunk is then the"
+                        + " tasks per batched computation)"
                         + " (sweep combination: techniques.chunk=2, techniques.checkpointing=2)"),
                 errors("name: x\nsweep:\n  techniques.chunk: [0, 2]\n  techniques.checkpointing: [2]\n"));
         assertEquals(1, errors("name: x\nsweep:\n  techniques.chunk: [2]\n  algorithm.name: [reptile]\n").size());

@@ -32,7 +32,8 @@ import java.util.List;
  * set as one batch and its query sets as another ({@link Model#sharedTaskFeatures}, each task's batch-norm
  * statistics its own), the head is expanded to B per-task copies (a view whose backward sums the tasks' gradients
  * into θ_h), each inner step is one batched product ({@link LinearHead#applyPerTask}) on Σ_i L^{support}_i — task i's
- * head gradient is its own — and (1/B) Σ_i L^{query}_i is back-propagated once.
+ * head gradient is its own — and (1/B) Σ_i L^{query}_i is back-propagated once. With checkpointing too, the batched
+ * body is segment-recomputed ({@link Model#sharedTaskFeatureBlock}) and the heads' inner steps keep their graph.
  */
 public final class Anil implements MetaLearner {
     private final Model model;
@@ -121,21 +122,21 @@ public final class Anil implements MetaLearner {
     /** The meta-batch as one batched computation (see the class comment): its mean query loss back-propagated; returns it. */
     private double vectorizedGroup(List<Episode> tasks, double share) {
         long b = tasks.size();
-        Tensor support = model.sharedTaskFeatures(params, TaskBatch.stack(tasks, Episode::supportX)); // [B, s, d]
-        Tensor query = model.sharedTaskFeatures(params, TaskBatch.stack(tasks, Episode::queryX));     // [B, q, d]
         Tensor supportY = TaskBatch.stack(tasks, Episode::supportY);
-        ParamSet head = TaskBatch.perTask(params.select(LinearHead.PREFIX), b);
+        Tensor queryY = TaskBatch.stack(tasks, Episode::queryY);
         org.bytedeco.pytorch.Scalar tasksScale = new org.bytedeco.pytorch.Scalar((double) b);
-        for (int s = 0; s < innerSteps; s++) {
-            Tensor loss = TaskBatch.meanCrossEntropy(LinearHead.applyPerTask(head, support), supportY).mul(tasksScale); // Σ_i L_i
-            head = InnerSgd.step(head, loss, innerLr, true);
-        }
-        Tensor loss = TaskBatch.meanCrossEntropy(LinearHead.applyPerTask(head, query), TaskBatch.stack(tasks, Episode::queryY));
-        if (share != 1.0) {
-            loss = loss.mul(new org.bytedeco.pytorch.Scalar(share));
-        }
-        dev.metascale.engine.technique.LossScaler.current().scaled(loss).backward(); // fp16: S·loss (the optimiser unscales)
-        return loss.item_double();
+        return gradients.batchedBackward(params, GradientStrategy.TaskWeights.SHARED,
+                List.of(TaskBatch.stack(tasks, Episode::supportX), TaskBatch.stack(tasks, Episode::queryX)),
+                (features, weights) -> {
+                    Tensor support = features.apply(0);                                                  // [B, s, d]
+                    ParamSet head = TaskBatch.perTask(weights.select(LinearHead.PREFIX), b);
+                    for (int s = 0; s < innerSteps; s++) {
+                        Tensor loss = TaskBatch.meanCrossEntropy(LinearHead.applyPerTask(head, support), supportY).mul(tasksScale); // Σ_i L_i
+                        head = InnerSgd.step(head, loss, innerLr, true);
+                    }
+                    Tensor loss = TaskBatch.meanCrossEntropy(LinearHead.applyPerTask(head, features.apply(1)), queryY); // [B, q, d]
+                    return share != 1.0 ? loss.mul(new org.bytedeco.pytorch.Scalar(share)) : loss;
+                });
     }
 
     /** The meta-gradient the step would apply, from {@link #accumulateMetaGradient}; {@code .grad} released after. */

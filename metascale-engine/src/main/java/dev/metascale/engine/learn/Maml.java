@@ -43,7 +43,9 @@ import java.util.List;
  * {@code torch.func.vmap} gives MAML — θ broadcast to B per-task copies θ'_{1..B} (one tensor with a leading task
  * dimension, {@link Model#taskLogits}), each inner step on the summed support loss Σ_i L^{support}_{T_i}, whose gradient
  * in θ'_i is task i's own (the tasks share no weights), and one backward of (1/B) Σ_i L^{query}_{T_i}: the same
- * meta-gradient, with B tasks per kernel instead of one.
+ * meta-gradient, with B tasks per kernel instead of one. With checkpointing too, the batched blocks
+ * ({@link Model#taskFeatureBlock}) are segment-recomputed where the loop recomputes one task's: FOMAML's inner
+ * gradients and query gradient, second-order MAML's query pass at the B tasks' fast weights.
  */
 public class Maml implements MetaLearner {
     private final Model model;
@@ -156,30 +158,30 @@ public class Maml implements MetaLearner {
         long b = tasks.size();
         Tensor supportX = TaskBatch.stack(tasks, Episode::supportX);
         Tensor supportY = TaskBatch.stack(tasks, Episode::supportY);
-        Tensor queryX = TaskBatch.stack(tasks, Episode::queryX);
         Tensor queryY = TaskBatch.stack(tasks, Episode::queryY);
         ParamSet fast = TaskBatch.perTask(params, b);
         Scalar tasksScale = new Scalar((double) b);
         Scalar alpha = new Scalar(innerLr);
         for (int s = 0; s < innerSteps; s++) {
-            Tensor support = TaskBatch.meanCrossEntropy(model.taskLogits(fast, supportX), supportY).mul(tasksScale); // Σ_i L_i
-            if (!firstOrder) {
+            if (!firstOrder) { // the inner graphs kept whole: their double-backward needs every step's support activations
+                Tensor support = TaskBatch.meanCrossEntropy(model.taskLogits(fast, supportX), supportY).mul(tasksScale); // Σ_i L_i
                 fast = InnerSgd.differentiableStep(fast, support, innerLr);
                 continue;
             }
-            List<Tensor> grads = InnerSgd.gradients(support, fast, false);
+            List<Tensor> grads = gradients.batchedGradients(fast, GradientStrategy.TaskWeights.PER_TASK, List.of(supportX),
+                    (features, w) -> TaskBatch.meanCrossEntropy(LinearHead.applyPerTask(w, features.apply(0)), supportY)
+                            .mul(tasksScale)).gradients();
             List<Tensor> next = new ArrayList<>(fast.size());
             for (int i = 0; i < fast.size(); i++) {
                 next.add(fast.tensors().get(i).sub(grads.get(i), alpha));
             }
             fast = fast.withTensors(next);
         }
-        Tensor query = TaskBatch.meanCrossEntropy(model.taskLogits(fast, queryX), queryY);
-        if (share != 1.0) {
-            query = query.mul(new Scalar(share));
-        }
-        dev.metascale.engine.technique.LossScaler.current().scaled(query).backward(); // fp16: S·loss (the optimiser unscales)
-        return query.item_double();
+        return gradients.batchedBackward(fast, GradientStrategy.TaskWeights.PER_TASK, List.of(TaskBatch.stack(tasks, Episode::queryX)),
+                (features, w) -> {
+                    Tensor query = TaskBatch.meanCrossEntropy(LinearHead.applyPerTask(w, features.apply(0)), queryY);
+                    return share != 1.0 ? query.mul(new Scalar(share)) : query;
+                });
     }
 
     @Override

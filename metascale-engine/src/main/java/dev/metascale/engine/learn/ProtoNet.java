@@ -30,7 +30,8 @@ import java.util.List;
  * {@code vectorize_tasks} the meta-batch's support sets are embedded as one batch and its query sets as another
  * ({@link Model#sharedTaskFeatures}: each task's batch-norm statistics its own, as in the loop), the prototypes and
  * distances of all tasks are batched matrix products, and (1/B) Σ_T L_T is back-propagated once; {@code chunk: G}
- * then computes G tasks per batch.
+ * then computes G tasks per batch. With checkpointing too, the batched embeddings are segment-recomputed
+ * ({@link Model#sharedTaskFeatureBlock}): one segment of every task's activations alive at a time.
  */
 public final class ProtoNet implements MetaLearner {
     private final Model model;
@@ -112,19 +113,21 @@ public final class ProtoNet implements MetaLearner {
      */
     private double vectorizedGroup(List<Episode> tasks, double share) {
         int ways = tasks.get(0).ways();
-        Tensor support = model.sharedTaskFeatures(params, TaskBatch.stack(tasks, Episode::supportX));   // [B, s, d]
-        Tensor query = model.sharedTaskFeatures(params, TaskBatch.stack(tasks, Episode::queryX));       // [B, q, d]
-        Tensor onehot = torch.one_hot(TaskBatch.stack(tasks, Episode::supportY), ways).to(support.scalar_type()); // [B, s, ways]
-        Tensor protos = onehot.transpose(1, 2).bmm(support).div(onehot.sum(1).unsqueeze(2));          // [B, ways, d]
-        Tensor q2 = query.pow(new Scalar(2)).sum(new long[]{2}, true, new org.bytedeco.pytorch.ScalarTypeOptional()); // [B, q, 1]
-        Tensor c2 = protos.pow(new Scalar(2)).sum(new long[]{2}, false, new org.bytedeco.pytorch.ScalarTypeOptional()); // [B, ways]
-        Tensor logits = query.bmm(protos.transpose(1, 2)).mul(new Scalar(2)).sub(q2).sub(c2.unsqueeze(1)); // [B, q, ways]
-        Tensor loss = TaskBatch.meanCrossEntropy(logits, TaskBatch.stack(tasks, Episode::queryY));
-        if (share != 1.0) {
-            loss = loss.mul(new Scalar(share));
-        }
-        dev.metascale.engine.technique.LossScaler.current().scaled(loss).backward(); // fp16: S·loss (the optimiser unscales)
-        return loss.item_double();
+        Tensor onehot = torch.one_hot(TaskBatch.stack(tasks, Episode::supportY), ways);                 // [B, s, ways]
+        Tensor queryY = TaskBatch.stack(tasks, Episode::queryY);
+        return gradients.batchedBackward(params, GradientStrategy.TaskWeights.SHARED,
+                List.of(TaskBatch.stack(tasks, Episode::supportX), TaskBatch.stack(tasks, Episode::queryX)),
+                (features, weights) -> {
+                    Tensor support = features.apply(0);                                                  // [B, s, d]
+                    Tensor query = features.apply(1);                                                    // [B, q, d]
+                    Tensor y = onehot.to(support.scalar_type());
+                    Tensor protos = y.transpose(1, 2).bmm(support).div(y.sum(1).unsqueeze(2));           // [B, ways, d]
+                    Tensor q2 = query.pow(new Scalar(2)).sum(new long[]{2}, true, new org.bytedeco.pytorch.ScalarTypeOptional()); // [B, q, 1]
+                    Tensor c2 = protos.pow(new Scalar(2)).sum(new long[]{2}, false, new org.bytedeco.pytorch.ScalarTypeOptional()); // [B, ways]
+                    Tensor logits = query.bmm(protos.transpose(1, 2)).mul(new Scalar(2)).sub(q2).sub(c2.unsqueeze(1)); // [B, q, ways]
+                    Tensor loss = TaskBatch.meanCrossEntropy(logits, queryY);
+                    return share != 1.0 ? loss.mul(new Scalar(share)) : loss;
+                });
     }
 
     /** Zeroes the accumulated gradients (for callers that inspect {@link #accumulateMetaGradient}). */

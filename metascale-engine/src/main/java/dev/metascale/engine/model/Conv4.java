@@ -136,51 +136,50 @@ public final class Conv4 implements Model {
     }
 
     /**
-     * The tasks as one computation: task t's maps are channels t·C … t·C + C − 1 of one [batch, tasks·C, h, w] tensor,
-     * each block a convolution with {@code groups = tasks} (task t's filters see its own channels only) and one
-     * batch norm whose per-channel statistics are then exactly task t's own (over its batch and positions).
+     * Per-task weights, the tasks as one computation: task t's maps are channels t·C … t·C + C − 1 of one
+     * [batch, tasks·C, h, w] tensor (the layout between blocks), each block a convolution with {@code groups = tasks}
+     * (task t's filters see its own channels only) and one batch norm whose per-channel statistics are then exactly
+     * task t's own (over its batch and positions). Block 0 takes [tasks, batch, 1, h, w]; the last returns
+     * [tasks, batch, C·h·w], each task's features flattened in (c, h, w) order as {@link #features}.
      */
     @Override
-    public Tensor taskLogits(ParamSet p, Tensor images) {
-        long tasks = images.size(0);
-        long batch = images.size(1);
-        Tensor x = images.transpose(0, 1).reshape(batch, tasks * images.size(2), images.size(3), images.size(4));
+    public Tensor taskFeatureBlock(ParamSet p, int b, Tensor x) {
+        Tensor w = p.get(CONV[b]);
+        long tasks = w.size(0);
+        Tensor in = b == 0 ? x.transpose(0, 1).reshape(x.size(1), tasks * x.size(2), x.size(3), x.size(4)) : x;
+        long batch = in.size(0);
         TensorOptional none = new TensorOptional();
-        for (int b = 0; b < BLOCKS; b++) {
-            Tensor w = p.get(CONV[b]);
-            Tensor y = torch.conv2d(x, w.reshape(tasks * w.size(1), w.size(2), w.size(3), w.size(4)), none, STRIDE, PAD, DILATION, tasks);
-            y = torch.batch_norm(y, new TensorOptional(p.get(BN_WEIGHT[b]).reshape(-1)), new TensorOptional(p.get(BN_BIAS[b]).reshape(-1)),
-                    none, none, true, 0.1, 1e-5, true);
-            x = torch.relu(MaxPool.apply(y, POOL, POOL, false));
-        }
-        // [batch, tasks·C, h, w] → [tasks, batch, C·h·w]: each task's features flattened in (c, h, w) order as features()
-        Tensor features = x.reshape(batch, tasks, -1).transpose(0, 1);
-        return LinearHead.applyPerTask(p, features);
+        Tensor y = torch.conv2d(in, w.reshape(tasks * w.size(1), w.size(2), w.size(3), w.size(4)), none, STRIDE, PAD, DILATION, tasks);
+        y = torch.batch_norm(y, new TensorOptional(p.get(BN_WEIGHT[b]).reshape(-1)), new TensorOptional(p.get(BN_BIAS[b]).reshape(-1)),
+                none, none, true, 0.1, 1e-5, true);
+        Tensor out = torch.relu(MaxPool.apply(y, POOL, POOL, false));
+        return b == BLOCKS - 1 ? out.reshape(batch, tasks, -1).transpose(0, 1) : out;
     }
 
     /**
-     * Shared weights: the examples laid out example-major, [batch·tasks, C, h, w] (example i of task t at row i·tasks + t),
-     * so that each block is one ordinary convolution over all the tasks' examples, and the same map read as
-     * [batch, tasks·C, h, w] (a view of the contiguous map) is batch-normalised with the weights repeated per task: the statistics
-     * of channel t·C + c are task t's own, over its batch and positions, as in the loop.
+     * Shared weights: the examples laid out example-major, [batch, tasks, C, h, w] between blocks (example i of task t
+     * at row i·tasks + t of the [batch·tasks, C, h, w] map), so that each block is one ordinary convolution over all the
+     * tasks' examples, and the same map read as [batch, tasks·C, h, w] (a view of the contiguous map) is
+     * batch-normalised with the weights repeated per task: the statistics of channel t·C + c are task t's own, over its
+     * batch and positions, as in the loop. Block 0 takes [tasks, batch, 1, h, w]; the last returns [tasks, batch, C·h·w],
+     * each example flattened in (c, h, w) order as {@link #features}.
      */
     @Override
-    public Tensor sharedTaskFeatures(ParamSet p, Tensor images) {
-        long tasks = images.size(0);
-        long batch = images.size(1);
-        Tensor x = images.transpose(0, 1).reshape(batch * tasks, images.size(2), images.size(3), images.size(4));
+    public Tensor sharedTaskFeatureBlock(ParamSet p, int b, Tensor x) {
+        Tensor exampleMajor = b == 0 ? x.transpose(0, 1) : x; // [batch, tasks, C, h, w]
+        long batch = exampleMajor.size(0);
+        long tasks = exampleMajor.size(1);
+        Tensor in = exampleMajor.reshape(batch * tasks, exampleMajor.size(2), exampleMajor.size(3), exampleMajor.size(4));
         TensorOptional none = new TensorOptional();
-        for (int b = 0; b < BLOCKS; b++) {
-            Tensor y = torch.conv2d(x, p.get(CONV[b]), none, STRIDE, PAD, DILATION, 1);
-            long c = y.size(1);
-            Tensor perTask = y.reshape(batch, tasks * c, y.size(2), y.size(3));
-            perTask = torch.batch_norm(perTask, new TensorOptional(p.get(BN_WEIGHT[b]).repeat(tasks)),
-                    new TensorOptional(p.get(BN_BIAS[b]).repeat(tasks)), none, none, true, 0.1, 1e-5, true);
-            y = perTask.reshape(batch * tasks, c, y.size(2), y.size(3));
-            x = torch.relu(MaxPool.apply(y, POOL, POOL, false));
-        }
-        // [batch·tasks, C, h, w] → [tasks, batch, C·h·w], each example flattened in (c, h, w) order as features()
-        return x.reshape(batch, tasks, -1).transpose(0, 1);
+        Tensor y = torch.conv2d(in, p.get(CONV[b]), none, STRIDE, PAD, DILATION, 1);
+        long c = y.size(1);
+        Tensor perTask = y.reshape(batch, tasks * c, y.size(2), y.size(3));
+        perTask = torch.batch_norm(perTask, new TensorOptional(p.get(BN_WEIGHT[b]).repeat(tasks)),
+                new TensorOptional(p.get(BN_BIAS[b]).repeat(tasks)), none, none, true, 0.1, 1e-5, true);
+        y = perTask.reshape(batch * tasks, c, y.size(2), y.size(3));
+        Tensor out = torch.relu(MaxPool.apply(y, POOL, POOL, false));
+        return b == BLOCKS - 1 ? out.reshape(batch, tasks, -1).transpose(0, 1)
+                : out.reshape(batch, tasks, c, out.size(2), out.size(3));
     }
 
     @Override

@@ -114,22 +114,25 @@ public final class Mlp implements Model {
         return true;
     }
 
-    /** Every layer as a batched product over the tasks: ReLU(b_t + x_t W_tᵀ) for all t in one {@code baddbmm}. */
+    /**
+     * Layer {@code i} as a batched product over the tasks, ReLU(b_t + x_t W_tᵀ) for all t in one {@code baddbmm}, on
+     * [tasks, batch, width] (layer 0 flattens each image).
+     */
     @Override
-    public Tensor taskLogits(ParamSet p, Tensor images) {
-        Tensor x = images.reshape(images.size(0), images.size(1), -1);
-        for (int i = 0; i < hidden.length; i++) {
-            x = torch.relu(torch.baddbmm(p.get(biasNames[i]).unsqueeze(1), x, p.get(weightNames[i]).transpose(1, 2)));
-        }
-        return LinearHead.applyPerTask(p, x);
+    public Tensor taskFeatureBlock(ParamSet p, int i, Tensor x) {
+        Tensor in = i == 0 ? x.reshape(x.size(0), x.size(1), -1) : x;
+        return torch.relu(torch.baddbmm(p.get(biasNames[i]).unsqueeze(1), in, p.get(weightNames[i]).transpose(1, 2)));
     }
 
-    /** Shared weights: every task's examples through the same layers as one batch (no layer couples the examples). */
+    /**
+     * Shared weights: layer {@code i} on every task's examples as one batch, [tasks, batch, width] (no layer couples the
+     * examples; layer 0 flattens each image).
+     */
     @Override
-    public Tensor sharedTaskFeatures(ParamSet p, Tensor images) {
-        long tasks = images.size(0);
-        long batch = images.size(1);
-        return features(p, images.reshape(tasks * batch, -1)).reshape(tasks, batch, -1);
+    public Tensor sharedTaskFeatureBlock(ParamSet p, int i, Tensor x) {
+        long tasks = x.size(0);
+        long batch = x.size(1);
+        return layer(p, i, x.reshape(tasks * batch, -1)).reshape(tasks, batch, -1);
     }
 
     @Override

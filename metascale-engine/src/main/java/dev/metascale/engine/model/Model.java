@@ -87,17 +87,64 @@ public interface Model {
      * equals {@link #logits}{@code (params_t, images_t)}, batch-norm statistics included (each task's own).
      */
     default Tensor taskLogits(ParamSet params, Tensor images) {
-        throw new UnsupportedOperationException("model " + name() + " does not compute tasks as one batch; vectorize_tasks"
-                + " needs mlp or conv4");
+        return LinearHead.applyPerTask(params, taskFeatures(params, images));
+    }
+
+    /**
+     * Features [tasks, batch, d] of {@code tasks} tasks at once under per-task weights (as {@link #taskLogits}): the
+     * blocks {@link #taskFeatureBlock} in order.
+     */
+    default Tensor taskFeatures(ParamSet params, Tensor images) {
+        requireBatchedTasks();
+        Tensor x = images;
+        for (int b = 0; b < featureBlockCount(); b++) {
+            x = taskFeatureBlock(params, b, x);
+        }
+        return x;
+    }
+
+    /**
+     * Block {@code i} of {@link #taskFeatures} (per-task weights, a leading task dimension): block 0 takes the images
+     * [tasks, batch, 1, height, width], the last returns [tasks, batch, d]; what passes between blocks is the model's
+     * own batched layout. Task t's slice of the blocks run in order equals {@link #featureBlock}s at its weights.
+     * Activation checkpointing recomputes these ({@code vectorize_tasks} with {@code checkpointing}).
+     */
+    default Tensor taskFeatureBlock(ParamSet params, int i, Tensor x) {
+        throw notBatched();
     }
 
     /**
      * Features [tasks, batch, d] of {@code tasks} tasks at once under the same weights {@code params} (ProtoNet's
      * meta-batch): {@code images} is [tasks, batch, 1, height, width]; task t's slice equals
-     * {@link #features}{@code (params, images_t)}, batch-norm statistics included (each task's own).
+     * {@link #features}{@code (params, images_t)}, batch-norm statistics included (each task's own). The blocks
+     * {@link #sharedTaskFeatureBlock} in order.
      */
     default Tensor sharedTaskFeatures(ParamSet params, Tensor images) {
-        throw new UnsupportedOperationException("model " + name() + " does not compute tasks as one batch; vectorize_tasks"
+        requireBatchedTasks();
+        Tensor x = images;
+        for (int b = 0; b < featureBlockCount(); b++) {
+            x = sharedTaskFeatureBlock(params, b, x);
+        }
+        return x;
+    }
+
+    /**
+     * Block {@code i} of {@link #sharedTaskFeatures} (weights shared by the tasks): block 0 takes the images
+     * [tasks, batch, 1, height, width], the last returns [tasks, batch, d]; what passes between blocks is the model's
+     * own batched layout. Activation checkpointing recomputes these ({@code vectorize_tasks} with {@code checkpointing}).
+     */
+    default Tensor sharedTaskFeatureBlock(ParamSet params, int i, Tensor x) {
+        throw notBatched();
+    }
+
+    private void requireBatchedTasks() {
+        if (!batchesTasks()) {
+            throw notBatched();
+        }
+    }
+
+    private UnsupportedOperationException notBatched() {
+        return new UnsupportedOperationException("model " + name() + " does not compute tasks as one batch; vectorize_tasks"
                 + " needs mlp or conv4");
     }
 

@@ -98,17 +98,50 @@ public final class GradientStrategy {
      * first-order gradient (an inner step, a pre-training step, iMAML's query gradient).
      */
     public SegmentRecompute.Gradients gradients(ParamSet w, List<Tensor> inputs, FeatureLoss loss) {
+        return gradients(w, inputs, loss, model::features, recompute);
+    }
+
+    /**
+     * How the features of a meta-batch computed as one batch ({@code techniques.vectorize_tasks}) are formed: under
+     * weights the tasks share ({@link Model#sharedTaskFeatures}: ProtoNet, ANIL's body), or under per-task weights with a
+     * leading task dimension ({@link Model#taskFeatures}: MAML's fast weights).
+     */
+    public enum TaskWeights {
+        SHARED, PER_TASK;
+
+        Tensor features(Model model, ParamSet w, Tensor images) {
+            return this == SHARED ? model.sharedTaskFeatures(w, images) : model.taskFeatures(w, images);
+        }
+
+        SegmentRecompute.Block block(Model model) {
+            return this == SHARED ? model::sharedTaskFeatureBlock : model::taskFeatureBlock;
+        }
+    }
+
+    /**
+     * {@link #gradients} of a loss of the meta-batch's stacked inputs [B, n, …] computed as one batch: FOMAML's
+     * vectorized inner gradients. With checkpointing the batched blocks are segment-recomputed.
+     */
+    public SegmentRecompute.Gradients batchedGradients(ParamSet w, TaskWeights weights, List<Tensor> stackedInputs,
+                                                       FeatureLoss loss) {
+        return gradients(w, stackedInputs, loss, (p, x) -> weights.features(model, p, x),
+                recompute == null ? null : recompute.over(weights.block(model)));
+    }
+
+    private SegmentRecompute.Gradients gradients(ParamSet w, List<Tensor> inputs, FeatureLoss loss,
+                                                 java.util.function.BiFunction<ParamSet, Tensor, Tensor> features,
+                                                 SegmentRecompute segments) {
         LossScaler scaler = LossScaler.current(); // fp16: the gradients of S·loss, divided by S
-        if (recompute != null) {
-            SegmentRecompute.Gradients g = recompute.gradients(w, inputs,
-                    (features, leaves) -> scaler.scaled(loss.apply(features::get, leaves)));
+        if (segments != null) {
+            SegmentRecompute.Gradients g = segments.gradients(w, inputs,
+                    (f, leaves) -> scaler.scaled(loss.apply(f::get, leaves)));
             if (!scaler.active()) {
                 return g;
             }
             org.bytedeco.pytorch.Scalar inverse = new org.bytedeco.pytorch.Scalar(1.0 / scaler.scale());
             return new SegmentRecompute.Gradients(g.loss() / scaler.scale(), g.gradients().stream().map(t -> t.mul(inverse)).toList());
         }
-        Tensor value = loss.apply(i -> model.features(w, inputs.get(i)), w);
+        Tensor value = loss.apply(i -> features.apply(w, inputs.get(i)), w);
         List<Tensor> g = scaler.innerGradient(value, w.vector(), false, true);
         List<Tensor> out = new ArrayList<>(w.size());
         for (int i = 0; i < w.size(); i++) {
@@ -116,6 +149,26 @@ public final class GradientStrategy {
             out.add(gi.defined() ? gi : torch.zeros_like(w.tensors().get(i)));
         }
         return new SegmentRecompute.Gradients(value.item_double(), out);
+    }
+
+    /**
+     * Back-propagates a loss of the meta-batch's stacked inputs [B, n, …], computed as one batch at {@code w}
+     * ({@code techniques.vectorize_tasks}), into the {@code .grad} of the leaves behind {@code w} (θ itself, or θ through
+     * the graph of per-task fast weights); returns the loss. Plain: one backward of the whole graph. Checkpointed: the
+     * batched blocks are segment-recomputed ({@link SegmentRecompute}) — one segment of all B tasks alive at a time —
+     * giving ∂loss/∂w, then back-propagated into θ ({@link SegmentRecompute#backwardInto}).
+     */
+    public double batchedBackward(ParamSet w, TaskWeights weights, List<Tensor> stackedInputs, FeatureLoss loss) {
+        LossScaler scaler = LossScaler.current(); // fp16: S·loss back-propagated (the outer optimiser unscales)
+        if (recompute == null) {
+            Tensor value = loss.apply(i -> weights.features(model, w, stackedInputs.get(i)), w);
+            scaler.scaled(value).backward();
+            return value.item_double();
+        }
+        SegmentRecompute.Gradients g = recompute.over(weights.block(model)).gradients(w, stackedInputs,
+                (f, leaves) -> loss.apply(f::get, leaves));
+        SegmentRecompute.backwardInto(w, g.gradients(), scaler.scale());
+        return g.loss();
     }
 
     /**

@@ -33,9 +33,19 @@ import java.util.function.BiFunction;
  * as it is no longer needed; call this inside a scope (the trial loop opens one per iteration).
  */
 public final class SegmentRecompute {
-    private final Model model;
     private final List<int[]> segments;
     private final CheckpointOffload offload;
+    private final Block block;
+
+    /**
+     * Block {@code i} of the features the segments recompute: the model's {@link Model#featureBlock} (one task), or a
+     * batched form of it ({@link Model#sharedTaskFeatureBlock}, {@link Model#taskFeatureBlock}: the meta-batch's tasks
+     * as one computation).
+     */
+    @FunctionalInterface
+    public interface Block {
+        Tensor apply(ParamSet params, int i, Tensor x);
+    }
 
     /**
      * @param segments requested number of segments, at least 1; more than the model's blocks is
@@ -58,9 +68,20 @@ public final class SegmentRecompute {
         if (segments < 1) {
             throw new IllegalArgumentException("activation checkpointing needs at least 1 segment, got " + segments);
         }
-        this.model = model;
         this.segments = split(blocks, Math.min(segments, blocks));
         this.offload = offload;
+        this.block = model::featureBlock;
+    }
+
+    private SegmentRecompute(SegmentRecompute of, Block block) {
+        this.segments = of.segments;
+        this.offload = of.offload;
+        this.block = block;
+    }
+
+    /** The same segments (and offload) over another form of the model's blocks, e.g. its batched tasks. */
+    public SegmentRecompute over(Block blocks) {
+        return new SegmentRecompute(this, blocks);
     }
 
     /** Blocks [from, to) of each segment, in order: {@code blocks} split into {@code k} near-equal runs. */
@@ -214,7 +235,7 @@ public final class SegmentRecompute {
     private Tensor run(ParamSet params, int[] seg, Tensor x) {
         Tensor a = x;
         for (int b = seg[0]; b < seg[1]; b++) {
-            a = model.featureBlock(params, b, a);
+            a = block.apply(params, b, a);
         }
         return a;
     }
