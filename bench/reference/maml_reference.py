@@ -15,7 +15,10 @@ Models are functional (weights passed in), with metascale's parameter shapes and
          2x2 max-pool], 64 channels on 1x28x28 (28 -> 14 -> 7 -> 3 -> 1)
   head:  linear featureDim -> ways, uniform in +-1/sqrt(featureDim)
 
-Inputs are random tensors of the episode shapes (timing only; both sides use the same shapes).
+Inputs are random tensors of the episode shapes (timing only; both sides use the same shapes). With --data DIR (the
+full-trial mode), each meta-batch's episodes are drawn from Fashion-MNIST's IDX files in DIR (metascale's meta-train
+classes, labels 0-4): the indices before the loop, the tensors built inside each timed iteration, in the main thread,
+as a learn2learn-style training loop builds them; the output adds the seconds per iteration spent building them.
 Prints one JSON line: per-iteration wall seconds of the timed iterations, their median, and the process CPU seconds
 per timed iteration (all threads, averaged over the timed iterations; less sensitive to other load).
 """
@@ -86,6 +89,54 @@ def conv4_logits(p, x):
     return F.linear(x, p[-2], p[-1])
 
 
+def read_idx(path):
+    """An IDX file (gzipped or not) as a numpy array: magic 0x0000 0x08 D, D big-endian sizes, then unsigned bytes."""
+    import gzip
+    import numpy as np
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rb") as f:
+        raw = f.read()
+    dims = raw[3]
+    shape = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(dims)]
+    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
+
+
+class IdxEpisodes:
+    """Few-shot episodes of the IDX training set in a directory, from metascale's meta-train classes (labels 0-4)."""
+
+    def __init__(self, directory, ways, shots, queries, seed=0):
+        import os
+        import numpy as np
+
+        def find(name):
+            for candidate in (name, name + ".gz"):
+                if os.path.exists(os.path.join(directory, candidate)):
+                    return os.path.join(directory, candidate)
+            raise SystemExit(f"{name}[.gz] not found in {directory}: install Fashion-MNIST (apt-get install dataset-fashion-mnist)")
+        images = read_idx(find("train-images-idx3-ubyte"))
+        labels = read_idx(find("train-labels-idx1-ubyte"))
+        self.images = torch.from_numpy(images.astype(np.float32) / 255.0)  # in memory as floats, as metascale holds them
+        self.by_class = [np.flatnonzero(labels == c) for c in range(5)]
+        self.ways, self.shots, self.queries = ways, shots, queries
+        self.rng = np.random.default_rng(seed)
+
+    def draw(self):
+        """One episode's example indices (support, query), drawn before the timed loop."""
+        classes = self.rng.choice(len(self.by_class), self.ways, replace=False)
+        picked = [self.rng.choice(self.by_class[c], self.shots + self.queries, replace=False) for c in classes]
+        return ([p[:self.shots] for p in picked], [p[self.shots:] for p in picked])
+
+    def build(self, drawn):
+        """The episode's tensors (sx, sy, qx, qy): what each timed iteration builds."""
+        import numpy as np
+        support, query = drawn
+        side = self.images.shape[1]
+        sx = self.images[torch.from_numpy(np.concatenate(support))].reshape(-1, 1, side, side)
+        qx = self.images[torch.from_numpy(np.concatenate(query))].reshape(-1, 1, side, side)
+        return (sx, torch.arange(self.ways).repeat_interleave(self.shots),
+                qx, torch.arange(self.ways).repeat_interleave(self.queries))
+
+
 def meta_step(params, logits, tasks, inner_lr, inner_steps, optimizer):
     optimizer.zero_grad(set_to_none=True)
     total = 0.0
@@ -145,6 +196,9 @@ def main():
     ap.add_argument("--precision", choices=["fp32", "bf16"], default="fp32",
                     help="bf16: the meta-step under CPU autocast to bfloat16 (torch.autocast('cpu', torch.bfloat16)),"
                          " the peer of metascale's techniques.precision: bf16")
+    ap.add_argument("--data", default=None,
+                    help="full-trial mode: draw each meta-batch's episodes from the Fashion-MNIST IDX files in this"
+                         " directory and build their tensors inside the timed iteration")
     ap.add_argument("--warmup", type=int, default=5)
     ap.add_argument("--iterations", type=int, default=20)
     ap.add_argument("--profile", type=int, default=0,
@@ -171,11 +225,18 @@ def main():
     tasks = [(torch.rand(a.ways * a.shots, 1, side, side), labels(a.shots),
               torch.rand(a.ways * a.queries, 1, side, side), labels(a.queries)) for _ in range(a.tasks)]
 
+    episodes = IdxEpisodes(a.data, a.ways, a.shots, a.queries) if a.data else None
+    drawn = [[episodes.draw() for _ in range(a.tasks)] for _ in range(a.warmup + a.iterations)] if episodes else None
     times = []
+    data_s = 0.0
     for it in range(a.warmup + a.iterations):
         if it == a.warmup:
             cpu_start = time.process_time()
         start = time.perf_counter()
+        if episodes:
+            tasks = [episodes.build(d) for d in drawn[it]]
+            if it >= a.warmup:
+                data_s += time.perf_counter() - start
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=a.precision == "bf16"):
             loss = (vmap_meta_step if a.vmap else meta_step)(params, logits, tasks, a.inner_lr, a.inner_steps, optimizer)
         elapsed = time.perf_counter() - start
@@ -188,6 +249,9 @@ def main():
            "torch": torch.__version__,
            "torch_threads": torch.get_num_threads(), "median_s": statistics.median(times),
            "cpu_s": cpu_per_iter, "iter_s": times}
+    if episodes:
+        out.update({"data": "fashion-mnist", "data_prefetch": "inline, in the main thread", "data_wait_s": data_s / a.iterations,
+                    "data_load_s": data_s / a.iterations})
     if a.profile > 0:
         with torch.autograd.profiler.profile() as prof:
             for _ in range(a.profile):

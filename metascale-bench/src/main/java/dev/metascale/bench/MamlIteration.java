@@ -2,7 +2,14 @@ package dev.metascale.bench;
 
 import dev.metascale.core.spec.AlgorithmSpec;
 import dev.metascale.core.spec.ModelSpec;
+import dev.metascale.engine.data.EpisodeIndex;
+import dev.metascale.engine.data.FewShotDataset;
+import dev.metascale.engine.data.FixedEpisodeSampler;
+import dev.metascale.engine.data.IdxDataset;
+import dev.metascale.engine.data.Split;
 import dev.metascale.engine.learn.Episode;
+import dev.metascale.engine.learn.EpisodeLoader;
+import dev.metascale.engine.learn.EpisodePrefetcher;
 import dev.metascale.engine.learn.Learners;
 import dev.metascale.engine.learn.MetaLearner;
 import dev.metascale.engine.model.Model;
@@ -36,7 +43,9 @@ import java.util.Locale;
  * <p>Usage: {@code MamlIteration --model mlp|conv4 [--threads N] [--warmup W] [--iterations N] [--harness] [--parallel-tasks W] [--vectorize]} (W tasks of the meta-batch at a time on their own threads, {@code TaskParallel};
  * {@code --vectorize}: the meta-batch as one batched computation, {@code techniques.vectorize_tasks}; {@code --precision bf16}:
  * the loop under bf16 autocast, {@code techniques.precision}; {@code --algorithm fomaml|protonet}: that learner's
- * meta-step on the same episodes, for Java-side comparisons — the Python reference is MAML's).
+ * meta-step on the same episodes, for Java-side comparisons — the Python reference is MAML's; {@code --data fashion-mnist}:
+ * the full-trial mode, each step's episodes drawn from the data set and built inside the timed iteration, as
+ * {@code TrialExecutor} builds them — its {@link EpisodePrefetcher} on a spare core, else inline).
  */
 public final class MamlIteration {
     private static final int SIDE = 28;
@@ -60,6 +69,7 @@ public final class MamlIteration {
         int shots = 1;
         int queries = 15;
         int tasksPerStep = 4;
+        String data = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--model" -> modelName = args[++i];
@@ -73,8 +83,9 @@ public final class MamlIteration {
                 case "--precision" -> precision = args[++i];
                 case "--algorithm" -> algorithm = args[++i];
                 case "--channels" -> channels = Integer.parseInt(args[++i]);
+                case "--data" -> data = args[++i];
                 default -> throw new IllegalArgumentException("unknown argument '" + args[i]
-                        + "'; usage: MamlIteration --model mlp|conv4 [--threads N] [--warmup W] [--iterations N] [--harness] [--parallel-tasks W] [--vectorize] [--precision fp32|bf16] [--algorithm maml|fomaml|protonet] [--channels C] [--profile N]");
+                        + "'; usage: MamlIteration --model mlp|conv4 [--threads N] [--warmup W] [--iterations N] [--harness] [--parallel-tasks W] [--vectorize] [--precision fp32|bf16] [--algorithm maml|fomaml|protonet] [--channels C] [--profile N] [--data fashion-mnist]");
             }
         }
         ModelSpec spec = switch (modelName == null ? "" : modelName) {
@@ -94,6 +105,22 @@ public final class MamlIteration {
                     kept(torch.rand(ways * queries, 1, SIDE, SIDE)), kept(labels(ways, queries)), ways,
                     new long[ways]));
         }
+        // --data: the full-trial mode, each step's episodes drawn from a real data set and built inside the timed
+        // iteration, as a trial does (EpisodePrefetcher: on a background thread when a core is spare beside the intra-op
+        // threads, else inline); the episode indices are drawn before the loop, as TrialExecutor draws them
+        EpisodePrefetcher prefetch = null;
+        if (data != null) {
+            FewShotDataset dataset = IdxDataset.open(data);
+            FixedEpisodeSampler sampler = new FixedEpisodeSampler(dataset, Split.TRAIN, ways, shots, queries);
+            List<EpisodeIndex> drawn = new ArrayList<>();
+            for (long e = 0; e < (long) (warmup + iterations) * tasksPerStep; e++) {
+                drawn.add(sampler.episode(0, e));
+            }
+            prefetch = new EpisodePrefetcher(new EpisodeLoader(dataset), drawn, tasksPerStep, warmup + iterations,
+                    EpisodePrefetcher.spareCore(threads));
+        }
+        double waitBeforeTimed = 0;
+        double loadBeforeTimed = 0;
         double[] times = new double[iterations];
         long cpuTimed = 0;
         com.sun.management.OperatingSystemMXBean os =
@@ -117,13 +144,18 @@ public final class MamlIteration {
             double loss;
             if (it == warmup) {
                 cpuTimed = os.getProcessCpuTime();
+                if (prefetch != null) {
+                    waitBeforeTimed = prefetch.waitSeconds();
+                    loadBeforeTimed = prefetch.loadSeconds();
+                }
             }
             try (PointerScope scope = new PointerScope()) {
                 start = System.nanoTime();
+                List<Episode> step = prefetch != null ? prefetch.take(it) : tasks;
                 if (harness) {
                     timer.begin();
                 }
-                loss = learner.metaStep(tasks);
+                loss = learner.metaStep(step);
                 if (harness) {
                     timer.end();
                 }
@@ -144,6 +176,9 @@ public final class MamlIteration {
             }
         }
         region.close();
+        if (prefetch != null) {
+            prefetch.close();
+        }
         double cpuPerIteration = (os.getProcessCpuTime() - cpuTimed) / 1e9 / iterations;
         double median = median(times);
         StringBuilder json = new StringBuilder();
@@ -151,6 +186,11 @@ public final class MamlIteration {
                         + "\"torch_threads\": %d, \"median_s\": %.6f, \"cpu_s\": %.6f", algorithm, modelName, threads, parallelTasks, vectorize, precision,
                 TorchRuntime.libtorchVersion(), torch.get_num_threads(), median, cpuPerIteration));
         json.append(", \"blas\": \"").append(TorchRuntime.blasLibrary().replace("\"", "'")).append('"');
+        if (prefetch != null) { // the data's share of the timed iterations: the wait for each step's episodes, their build
+            json.append(String.format(Locale.ROOT, ", \"data\": \"%s\", \"data_prefetch\": \"%s\", \"data_wait_s\": %.6f, \"data_load_s\": %.6f",
+                    data, prefetch.describe(), (prefetch.waitSeconds() - waitBeforeTimed) / iterations,
+                    (prefetch.loadSeconds() - loadBeforeTimed) / iterations));
+        }
         if (harness) {
             json.append(String.format(Locale.ROOT, ", \"harness_s_per_iter\": %.9f, \"harness_fraction\": %.6f",
                     harnessNanos / 1e9 / iterations, harnessNanos / 1e9 / iterations / median));

@@ -96,11 +96,7 @@ public interface Model {
      */
     default Tensor taskFeatures(ParamSet params, Tensor images) {
         requireBatchedTasks();
-        Tensor x = images;
-        for (int b = 0; b < featureBlockCount(); b++) {
-            x = taskFeatureBlock(params, b, x);
-        }
-        return x;
+        return ((FeatureBlock) this::taskFeatureBlock).run(params, 0, featureBlockCount(), images);
     }
 
     /**
@@ -121,11 +117,7 @@ public interface Model {
      */
     default Tensor sharedTaskFeatures(ParamSet params, Tensor images) {
         requireBatchedTasks();
-        Tensor x = images;
-        for (int b = 0; b < featureBlockCount(); b++) {
-            x = sharedTaskFeatureBlock(params, b, x);
-        }
-        return x;
+        return ((FeatureBlock) this::sharedTaskFeatureBlock).run(params, 0, featureBlockCount(), images);
     }
 
     /**

@@ -113,7 +113,7 @@ public final class GradientStrategy {
             return this == SHARED ? model.sharedTaskFeatures(w, images) : model.taskFeatures(w, images);
         }
 
-        SegmentRecompute.Block block(Model model) {
+        dev.metascale.engine.model.FeatureBlock block(Model model) {
             return this == SHARED ? model::sharedTaskFeatureBlock : model::taskFeatureBlock;
         }
     }
@@ -183,12 +183,16 @@ public final class GradientStrategy {
         }
         double total = 0;
         for (T task : tasks) {
-            ParamSet w = objective.weights(task);
-            SegmentRecompute.Gradients g = recompute.gradients(w, objective.inputs(task),
-                    (features, leaves) -> objective.loss(task, features::get, leaves));
-            // fp16: θ's .grad accumulates S·∇ (the outer optimiser divides by S after checking it is finite)
-            SegmentRecompute.backwardInto(w, g.gradients(), LossScaler.current().scale() / tasks.size());
-            total += g.loss() / tasks.size();
+            // the task's fast weights, inner-step graphs and every handle of its recompute freed before the next task:
+            // without this scope they all stayed attached to the iteration's until it ended (ChunkMemoryTest)
+            try (org.bytedeco.javacpp.PointerScope taskScope = new org.bytedeco.javacpp.PointerScope()) {
+                ParamSet w = objective.weights(task);
+                SegmentRecompute.Gradients g = recompute.gradients(w, objective.inputs(task),
+                        (features, leaves) -> objective.loss(task, features::get, leaves));
+                // fp16: θ's .grad accumulates S·∇ (the outer optimiser divides by S after checking it is finite)
+                SegmentRecompute.backwardInto(w, g.gradients(), LossScaler.current().scale() / tasks.size());
+                total += g.loss() / tasks.size();
+            }
         }
         return total;
     }

@@ -1,5 +1,6 @@
 package dev.metascale.engine.technique;
 
+import dev.metascale.engine.model.FeatureBlock;
 import dev.metascale.engine.model.Model;
 import dev.metascale.engine.torch.ParamSet;
 import org.bytedeco.javacpp.PointerScope;
@@ -35,17 +36,7 @@ import java.util.function.BiFunction;
 public final class SegmentRecompute {
     private final List<int[]> segments;
     private final CheckpointOffload offload;
-    private final Block block;
-
-    /**
-     * Block {@code i} of the features the segments recompute: the model's {@link Model#featureBlock} (one task), or a
-     * batched form of it ({@link Model#sharedTaskFeatureBlock}, {@link Model#taskFeatureBlock}: the meta-batch's tasks
-     * as one computation).
-     */
-    @FunctionalInterface
-    public interface Block {
-        Tensor apply(ParamSet params, int i, Tensor x);
-    }
+    private final FeatureBlock block;
 
     /**
      * @param segments requested number of segments, at least 1; more than the model's blocks is
@@ -73,14 +64,14 @@ public final class SegmentRecompute {
         this.block = model::featureBlock;
     }
 
-    private SegmentRecompute(SegmentRecompute of, Block block) {
+    private SegmentRecompute(SegmentRecompute of, FeatureBlock block) {
         this.segments = of.segments;
         this.offload = of.offload;
         this.block = block;
     }
 
     /** The same segments (and offload) over another form of the model's blocks, e.g. its batched tasks. */
-    public SegmentRecompute over(Block blocks) {
+    public SegmentRecompute over(FeatureBlock blocks) {
         return new SegmentRecompute(this, blocks);
     }
 
@@ -233,11 +224,7 @@ public final class SegmentRecompute {
     }
 
     private Tensor run(ParamSet params, int[] seg, Tensor x) {
-        Tensor a = x;
-        for (int b = seg[0]; b < seg[1]; b++) {
-            a = block.apply(params, b, a);
-        }
-        return a;
+        return block.run(params, seg[0], seg[1], x);
     }
 
     /** ∂output/∂wrt with {@code gradOutput} (null = implicit 1 for a scalar); unused inputs give undefined tensors. */
