@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * A one-process check of the data-parallel collectives on a device: one rank joins a group of world size 1 through a
@@ -29,10 +28,12 @@ public final class CollectiveCheck {
     /** What the check found: the backend, whether the all-reduce left the gradient unchanged, and its timing. */
     public record Result(String device, String backend, boolean passed, long bucketBytes, int allReduces, double medianAllReduceS,
                          String problem) {
+        /** One JSON line: the record's fields in snake case, {@code problem} null when the check passed. */
         public String json() {
-            return String.format(Locale.ROOT, "{\"device\":\"%s\",\"backend\":\"%s\",\"passed\":%s,\"bucket_bytes\":%d,"
-                            + "\"all_reduces\":%d,\"median_all_reduce_s\":%.6f,\"problem\":%s}", device, backend, passed, bucketBytes,
-                    allReduces, medianAllReduceS, problem == null ? "null" : "\"" + problem.replace("\"", "'") + "\"");
+            com.fasterxml.jackson.databind.node.ObjectNode node = dev.metascale.core.json.Json.MAPPER.createObjectNode()
+                    .put("device", device).put("backend", backend).put("passed", passed).put("bucket_bytes", bucketBytes)
+                    .put("all_reduces", allReduces).put("median_all_reduce_s", medianAllReduceS).put("problem", problem);
+            return node.toString();
         }
     }
 

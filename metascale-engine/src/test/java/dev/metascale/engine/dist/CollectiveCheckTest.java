@@ -22,4 +22,14 @@ class CollectiveCheckTest {
         assertTrue(r.json().startsWith("{\"device\":\"cpu\",\"backend\":\"gloo\",\"passed\":true"), r.json());
         assertEquals("cpu", TrialDevice.current().name(), "the check puts the CPU back");
     }
+
+    @Test
+    void aProblemWithQuotesAndNewlinesIsValidJsonThatReadsBackExactly() throws Exception {
+        String problem = "NCCL error: \"unhandled cuda error\"\nsee nccl.err";
+        CollectiveCheck.Result r = new CollectiveCheck.Result("cuda:0", "nccl", false, 4096, 0, 0.0, problem);
+        com.fasterxml.jackson.databind.JsonNode node = dev.metascale.core.json.Json.MAPPER.readTree(r.json());
+        assertEquals(problem, node.get("problem").asText());
+        assertEquals(false, node.get("passed").asBoolean());
+        assertEquals(4096, node.get("bucket_bytes").asLong());
+    }
 }
