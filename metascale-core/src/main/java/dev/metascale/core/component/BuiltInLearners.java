@@ -107,14 +107,14 @@ final class BuiltInLearners {
                                     in.metaBatch(), true))),
                     in -> in.featureForward(in.support()).orElseThrow().plus(in.featureForward(in.query()).orElseThrow())),
             baseline("finetune", "baseline: conventional training on the meta-train classes, then the whole network and a new"
-                            + " head fine-tuned per episode", Set.of(CHECKPOINTING, LANGUAGE_MODEL, LOSS_SCALING), List.of(),
+                            + " head fine-tuned per episode", Set.of(CHECKPOINTING, LANGUAGE_MODEL, LOSS_SCALING, VECTORIZED_TASKS), List.of(),
                     PRETRAINING),
             baseline("linear-probe", "baseline: conventional training, then a logistic-regression head on the frozen features"
-                    + " per episode", Set.of(CHECKPOINTING, LOSS_SCALING), List.of(), PRETRAINING),
+                    + " per episode", Set.of(CHECKPOINTING, LOSS_SCALING, VECTORIZED_TASKS), List.of(), PRETRAINING),
             baseline("lora", "baseline: conventional training, then rank-r LoRA factors (lora_rank) and a new head per episode",
-                    Set.of(CHECKPOINTING, LOSS_SCALING), List.of(Hyperparameter.count("lora_rank", 1, 16, "rank r of the low-rank update")),
+                    Set.of(CHECKPOINTING, LOSS_SCALING, VECTORIZED_TASKS), List.of(Hyperparameter.count("lora_rank", 1, 16, "rank r of the low-rank update")),
                     PRETRAINING),
             baseline("adapter", "baseline: conventional training, then bottleneck adapters (adapter_size) and a new head per"
-                    + " episode", Set.of(CHECKPOINTING, LOSS_SCALING), List.of(Hyperparameter.count("adapter_size", 4, 64, "bottleneck width")),
+                    + " episode", Set.of(CHECKPOINTING, LOSS_SCALING, VECTORIZED_TASKS), List.of(Hyperparameter.count("adapter_size", 4, 64, "bottleneck width")),
                     PRETRAINING));
 }

@@ -147,14 +147,15 @@ class SuiteLoaderTest {
                 + "  sampler: {kind: meta-dataset, ways: 5, min_shots: 1, max_shots: 5, query: 5}\n"
                 + "  techniques: {vectorize_tasks: true, parallel_tasks: 2}\n");
         String all = String.join("\n", errors);
-        assertTrue(all.contains("vectorize_tasks is implemented for maml, fomaml, protonet and anil in this version, not reptile"), all);
+        assertTrue(all.contains("vectorize_tasks is implemented for maml, fomaml, protonet, anil, finetune, linear-probe, lora and adapter in this version, not reptile"), all);
         assertTrue(all.contains("vectorize_tasks needs a model that computes tasks as one batch (conv4, mlp); resnet12"), all);
         assertTrue(all.contains("the meta-dataset sampler draws tasks of different sizes"), all);
         assertTrue(all.contains("vectorize_tasks computes the tasks as one batched operation, parallel_tasks on their own threads"), all);
         assertEquals(2, parse("name: x\ndefaults:\n  techniques: {vectorize_tasks: true, chunk: 2}\n").trials().get(0).techniques().chunk(),
                 "chunk with vectorize_tasks: tasks per batched computation");
-        for (String learner : List.of("maml", "fomaml", "protonet", "anil")) { // composable with checkpointing, chunked or not
-            String chunk = learner.equals("anil") ? "" : ", chunk: 2";
+        for (String learner : List.of("maml", "fomaml", "protonet", "anil", "finetune", "linear-probe", "lora", "adapter")) {
+            // composable with checkpointing, chunked where the learner takes chunks
+            String chunk = List.of("maml", "fomaml", "protonet").contains(learner) ? ", chunk: 2" : "";
             assertEquals(1, parse("name: x\ndefaults:\n  algorithm: {name: " + learner + "}\n  techniques: {vectorize_tasks: true,"
                     + " checkpointing: 2" + chunk + "}\n").trials().size(), learner);
         }

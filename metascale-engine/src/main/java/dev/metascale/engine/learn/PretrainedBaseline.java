@@ -31,6 +31,13 @@ import java.util.List;
  * <p>Activation checkpointing ({@link SegmentRecompute}) covers the pre-training gradient (the
  * backbone's blocks are segment-recomputed, the head and loss keep their graph); the per-episode fit
  * is not checkpointed. Task chunking does not apply (pre-training is supervised, task by task).
+ *
+ * <p>With {@code vectorize_tasks} the pre-training step is one batched computation: every task's support and query
+ * examples through the backbone at once ({@link Model#sharedTaskFeatures}: each task's batch-norm statistics its own, as
+ * in the loop), the head over the meta-train classes on [B, n, d], and the mean cross-entropy over all B·n examples —
+ * (1/B) Σ_i CE_i, the tasks being the same size — back-propagated once; with checkpointing the batched backbone is
+ * segment-recomputed. The per-episode fit at evaluation stays one episode at a time (it is outside every timed
+ * iteration).
  */
 public abstract class PretrainedBaseline implements MetaLearner {
     protected final Model model;
@@ -39,6 +46,7 @@ public abstract class PretrainedBaseline implements MetaLearner {
     protected final int steps;
     private final OuterOptimizer optimizer;
     private final GradientStrategy gradients;
+    private final boolean vectorized;
 
     /** @param params backbone plus a head over all meta-train classes */
     protected PretrainedBaseline(Model model, ParamSet params, double lr, int steps, double outerLr) {
@@ -52,6 +60,11 @@ public abstract class PretrainedBaseline implements MetaLearner {
                     + " (pre-training is supervised, task by task); use chunk: 0");
         }
         this.gradients = techniques.strategy(model);
+        this.vectorized = techniques.vectorizeTasks();
+        if (vectorized && !model.batchesTasks()) {
+            throw new IllegalArgumentException("vectorize_tasks needs a model that computes tasks as one batch (mlp, conv4), not "
+                    + model.name() + "; remove vectorize_tasks");
+        }
         this.model = model;
         this.params = params;
         this.lr = lr;
@@ -66,24 +79,44 @@ public abstract class PretrainedBaseline implements MetaLearner {
 
     /** The cross-entropy of the support and query examples over the meta-train classes. */
     private Tensor objectiveLoss(Episode task, java.util.function.IntFunction<Tensor> features, ParamSet weights) {
-        // Classification: episode labels -> split-wide classes. A language model's targets are characters already.
-        Tensor y = task.nextCharacterTargets() ? torch.cat(new TensorVector(task.supportY(), task.queryY()), 0)
+        return Losses.crossEntropy(LinearHead.apply(weights, features.apply(0)), targets(task));
+    }
+
+    /** A task's pre-training targets, support then query. Classification: episode labels → split-wide classes; a language
+     * model's targets are characters already. */
+    private Tensor targets(Episode task) {
+        return task.nextCharacterTargets() ? torch.cat(new TensorVector(task.supportY(), task.queryY()), 0)
                 : torch.cat(new TensorVector(globalLabels(task, task.supportY()), globalLabels(task, task.queryY())), 0);
-        return Losses.crossEntropy(LinearHead.apply(weights, features.apply(0)), y);
     }
 
     @Override
     public double metaStep(List<Episode> tasks) {
         optimizer.zeroGrad();
-        double total = gradients.metaGradient(params, tasks, objective);
+        double total = accumulateMetaGradient(tasks);
         optimizer.step();
         return total;
+    }
+
+    /** Accumulates the pre-training gradient of the batch into the parameters' {@code .grad()}; returns the mean loss. */
+    double accumulateMetaGradient(List<Episode> tasks) {
+        return vectorized ? TaskBatch.inGroups(tasks, 0, this::vectorizedGroup) : gradients.metaGradient(params, tasks, objective);
+    }
+
+    /** The batch's pre-training loss as one batched computation (see the class comment), back-propagated; returns it. */
+    private double vectorizedGroup(List<Episode> tasks, double share) {
+        Tensor y = TaskBatch.stack(tasks, this::targets);                                                   // [B, n]
+        return gradients.batchedBackward(params, GradientStrategy.TaskWeights.SHARED,
+                List.of(TaskBatch.stack(tasks, t -> torch.cat(new TensorVector(t.supportX(), t.queryX()), 0))),
+                (features, weights) -> {
+                    Tensor loss = TaskBatch.meanCrossEntropy(LinearHead.apply(weights, features.apply(0)), y); // [B, n, classes]
+                    return share != 1.0 ? loss.mul(new org.bytedeco.pytorch.Scalar(share)) : loss;
+                });
     }
 
     @Override
     public com.fasterxml.jackson.databind.node.ObjectNode describeTechniques() {
         return gradients.describe("pre-training gradient (all backbone blocks); per-episode fit not checkpointed",
-                "task by task");
+                vectorized ? TaskBatch.chunking(0) : "task by task");
     }
 
     private static Tensor globalLabels(Episode task, Tensor episodeLabels) {

@@ -202,6 +202,32 @@ class VectorizedTasksTest {
     }
 
     @Test
+    void theBaselinesPretrainingVectorizedEqualsItsLoopInFloat64() {
+        // every task's support and query examples through the backbone at once, each task's batch-norm statistics its
+        // own, the head over 7 meta-train classes; plain and with the batched backbone segment-recomputed
+        for (Model model : List.of(new Mlp(100, List.of(32, 16)), new Conv4(1, 8, 16, 16))) {
+            int size = model instanceof Mlp ? 10 : 16;
+            for (TrainingTechniques vectorized : List.of(VECTORIZED, checkpointed(2, 0))) {
+                try (PointerScope scope = new PointerScope()) {
+                    List<Episode> tasks = new ArrayList<>();
+                    long[][] classes = {{2, 3, 4, 5, 6}, {0, 1, 2, 3, 4}, {6, 4, 2, 0, 1}}; // split-wide, per task
+                    for (Episode e : tasks(17, torch.ScalarType.Double, size)) {
+                        tasks.add(new Episode(e.supportX(), e.supportY(), e.queryX(), e.queryY(), WAYS, classes[tasks.size()]));
+                    }
+                    ParamSet a = model.init(7, 7, torch.ScalarType.Double);
+                    ParamSet b = InnerSgd.detachedLeaves(a);
+                    double lossLoop = new FineTune(model, a, 0.1, 2, 0.001).accumulateMetaGradient(tasks);
+                    double lossBatched = new FineTune(model, b, 0.1, 2, 0.001, vectorized).accumulateMetaGradient(tasks);
+                    double e = worstRelativeError(a, b);
+                    String what = model.name() + (vectorized.checkpointing() ? " checkpointed" : "");
+                    assertTrue(e < 1e-10, "baseline pre-training " + what + " vectorized: relative error " + e);
+                    assertTrue(Math.abs(lossLoop - lossBatched) / Math.abs(lossLoop) < 1e-12, what + " loss");
+                }
+            }
+        }
+    }
+
+    @Test
     void checkpointingLowersTheVectorizedTensorPeak() {
         // the batched Conv-4/32 activations of 8 tasks, all alive in the plain vectorized backward; checkpointed, one
         // segment's at a time (plus the segments' inputs). Measured as the profiler's peak of live tensor bytes. The first
